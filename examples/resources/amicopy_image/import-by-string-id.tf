@@ -1,0 +1,4 @@
+import {
+  to = amicopy_image.example
+  id = "ami-0123456789abcdef0@eu-central-1"
+}

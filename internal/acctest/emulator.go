@@ -1,0 +1,263 @@
+package acctest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ec2TimeFormat is how EC2 writes times in its answers.
+const ec2TimeFormat = "2006-01-02T15:04:05.000Z"
+
+// emulator is moto plus the EC2 behaviour moto lacks. There is one per moto,
+// shared by every proxy in front of it, so what one proxy records (a
+// description, a ClientToken, a copy's per-image faults) the others report.
+type emulator struct {
+	motoURL string
+	client  *http.Client
+	now     func() time.Time
+
+	mu     sync.Mutex
+	tokens map[tokenKey]tokenRecord
+	// tokenLocks serialise CopyImage calls that share a ClientToken, so that
+	// two concurrent retries make one image, as EC2 does.
+	tokenLocks map[tokenKey]*sync.Mutex
+	images     map[string]*imageRecord
+	// encryptedSnapshots maps a snapshot of an encrypted copy to its KMS key
+	// (empty for the default key).
+	encryptedSnapshots map[string]string
+}
+
+// tokenKey identifies a ClientToken; EC2 scopes tokens to an account and a
+// Region.
+type tokenKey struct {
+	region string
+	token  string
+}
+
+// tokenRecord is what a ClientToken bought: the image and the parameters it
+// was bought with.
+type tokenRecord struct {
+	fingerprint string
+	imageID     string
+}
+
+// imageRecord is what the emulator knows about one image beyond what moto
+// reports.
+type imageRecord struct {
+	// sourceImageID and sourceRegion are set for images copied through a
+	// proxy.
+	sourceImageID string
+	sourceRegion  string
+	// description overrides moto's when ModifyImageAttribute changed it.
+	description *string
+	// deprecationTime is zero when the image is not scheduled for deprecation.
+	deprecationTime time.Time
+	protection      protectionState
+	encrypted       bool
+	kmsKeyID        string
+	faults          imageFaults
+}
+
+// newEmulator returns an emulator for the moto server at motoURL.
+func newEmulator(motoURL string) *emulator {
+	return &emulator{
+		motoURL:            strings.TrimRight(motoURL, "/"),
+		client:             &http.Client{Timeout: 60 * time.Second},
+		now:                time.Now,
+		tokens:             map[tokenKey]tokenRecord{},
+		tokenLocks:         map[tokenKey]*sync.Mutex{},
+		images:             map[string]*imageRecord{},
+		encryptedSnapshots: map[string]string{},
+	}
+}
+
+// record returns the emulator's record of an image, creating it; the caller
+// holds e.mu.
+func (e *emulator) record(imageID string) *imageRecord {
+	rec, ok := e.images[imageID]
+	if !ok {
+		rec = &imageRecord{}
+		e.images[imageID] = rec
+	}
+	return rec
+}
+
+// update runs fn on an image's record under the lock.
+func (e *emulator) update(imageID string, fn func(*imageRecord)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	fn(e.record(imageID))
+}
+
+// descriptionOf returns the description ModifyImageAttribute gave an image,
+// if it changed one.
+func (e *emulator) descriptionOf(imageID string) (string, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if rec, ok := e.images[imageID]; ok && rec.description != nil {
+		return *rec.description, true
+	}
+	return "", false
+}
+
+// protectionOf returns an image's deregistration protection.
+func (e *emulator) protectionOf(imageID string) protectionState {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if rec, ok := e.images[imageID]; ok {
+		return rec.protection
+	}
+	return protectionState{}
+}
+
+// forgetImage drops what the emulator knows about a deregistered image. Its
+// ClientToken stays: EC2 still answers a repeated CopyImage with that ID.
+func (e *emulator) forgetImage(imageID string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.images, imageID)
+}
+
+// tokenLock returns the lock that serialises CopyImage calls with one token.
+func (e *emulator) tokenLock(key tokenKey) *sync.Mutex {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	m, ok := e.tokenLocks[key]
+	if !ok {
+		m = &sync.Mutex{}
+		e.tokenLocks[key] = m
+	}
+	return m
+}
+
+// forward sends a client's request to moto untouched and returns moto's
+// answer. Moto does not verify signatures, so the original ones stay.
+func (e *emulator) forward(ctx context.Context, req *ec2Request) (*answer, error) {
+	out, err := http.NewRequestWithContext(ctx, req.method, e.motoURL+req.uri, bytes.NewReader(req.body))
+	if err != nil {
+		return nil, fmt.Errorf("building request to moto: %w", err)
+	}
+	for name, values := range req.header {
+		if hopByHopHeaders[http.CanonicalHeaderKey(name)] {
+			continue
+		}
+		out.Header[name] = append([]string(nil), values...)
+	}
+	return e.do(out)
+}
+
+// call sends a request of the emulator's own to moto, in the account and
+// Region of the client request it serves. Moto places a request by the
+// credential scope of its Authorization header and does not check the
+// signature, so a scope is all the header needs.
+func (e *emulator) call(ctx context.Context, region, akid, action string, params url.Values) (*answer, error) {
+	form := url.Values{}
+	for k, vs := range params {
+		form[k] = vs
+	}
+	form.Set("Action", action)
+	form.Set("Version", "2016-11-15")
+	out, err := http.NewRequestWithContext(ctx, http.MethodPost, e.motoURL+"/", strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, fmt.Errorf("building %s request to moto: %w", action, err)
+	}
+	now := e.now().UTC()
+	out.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	out.Header.Set("X-Amz-Date", now.Format("20060102T150405Z"))
+	out.Header.Set("Authorization", fmt.Sprintf(
+		"AWS4-HMAC-SHA256 Credential=%s/%s/%s/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=%s",
+		akid, now.Format("20060102"), region, strings.Repeat("0", 64)))
+	return e.do(out)
+}
+
+// do runs one HTTP exchange with moto and reads the whole answer.
+func (e *emulator) do(req *http.Request) (*answer, error) {
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("calling moto: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("reading moto's answer: %w", err)
+	}
+	header := resp.Header.Clone()
+	for name := range header {
+		if hopByHopHeaders[name] {
+			header.Del(name)
+		}
+	}
+	return &answer{status: resp.StatusCode, header: header, body: body}, nil
+}
+
+// hopByHopHeaders belong to one connection and are not passed on.
+var hopByHopHeaders = map[string]bool{
+	"Connection":          true,
+	"Content-Length":      true,
+	"Keep-Alive":          true,
+	"Proxy-Authenticate":  true,
+	"Proxy-Authorization": true,
+	"Te":                  true,
+	"Trailer":             true,
+	"Transfer-Encoding":   true,
+	"Upgrade":             true,
+}
+
+// describeImage asks moto for one image. It returns moto's error answer when
+// the image does not exist, so the caller can pass EC2's error on.
+func (e *emulator) describeImage(ctx context.Context, region, akid, imageID string) (*xmlNode, *answer, error) {
+	if imageID == "" {
+		return nil, errorAnswer(http.StatusBadRequest, "MissingParameter", "The request must contain the parameter ImageId"), nil
+	}
+	ans, err := e.call(ctx, region, akid, "DescribeImages", url.Values{"ImageId.1": {imageID}})
+	if err != nil {
+		return nil, nil, err
+	}
+	if ans.status != http.StatusOK {
+		return nil, ans, nil
+	}
+	root, err := parseXMLTree(ans.body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("DescribeImages answer from moto: %w", err)
+	}
+	for _, item := range imageItems(root) {
+		if item.ChildText("imageId") == imageID {
+			return item, nil, nil
+		}
+	}
+	// EC2 API Reference, DescribeImages: an unknown ID is InvalidAMIID.NotFound.
+	return nil, errorAnswer(http.StatusBadRequest, "InvalidAMIID.NotFound",
+		fmt.Sprintf("The image id '[%s]' does not exist", imageID)), nil
+}
+
+// imageItems returns the imagesSet/item elements of a DescribeImages answer.
+func imageItems(root *xmlNode) []*xmlNode {
+	set := root.Child("imagesSet")
+	if set == nil {
+		return nil
+	}
+	return set.ChildrenNamed("item")
+}
+
+// imageSnapshotIDs lists the EBS snapshots in an image item's block device
+// mappings.
+func imageSnapshotIDs(item *xmlNode) []string {
+	var ids []string
+	mappings := item.Child("blockDeviceMapping")
+	if mappings == nil {
+		return nil
+	}
+	for _, m := range mappings.ChildrenNamed("item") {
+		if id := textOf(m.Path("ebs", "snapshotId")); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}

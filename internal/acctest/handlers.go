@@ -1,0 +1,359 @@
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// actionHandler serves one EC2 action. It returns the answer to send, or an
+// error when the harness itself failed.
+type actionHandler func(p *Proxy, ctx context.Context, req *ec2Request, call *Call) (*answer, error)
+
+// actionHandlers are the actions the proxy does more for than forwarding;
+// every other action goes to moto untouched.
+var actionHandlers = map[string]actionHandler{
+	"CopyImage":                            (*Proxy).handleCopyImage,
+	"DescribeImages":                       (*Proxy).handleDescribeImages,
+	"DescribeSnapshots":                    (*Proxy).handleDescribeSnapshots,
+	"DescribeImageAttribute":               (*Proxy).handleDescribeImageAttribute,
+	"ModifyImageAttribute":                 (*Proxy).handleModifyImageAttribute,
+	"EnableImageDeprecation":               (*Proxy).handleEnableImageDeprecation,
+	"DisableImageDeprecation":              (*Proxy).handleDisableImageDeprecation,
+	"EnableImageDeregistrationProtection":  (*Proxy).handleEnableImageDeregistrationProtection,
+	"DisableImageDeregistrationProtection": (*Proxy).handleDisableImageDeregistrationProtection,
+	"DeregisterImage":                      (*Proxy).handleDeregisterImage,
+}
+
+// handleCopyImage copies an image through the emulator (token idempotency,
+// tags, source and encryption) and injects the CopyImage faults: refused
+// dry runs, the copy limit and lost answers.
+func (p *Proxy) handleCopyImage(ctx context.Context, req *ec2Request, call *Call) (*answer, error) {
+	if req.dryRun() {
+		if p.faults.unauthorizedDryRun() {
+			// EC2 API Reference, CopyImage: DryRun "If you have the required
+			// permissions, the error response is DryRunOperation. Otherwise,
+			// it is UnauthorizedOperation", HTTP 403 with an encoded message.
+			call.Fault = FaultUnauthorizedDryRun
+			return errorAnswer(http.StatusForbidden, "UnauthorizedOperation",
+				"You are not authorized to perform this operation. Encoded authorization failure message: "+
+					p.faults.encodedAuthorizationFailure()), nil
+		}
+		return p.relay(ctx, req, call)
+	}
+	if p.faults.takeCopyLimit() {
+		// EC2 User Guide, "Copy an AMI": there is a limit on concurrent AMI
+		// copies per destination Region; EC2 refuses more with
+		// ResourceLimitExceeded.
+		call.Fault = FaultCopyLimit
+		return errorAnswer(http.StatusBadRequest, "ResourceLimitExceeded",
+			"You have reached the maximum number of concurrent copy operations for AMIs in this Region. Wait for a copy to finish and try again."), nil
+	}
+	result, err := p.emu.copyImage(ctx, req, p.faults.copiedImageFaults())
+	call.ReachedMoto = result.reachedMoto
+	call.FromTokenCache = result.fromTokenCache
+	if err != nil {
+		return nil, err
+	}
+	if result.failure != nil {
+		return result.failure, nil
+	}
+	call.ImageIDs = []string{result.imageID}
+	if p.faults.takeLostAnswer() {
+		call.Fault = FaultLostAnswer
+		return &answer{hangUp: true}, nil
+	}
+	return resultAnswer("CopyImage", newTextElement("imageId", result.imageID)), nil
+}
+
+// handleDescribeImages forwards DescribeImages and edits moto's answer to
+// report what moto does not track, applying the per-image faults of copies.
+// The SDK asks either by ImageId.N or by Filter.N.Name=image-id.
+func (p *Proxy) handleDescribeImages(ctx context.Context, req *ec2Request, call *Call) (*answer, error) {
+	ids := indexedParam(req.form, "ImageId")
+	if hidden := p.emu.takeHiddenImages(ids); len(hidden) > 0 {
+		// EC2 API Reference, "Eventual consistency": a resource just created
+		// may be reported as not found; DescribeImages by ID then fails with
+		// InvalidAMIID.NotFound.
+		call.Fault = FaultNotFound
+		return errorAnswer(http.StatusBadRequest, "InvalidAMIID.NotFound",
+			fmt.Sprintf("The image id '[%s]' does not exist", strings.Join(hidden, ", "))), nil
+	}
+	ans, err := p.relay(ctx, req, call)
+	if err != nil || ans.status != http.StatusOK {
+		return ans, err
+	}
+	root, err := parseXMLTree(ans.body)
+	if err != nil {
+		return nil, fmt.Errorf("DescribeImages answer from moto: %w", err)
+	}
+	applied := p.emu.decorateImages(root, len(ids) == 0)
+	call.Fault = joinFaults(applied)
+	ans.body = root.Bytes()
+	return ans, nil
+}
+
+// joinFaults lists the distinct faults applied to one answer, in order.
+func joinFaults(faults []string) string {
+	var distinct []string
+	for _, f := range faults {
+		if !slices.Contains(distinct, f) {
+			distinct = append(distinct, f)
+		}
+	}
+	return strings.Join(distinct, ",")
+}
+
+// handleDescribeSnapshots forwards DescribeSnapshots and reports the
+// snapshots of encrypted copies as encrypted, which moto does not.
+func (p *Proxy) handleDescribeSnapshots(ctx context.Context, req *ec2Request, call *Call) (*answer, error) {
+	ans, err := p.relay(ctx, req, call)
+	if err != nil || ans.status != http.StatusOK {
+		return ans, err
+	}
+	root, err := parseXMLTree(ans.body)
+	if err != nil {
+		return nil, fmt.Errorf("DescribeSnapshots answer from moto: %w", err)
+	}
+	p.emu.decorateSnapshots(root)
+	ans.body = root.Bytes()
+	return ans, nil
+}
+
+// descriptionOnlyParams are the parameters of a ModifyImageAttribute call
+// that changes nothing but the description.
+var descriptionOnlyParams = map[string]bool{
+	"Action": true, "Version": true, "ImageId": true, "DryRun": true,
+	"Description.Value": true, "Attribute": true, "Value": true,
+}
+
+// handleModifyImageAttribute records description changes, which moto
+// accepts but ignores (EC2 API Reference, ModifyImageAttribute:
+// Description.Value "A new description for the AMI", or Attribute=description
+// with Value). A call that changes only the description is answered here;
+// any other is forwarded and its description recorded when moto agrees.
+func (p *Proxy) handleModifyImageAttribute(ctx context.Context, req *ec2Request, call *Call) (*answer, error) {
+	description, changesDescription := requestedDescription(req)
+	if !changesDescription {
+		return p.relay(ctx, req, call)
+	}
+	onlyDescription := true
+	for key := range req.form {
+		if !descriptionOnlyParams[key] {
+			onlyDescription = false
+		}
+	}
+	if !onlyDescription {
+		ans, err := p.relay(ctx, req, call)
+		if err == nil && ans.status == http.StatusOK && !req.dryRun() {
+			p.emu.update(req.imageID, func(rec *imageRecord) { rec.description = &description })
+		}
+		return ans, err
+	}
+	if failure, err := p.requireImage(ctx, req); failure != nil || err != nil {
+		return failure, err
+	}
+	p.emu.update(req.imageID, func(rec *imageRecord) { rec.description = &description })
+	return resultAnswer("ModifyImageAttribute", newTextElement("return", "true")), nil
+}
+
+// handleDescribeImageAttribute reports the description and deregistration
+// protection the emulator keeps (EC2 API Reference, DescribeImageAttribute:
+// Attribute description | deregistrationProtection); moto reports its own
+// stale description and refuses deregistrationProtection.
+func (p *Proxy) handleDescribeImageAttribute(ctx context.Context, req *ec2Request, call *Call) (*answer, error) {
+	switch req.form.Get("Attribute") {
+	case "description":
+		ans, err := p.relay(ctx, req, call)
+		if err != nil || ans.status != http.StatusOK {
+			return ans, err
+		}
+		description, ok := p.emu.descriptionOf(req.imageID)
+		if !ok {
+			return ans, nil
+		}
+		root, err := parseXMLTree(ans.body)
+		if err != nil {
+			return nil, fmt.Errorf("DescribeImageAttribute answer from moto: %w", err)
+		}
+		root.SetChild(newElement("description", newTextElement("value", description)))
+		ans.body = root.Bytes()
+		return ans, nil
+	case "deregistrationProtection":
+		if failure, err := p.requireImage(ctx, req); failure != nil || err != nil {
+			return failure, err
+		}
+		state := p.emu.protectionOf(req.imageID).describe(p.emu.now())
+		return resultAnswer("DescribeImageAttribute",
+			newTextElement("imageId", req.imageID),
+			newElement("deregistrationProtection", newTextElement("value", state)),
+		), nil
+	default:
+		return p.relay(ctx, req, call)
+	}
+}
+
+// requestedDescription returns the new description a ModifyImageAttribute
+// call asks for, in either of its two forms.
+func requestedDescription(req *ec2Request) (string, bool) {
+	if values, ok := req.form["Description.Value"]; ok && len(values) > 0 {
+		return values[0], true
+	}
+	if req.form.Get("Attribute") == "description" {
+		if values, ok := req.form["Value"]; ok && len(values) > 0 {
+			return values[0], true
+		}
+	}
+	return "", false
+}
+
+// requireImage checks that the request's image exists in its Region, and
+// answers a DryRun that would succeed. It returns the answer to send
+// instead of carrying on, or nil to carry on.
+func (p *Proxy) requireImage(ctx context.Context, req *ec2Request) (*answer, error) {
+	_, failure, err := p.emu.describeImage(ctx, req.region, req.akid, req.imageID)
+	if err != nil || failure != nil {
+		return failure, err
+	}
+	if req.dryRun() {
+		return dryRunAnswer(), nil
+	}
+	return nil, nil
+}
+
+// maxDeprecationHorizon is how far ahead a deprecation may be scheduled
+// (EC2 API Reference, EnableImageDeprecation: DeprecateAt "The upper limit
+// for DeprecateAt is 10 years from now").
+const maxDeprecationHorizon = 10 * 365 * 24 * time.Hour
+
+// handleEnableImageDeprecation schedules an image's deprecation, which moto
+// does not implement (EC2 API Reference, EnableImageDeprecation). EC2 drops
+// the seconds of DeprecateAt ("If you specify a value for seconds, Amazon
+// EC2 rounds the seconds to the nearest minute") and refuses a time in the
+// past ("You can't specify a date in the past").
+func (p *Proxy) handleEnableImageDeprecation(ctx context.Context, req *ec2Request, _ *Call) (*answer, error) {
+	raw := req.form.Get("DeprecateAt")
+	if raw == "" {
+		return errorAnswer(http.StatusBadRequest, "MissingParameter", "The request must contain the parameter DeprecateAt"), nil
+	}
+	deprecateAt, err := time.Parse(time.RFC3339, raw)
+	if err != nil {
+		return errorAnswer(http.StatusBadRequest, "InvalidParameterValue",
+			fmt.Sprintf("Value (%s) for parameter DeprecateAt is invalid. Expected format YYYY-MM-DDTHH:MM:SSZ.", raw)), nil
+	}
+	now := p.emu.now()
+	if deprecateAt.Before(now) {
+		return errorAnswer(http.StatusBadRequest, "InvalidParameterValue",
+			fmt.Sprintf("Value (%s) for parameter DeprecateAt is invalid. The deprecation time can't be in the past.", raw)), nil
+	}
+	if deprecateAt.After(now.Add(maxDeprecationHorizon)) {
+		return errorAnswer(http.StatusBadRequest, "InvalidParameterValue",
+			fmt.Sprintf("Value (%s) for parameter DeprecateAt is invalid. The deprecation time can't be more than 10 years from now.", raw)), nil
+	}
+	if failure, err := p.requireImage(ctx, req); failure != nil || err != nil {
+		return failure, err
+	}
+	p.emu.update(req.imageID, func(rec *imageRecord) {
+		rec.deprecationTime = deprecateAt.UTC().Truncate(time.Minute)
+	})
+	return resultAnswer("EnableImageDeprecation", newTextElement("return", "true")), nil
+}
+
+// handleDisableImageDeprecation cancels an image's deprecation (EC2 API
+// Reference, DisableImageDeprecation).
+func (p *Proxy) handleDisableImageDeprecation(ctx context.Context, req *ec2Request, _ *Call) (*answer, error) {
+	if failure, err := p.requireImage(ctx, req); failure != nil || err != nil {
+		return failure, err
+	}
+	p.emu.update(req.imageID, func(rec *imageRecord) { rec.deprecationTime = time.Time{} })
+	return resultAnswer("DisableImageDeprecation", newTextElement("return", "true")), nil
+}
+
+// handleEnableImageDeregistrationProtection protects an image from
+// deregistration, which moto does not implement (EC2 API Reference,
+// EnableImageDeregistrationProtection). EC2 returns the new state as a
+// string, for example "enabled-without-cooldown".
+func (p *Proxy) handleEnableImageDeregistrationProtection(ctx context.Context, req *ec2Request, _ *Call) (*answer, error) {
+	if failure, err := p.requireImage(ctx, req); failure != nil || err != nil {
+		return failure, err
+	}
+	var state string
+	now := p.emu.now()
+	p.emu.update(req.imageID, func(rec *imageRecord) {
+		rec.protection = rec.protection.enable(req.boolParam("WithCooldown"))
+		state = rec.protection.describe(now)
+	})
+	return resultAnswer("EnableImageDeregistrationProtection", newTextElement("return", state)), nil
+}
+
+// handleDisableImageDeregistrationProtection lifts an image's protection
+// (EC2 API Reference, DisableImageDeregistrationProtection: "If you chose to
+// include a 24-hour cooldown period when you enabled deregistration
+// protection for the AMI, then, when you disable deregistration protection,
+// you won't immediately be able to deregister the AMI").
+func (p *Proxy) handleDisableImageDeregistrationProtection(ctx context.Context, req *ec2Request, _ *Call) (*answer, error) {
+	if failure, err := p.requireImage(ctx, req); failure != nil || err != nil {
+		return failure, err
+	}
+	var state string
+	now := p.emu.now()
+	p.emu.update(req.imageID, func(rec *imageRecord) {
+		rec.protection = rec.protection.disable(now)
+		state = rec.protection.describe(now)
+	})
+	return resultAnswer("DisableImageDeregistrationProtection", newTextElement("return", state)), nil
+}
+
+// handleDeregisterImage refuses to deregister a protected image and, when
+// asked, deletes the image's snapshots afterwards, neither of which moto
+// does (EC2 API Reference, DeregisterImage: DeleteAssociatedSnapshots).
+func (p *Proxy) handleDeregisterImage(ctx context.Context, req *ec2Request, call *Call) (*answer, error) {
+	if req.dryRun() {
+		return p.relay(ctx, req, call)
+	}
+	now := p.emu.now()
+	protection := p.emu.protectionOf(req.imageID)
+	if protection.blocksDeregistration(now) {
+		// EC2 User Guide, "Protect an AMI from deregistration": a protected
+		// AMI can't be deregistered. EC2 refuses operations that a protection
+		// setting forbids with OperationNotPermitted, as it does for
+		// instances with termination protection.
+		return errorAnswer(http.StatusBadRequest, "OperationNotPermitted",
+			fmt.Sprintf("The AMI %s can't be deregistered because deregistration protection is %s. Disable deregistration protection and try again.",
+				req.imageID, protection.describe(now))), nil
+	}
+
+	deleteSnapshots := req.boolParam("DeleteAssociatedSnapshots")
+	var snapshots []string
+	if deleteSnapshots {
+		item, failure, err := p.emu.describeImage(ctx, req.region, req.akid, req.imageID)
+		if err != nil || failure != nil {
+			return failure, err
+		}
+		snapshots = imageSnapshotIDs(item)
+	}
+
+	ans, err := p.relay(ctx, req, call)
+	if err != nil || ans.status != http.StatusOK {
+		return ans, err
+	}
+	p.emu.forgetImage(req.imageID)
+	if !deleteSnapshots {
+		return ans, nil
+	}
+	results, err := p.emu.deleteSnapshots(ctx, req.region, req.akid, snapshots)
+	if err != nil {
+		return nil, err
+	}
+	resultSet := newElement("deleteSnapshotResultSet")
+	for _, r := range results {
+		resultSet.Children = append(resultSet.Children, newElement("item",
+			newTextElement("snapshotId", r.snapshotID),
+			newTextElement("returnCode", r.returnCode),
+		))
+	}
+	return resultAnswer("DeregisterImage", newTextElement("return", "true"), resultSet), nil
+}

@@ -1,0 +1,389 @@
+package ami
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+const (
+	// defaultBatchWindow is how long the first lookup of a batch waits for
+	// others: long enough for a refresh's concurrent Reads to arrive, short
+	// next to the time a DescribeImages call takes.
+	defaultBatchWindow = 20 * time.Millisecond
+
+	// maxImageIDsPerDescribe is EC2's limit on filter values in one call;
+	// more fail the whole call with FilterLimitExceeded ("The maximum number
+	// of filter values specified on a single call is 200").
+	maxImageIDsPerDescribe = 200
+
+	// defaultBatchCallTimeout bounds one shared DescribeImages call (all its
+	// pages and SDK retries). The call does not follow any caller's deadline,
+	// so without a bound a hung connection would hold back every later batch.
+	defaultBatchCallTimeout = 2 * time.Minute
+
+	// batchReasonNotListed and batchReasonDeregistered are the reasons of the
+	// *NotFoundError that the batcher hands out.
+	batchReasonNotListed    = "not listed by DescribeImages"
+	batchReasonDeregistered = "deregistered"
+)
+
+// DescribeImagesAPI is the one EC2 call the batcher needs (an *ec2.Client satisfies it).
+type DescribeImagesAPI interface {
+	DescribeImages(ctx context.Context, in *ec2.DescribeImagesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeImagesOutput, error)
+}
+
+var _ DescribeImagesAPI = (*ec2.Client)(nil)
+
+// BatcherOptions tunes a Batcher; the zero value selects the defaults.
+type BatcherOptions struct {
+	// Window is how long the first request of a batch waits for others
+	// (default 20ms). A negative value sends without waiting.
+	Window time.Duration
+	// MaxIDs is the most image IDs sent in one DescribeImages call (default
+	// and upper bound 200, EC2's limit on filter values per call); a larger
+	// batch is split into several calls.
+	MaxIDs int
+	// CallTimeout bounds one shared DescribeImages call, pages and retries
+	// included (default 2m). Callers' own deadlines still apply to them.
+	CallTimeout time.Duration
+}
+
+// BatcherStats counts a Batcher's work, so tests and benchmarks can tell how
+// well lookups were shared.
+type BatcherStats struct {
+	// Lookups is the number of Image calls.
+	Lookups int64
+	// Calls is the number of DescribeImages requests sent; each page counts.
+	Calls int64
+	// ImagesRequested is the number of image IDs sent to EC2, counted once
+	// per split call however many pages it took.
+	ImagesRequested int64
+}
+
+// Batcher answers image lookups for one Region through shared DescribeImages
+// calls, so that the calls grow with time and Regions rather than images.
+//
+// Lookups that arrive within the window of a batch's first lookup join it.
+// At most one batch is in flight at a time; lookups arriving meanwhile gather
+// into the next batch, which is sent when both its window has passed and the
+// flight has ended. So the slower EC2 answers (for example because the SDK's
+// retryer is backing off from throttling), the larger and fewer the calls.
+// A batch with more than MaxIDs distinct IDs is split into calls that run at
+// the same time, as one flight.
+type Batcher struct {
+	api         DescribeImagesAPI
+	window      time.Duration
+	maxIDs      int
+	callTimeout time.Duration
+
+	mu        sync.Mutex
+	gathering *gatherBatch // lookups waiting for the next flight; nil if none
+	inFlight  bool         // a batch's calls are running
+
+	lookups         atomic.Int64
+	calls           atomic.Int64
+	imagesRequested atomic.Int64
+}
+
+// gatherBatch is the set of lookups that will share the next flight.
+type gatherBatch struct {
+	// ctx carries the first caller's values (loggers, tracing) but none of
+	// its cancellation, so that no single caller can cancel the shared call.
+	ctx context.Context
+	// ids lists the distinct IDs in arrival order, for stable requests.
+	ids []string
+	// waiters holds every lookup by ID; duplicates share one filter value.
+	waiters map[string][]*batchWaiter
+	// windowOver is set when the window has passed while a flight was
+	// running: the flight's end then sends this batch at once.
+	windowOver bool
+}
+
+// batchCall is one DescribeImages call (with its pages) of a flight, for up
+// to MaxIDs IDs.
+type batchCall struct {
+	ids    []string
+	ctx    context.Context
+	cancel context.CancelFunc
+	// live counts the waiters still interested; when the last one leaves,
+	// the call is cancelled.
+	live int
+}
+
+// batchWaiter is one Image call waiting for its answer.
+type batchWaiter struct {
+	id     string
+	result chan batchResult // buffered: the batcher never blocks on a caller
+	call   *batchCall       // set when the batch is sent
+	// settled is set once the waiter has its answer or has left; after that
+	// nothing is sent to it and it no longer counts as live.
+	settled bool
+}
+
+// batchResult is what a waiter receives.
+type batchResult struct {
+	image types.Image
+	err   error
+}
+
+// NewBatcher returns a Batcher that sends its DescribeImages calls through api;
+// create one per Region and share it among everything that reads images there.
+func NewBatcher(api DescribeImagesAPI, opts BatcherOptions) *Batcher {
+	b := &Batcher{
+		api:         api,
+		window:      opts.Window,
+		maxIDs:      opts.MaxIDs,
+		callTimeout: opts.CallTimeout,
+	}
+	if b.window == 0 {
+		b.window = defaultBatchWindow
+	}
+	if b.window < 0 {
+		b.window = 0
+	}
+	if b.maxIDs <= 0 || b.maxIDs > maxImageIDsPerDescribe {
+		b.maxIDs = maxImageIDsPerDescribe
+	}
+	if b.callTimeout <= 0 {
+		b.callTimeout = defaultBatchCallTimeout
+	}
+	return b
+}
+
+// Image returns the image with this ID, or a *NotFoundError when EC2 does not list it or lists it as deregistered.
+//
+// Any other error is the shared call's error, as the SDK returned it. When ctx
+// ends first, Image returns ctx.Err() at once; the shared call goes on for the
+// other callers. The returned image's slices and pointers may be shared with
+// other callers of the same ID, so treat them as read-only.
+func (b *Batcher) Image(ctx context.Context, imageID string) (types.Image, error) {
+	if imageID == "" {
+		return types.Image{}, errors.New("image ID is empty")
+	}
+	if err := ctx.Err(); err != nil {
+		return types.Image{}, err
+	}
+	b.lookups.Add(1)
+
+	w := &batchWaiter{id: imageID, result: make(chan batchResult, 1)}
+	b.join(ctx, w)
+
+	select {
+	case r := <-w.result:
+		return r.image, r.err
+	case <-ctx.Done():
+		b.leave(w)
+		return types.Image{}, ctx.Err()
+	}
+}
+
+// Stats returns the counters so far.
+func (b *Batcher) Stats() BatcherStats {
+	return BatcherStats{
+		Lookups:         b.lookups.Load(),
+		Calls:           b.calls.Load(),
+		ImagesRequested: b.imagesRequested.Load(),
+	}
+}
+
+// join adds w to the gathering batch, starting a batch and its window if none
+// is gathering.
+func (b *Batcher) join(ctx context.Context, w *batchWaiter) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	batch := b.gathering
+	if batch == nil {
+		batch = &gatherBatch{
+			ctx:     context.WithoutCancel(ctx),
+			waiters: make(map[string][]*batchWaiter),
+		}
+		b.gathering = batch
+		time.AfterFunc(b.window, func() { b.windowClosed(batch) })
+	}
+	if _, ok := batch.waiters[w.id]; !ok {
+		batch.ids = append(batch.ids, w.id)
+	}
+	batch.waiters[w.id] = append(batch.waiters[w.id], w)
+}
+
+// leave withdraws a waiter whose caller has gone, and cancels its call when
+// no one else is waiting for it.
+func (b *Batcher) leave(w *batchWaiter) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	if w.settled {
+		return
+	}
+	w.settled = true
+	if c := w.call; c != nil {
+		c.live--
+		if c.live == 0 {
+			c.cancel()
+		}
+	}
+	// A waiter still gathering needs nothing more: send skips settled waiters,
+	// and an ID nobody waits for any more is not asked for.
+}
+
+// windowClosed sends batch when its window has passed, unless a flight is
+// running, in which case the flight's end sends it.
+func (b *Batcher) windowClosed(batch *gatherBatch) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	if b.gathering != batch {
+		return
+	}
+	if b.inFlight {
+		batch.windowOver = true
+		return
+	}
+	b.sendLocked()
+}
+
+// sendLocked starts the flight of the gathering batch. b.mu must be held.
+func (b *Batcher) sendLocked() {
+	batch := b.gathering
+	b.gathering = nil
+
+	var calls []*batchCall
+	var current *batchCall
+	for _, id := range batch.ids {
+		live := 0
+		for _, w := range batch.waiters[id] {
+			if !w.settled {
+				live++
+			}
+		}
+		if live == 0 {
+			continue
+		}
+		if current == nil || len(current.ids) == b.maxIDs {
+			ctx, cancel := context.WithTimeout(batch.ctx, b.callTimeout)
+			current = &batchCall{ctx: ctx, cancel: cancel}
+			calls = append(calls, current)
+		}
+		current.ids = append(current.ids, id)
+		current.live += live
+		for _, w := range batch.waiters[id] {
+			w.call = current
+		}
+	}
+	if len(calls) == 0 {
+		return
+	}
+
+	b.inFlight = true
+	go b.fly(batch, calls)
+}
+
+// fly runs a flight's calls, hands out their answers and then sends the batch
+// that gathered meanwhile, if its window is over.
+func (b *Batcher) fly(batch *gatherBatch, calls []*batchCall) {
+	var wg sync.WaitGroup
+	for _, c := range calls[1:] {
+		wg.Go(func() { b.run(batch, c) })
+	}
+	b.run(batch, calls[0])
+	wg.Wait()
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.inFlight = false
+	if b.gathering != nil && b.gathering.windowOver {
+		b.sendLocked()
+	}
+}
+
+// run makes one call and hands each of its waiters its own answer.
+func (b *Batcher) run(batch *gatherBatch, c *batchCall) {
+	defer c.cancel()
+	found, err := b.describe(c.ctx, c.ids)
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, id := range c.ids {
+		r := batchAnswer(id, found, err)
+		for _, w := range batch.waiters[id] {
+			if w.settled {
+				continue
+			}
+			w.settled = true
+			w.result <- r
+		}
+	}
+}
+
+// batchAnswer is the answer for one ID: its image if listed and not
+// deregistered, else the call's error if there was one, else not found.
+// Images listed before a later page failed are still handed out.
+func batchAnswer(id string, found map[string]types.Image, err error) batchResult {
+	image, ok := found[id]
+	switch {
+	case ok && image.State == types.ImageStateDeregistered:
+		return batchResult{err: &NotFoundError{ID: id, Reason: batchReasonDeregistered}}
+	case ok:
+		return batchResult{image: image}
+	case err != nil:
+		return batchResult{err: err}
+	default:
+		return batchResult{err: &NotFoundError{ID: id, Reason: batchReasonNotListed}}
+	}
+}
+
+// describe asks EC2 for ids, following NextToken, and returns the listed
+// images by ID. It filters by image-id rather than passing ImageIds, because
+// ImageIds fails the whole call with InvalidAMIID.NotFound when one ID is
+// missing, while a filter just leaves it out. Deprecated and disabled images
+// are included, since they still exist; no Owners filter, so shared and
+// public images are found as well.
+func (b *Batcher) describe(ctx context.Context, ids []string) (map[string]types.Image, error) {
+	b.imagesRequested.Add(int64(len(ids)))
+	wanted := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		wanted[id] = true
+	}
+	found := make(map[string]types.Image, len(ids))
+
+	var token string
+	for {
+		in := &ec2.DescribeImagesInput{
+			Filters:           []types.Filter{{Name: aws.String("image-id"), Values: ids}},
+			IncludeDeprecated: aws.Bool(true),
+			IncludeDisabled:   aws.Bool(true),
+		}
+		if token != "" {
+			in.NextToken = aws.String(token)
+		}
+		b.calls.Add(1)
+		out, err := b.api.DescribeImages(ctx, in)
+		if err != nil {
+			return found, err
+		}
+		for _, image := range out.Images {
+			// Match by ID: an image EC2 lists that nobody asked for never
+			// reaches a caller.
+			if id := aws.ToString(image.ImageId); wanted[id] {
+				found[id] = image
+			}
+		}
+		next := aws.ToString(out.NextToken)
+		if next == "" {
+			return found, nil
+		}
+		if next == token {
+			return found, fmt.Errorf("DescribeImages returned the same NextToken %q twice", next)
+		}
+		token = next
+	}
+}

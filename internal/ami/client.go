@@ -1,0 +1,444 @@
+package ami
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// EC2API is the part of *ec2.Client that the provider uses. Calling EC2
+// through this small interface keeps the tests simple and lets the linker drop
+// the hundreds of EC2 operations the provider never calls.
+type EC2API interface {
+	DescribeImagesAPI
+	CopyImage(ctx context.Context, in *ec2.CopyImageInput, optFns ...func(*ec2.Options)) (*ec2.CopyImageOutput, error)
+	CreateTags(ctx context.Context, in *ec2.CreateTagsInput, optFns ...func(*ec2.Options)) (*ec2.CreateTagsOutput, error)
+	DeleteTags(ctx context.Context, in *ec2.DeleteTagsInput, optFns ...func(*ec2.Options)) (*ec2.DeleteTagsOutput, error)
+	DeregisterImage(ctx context.Context, in *ec2.DeregisterImageInput, optFns ...func(*ec2.Options)) (*ec2.DeregisterImageOutput, error)
+	DescribeSnapshots(ctx context.Context, in *ec2.DescribeSnapshotsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSnapshotsOutput, error)
+	DeleteSnapshot(ctx context.Context, in *ec2.DeleteSnapshotInput, optFns ...func(*ec2.Options)) (*ec2.DeleteSnapshotOutput, error)
+	ModifyImageAttribute(ctx context.Context, in *ec2.ModifyImageAttributeInput, optFns ...func(*ec2.Options)) (*ec2.ModifyImageAttributeOutput, error)
+	EnableImageDeprecation(ctx context.Context, in *ec2.EnableImageDeprecationInput, optFns ...func(*ec2.Options)) (*ec2.EnableImageDeprecationOutput, error)
+	DisableImageDeprecation(ctx context.Context, in *ec2.DisableImageDeprecationInput, optFns ...func(*ec2.Options)) (*ec2.DisableImageDeprecationOutput, error)
+	EnableImageDeregistrationProtection(ctx context.Context, in *ec2.EnableImageDeregistrationProtectionInput, optFns ...func(*ec2.Options)) (*ec2.EnableImageDeregistrationProtectionOutput, error)
+	DisableImageDeregistrationProtection(ctx context.Context, in *ec2.DisableImageDeregistrationProtectionInput, optFns ...func(*ec2.Options)) (*ec2.DisableImageDeregistrationProtectionOutput, error)
+}
+
+// Client does the EC2 work for one Region. Reads and waits go through a
+// shared Batcher, so concurrent resources in one Region share DescribeImages
+// calls.
+type Client struct {
+	api    EC2API
+	region string
+	images *Batcher
+	poll   PollSchedule
+}
+
+// NewClient returns a Client for one Region.
+func NewClient(api EC2API, region string) *Client {
+	return &Client{
+		api:    api,
+		region: region,
+		images: NewBatcher(api, BatcherOptions{}),
+		poll:   DefaultPollSchedule,
+	}
+}
+
+// Region is the Region this client works in.
+func (c *Client) Region() string { return c.region }
+
+// API is the raw EC2 API of this Region, for the few calls that need no
+// logic of their own (preflight DryRun, for example).
+func (c *Client) API() EC2API { return c.api }
+
+// BatcherStats reports how many DescribeImages calls this Region's reads
+// have cost so far.
+func (c *Client) BatcherStats() BatcherStats { return c.images.Stats() }
+
+// PollSchedule is how long a waiter sleeps between polls: Initial at first,
+// multiplied by Factor after every poll, never more than Max.
+type PollSchedule struct {
+	Initial time.Duration
+	Factor  float64
+	Max     time.Duration
+}
+
+// DefaultPollSchedule polls after 1s, 2s, 4s, 8s, 16s and then every 30s. A
+// copy that finishes within a few seconds is seen within a second or two,
+// and a copy that takes an hour costs about 125 polls, shared by every image
+// being waited on in the Region.
+var DefaultPollSchedule = PollSchedule{Initial: time.Second, Factor: 2, Max: 30 * time.Second}
+
+// next returns the interval after d.
+func (s PollSchedule) next(d time.Duration) time.Duration {
+	n := time.Duration(float64(d) * s.Factor)
+	if n > s.Max {
+		return s.Max
+	}
+	return n
+}
+
+// FindImage returns the image, or a *NotFoundError when it does not exist
+// or is deregistered. Deprecated and disabled images are found too.
+func (c *Client) FindImage(ctx context.Context, imageID string) (types.Image, error) {
+	return c.images.Image(ctx, imageID)
+}
+
+// FindOwnImageByName returns this account's image with the given name. AMI
+// names are unique per account and Region, which makes the name a safe key
+// to find a copy whose CopyImage answer was lost.
+func (c *Client) FindOwnImageByName(ctx context.Context, name string) (types.Image, error) {
+	out, err := c.api.DescribeImages(ctx, &ec2.DescribeImagesInput{
+		Owners:            []string{"self"},
+		Filters:           []types.Filter{{Name: aws.String("name"), Values: []string{name}}},
+		IncludeDeprecated: aws.Bool(true),
+		IncludeDisabled:   aws.Bool(true),
+	})
+	if err != nil {
+		return types.Image{}, err
+	}
+	for _, img := range out.Images {
+		if aws.ToString(img.Name) == name && img.State != types.ImageStateDeregistered {
+			return img, nil
+		}
+	}
+	return types.Image{}, &NotFoundError{ID: name, Reason: "no image of this account has that name"}
+}
+
+// copyLimitBackoff is how long Copy waits before retrying a CopyImage that
+// EC2 refused because the account has too many copies in flight.
+var copyLimitBackoff = PollSchedule{Initial: 5 * time.Second, Factor: 2, Max: time.Minute}
+
+// Copy calls CopyImage and returns the new image's ID. The SDK's retryer
+// already retries throttling and lost answers with the same ClientToken, so
+// EC2 makes at most one copy. EC2's concurrent-copy limit
+// (ResourceLimitExceeded) is not retried by the SDK: Copy waits for copies
+// in flight to finish and tries again until ctx ends.
+func (c *Client) Copy(ctx context.Context, in *ec2.CopyImageInput) (string, error) {
+	wait := copyLimitBackoff.Initial
+	for {
+		out, err := c.api.CopyImage(ctx, in)
+		if err == nil {
+			return aws.ToString(out.ImageId), nil
+		}
+		if ErrorCode(err) != "ResourceLimitExceeded" {
+			return "", err
+		}
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("still at EC2's limit of concurrent AMI copies when the timeout ended: %w", err)
+		case <-time.After(wait):
+		}
+		wait = copyLimitBackoff.next(wait)
+	}
+}
+
+// IsAmbiguousCopyError reports whether a failed CopyImage may nevertheless
+// have started a copy: the answer was lost, or EC2 failed on its side.
+// EC2's refusals of the request (4xx codes) are not ambiguous.
+func IsAmbiguousCopyError(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	code := ErrorCode(err)
+	return code == "" || code == "InternalError" || code == "InternalFailure" || code == "ServiceUnavailable" ||
+		code == "Unavailable" || code == "RequestLimitExceeded" || code == "Throttling"
+}
+
+// CopyFailedError says that EC2 gave up on a copy: the image ended in the
+// failed, invalid or error state.
+type CopyFailedError struct {
+	ImageID string
+	State   string
+	Code    string
+	Message string
+}
+
+func (e *CopyFailedError) Error() string {
+	msg := fmt.Sprintf("image %s is %s", e.ImageID, e.State)
+	if e.Code != "" || e.Message != "" {
+		msg += fmt.Sprintf(": %s: %s", e.Code, e.Message)
+	}
+	return msg
+}
+
+// Progress is what a waiter reports after each poll.
+type Progress struct {
+	ImageID string
+	State   string
+	Elapsed time.Duration
+	// SnapshotProgress is EC2's percentage for each of the image's
+	// snapshots, for example "snap-1: 42%". It is refreshed at most once a
+	// minute, because DescribeSnapshots is not batched.
+	SnapshotProgress []string
+}
+
+// notFoundGrace is how long a waiter accepts "not found" for an image it
+// has just created: EC2 is eventually consistent and may not list a new AMI
+// for a while after CopyImage answers.
+const notFoundGrace = 5 * time.Minute
+
+// snapshotProgressEvery limits how often a waiter asks DescribeSnapshots.
+const snapshotProgressEvery = time.Minute
+
+// WaitForAvailable polls until the image is available and returns it. It
+// stops at once when EC2 reports a failed copy (*CopyFailedError), and
+// returns ctx's error, wrapped with the last state seen, when ctx ends.
+func (c *Client) WaitForAvailable(ctx context.Context, imageID string, report func(Progress)) (types.Image, error) {
+	start := time.Now()
+	interval := c.poll.Initial
+	lastState := "not yet listed"
+	var lastSnapshotCheck time.Time
+	var snapshotProgress []string
+	for {
+		img, err := c.FindImage(ctx, imageID)
+		switch {
+		case err == nil:
+			lastState = string(img.State)
+			switch img.State {
+			case types.ImageStateAvailable:
+				return img, nil
+			case types.ImageStateFailed, types.ImageStateInvalid, types.ImageStateError:
+				failed := &CopyFailedError{ImageID: imageID, State: string(img.State)}
+				if img.StateReason != nil {
+					failed.Code = aws.ToString(img.StateReason.Code)
+					failed.Message = aws.ToString(img.StateReason.Message)
+				}
+				return img, failed
+			case types.ImageStateDeregistered:
+				return img, &NotFoundError{ID: imageID, Reason: "deregistered while waiting for it to become available"}
+			}
+			if time.Since(lastSnapshotCheck) >= snapshotProgressEvery {
+				lastSnapshotCheck = time.Now()
+				snapshotProgress = c.snapshotProgress(ctx, img)
+			}
+		case IsNotFound(err) && time.Since(start) < notFoundGrace:
+			// EC2 has not caught up with its own CopyImage answer yet.
+		case ctx.Err() != nil:
+			return types.Image{}, fmt.Errorf("image %s was still %s after %s: %w", imageID, lastState, time.Since(start).Round(time.Second), ctx.Err())
+		default:
+			return types.Image{}, err
+		}
+		if report != nil {
+			report(Progress{ImageID: imageID, State: lastState, Elapsed: time.Since(start), SnapshotProgress: snapshotProgress})
+		}
+		select {
+		case <-ctx.Done():
+			return types.Image{}, fmt.Errorf("image %s was still %s after %s: %w", imageID, lastState, time.Since(start).Round(time.Second), ctx.Err())
+		case <-time.After(interval):
+		}
+		interval = c.poll.next(interval)
+	}
+}
+
+// snapshotProgress asks EC2 how far each of the image's snapshots has got.
+// It is only for logging, so it swallows errors.
+func (c *Client) snapshotProgress(ctx context.Context, img types.Image) []string {
+	ids := SnapshotIDs(img)
+	if len(ids) == 0 {
+		return nil
+	}
+	out, err := c.api.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{SnapshotIds: ids})
+	if err != nil {
+		return nil
+	}
+	progress := make([]string, 0, len(out.Snapshots))
+	for _, s := range out.Snapshots {
+		progress = append(progress, fmt.Sprintf("%s: %s", aws.ToString(s.SnapshotId), aws.ToString(s.Progress)))
+	}
+	sort.Strings(progress)
+	return progress
+}
+
+// WaitUntil polls the image until done returns true. It exists for EC2's
+// eventual consistency after in-place changes: a Read right after
+// ModifyImageAttribute may still see the old value.
+func (c *Client) WaitUntil(ctx context.Context, imageID string, done func(types.Image) bool) (types.Image, error) {
+	interval := c.poll.Initial
+	for {
+		img, err := c.FindImage(ctx, imageID)
+		if err != nil {
+			return img, err
+		}
+		if done(img) {
+			return img, nil
+		}
+		select {
+		case <-ctx.Done():
+			return img, fmt.Errorf("EC2 did not show the change to image %s in time: %w", imageID, ctx.Err())
+		case <-time.After(interval):
+		}
+		interval = c.poll.next(interval)
+	}
+}
+
+// SnapshotIDs lists the EBS snapshots behind an image's block devices.
+func SnapshotIDs(img types.Image) []string {
+	var ids []string
+	for _, m := range img.BlockDeviceMappings {
+		if m.Ebs != nil && aws.ToString(m.Ebs.SnapshotId) != "" {
+			ids = append(ids, aws.ToString(m.Ebs.SnapshotId))
+		}
+	}
+	return ids
+}
+
+// DeregisterResult says what Deregister left behind on purpose.
+type DeregisterResult struct {
+	// KeptSnapshots are snapshots that could not be deleted because
+	// another AMI still uses them, as EC2 documents for
+	// DeleteAssociatedSnapshots.
+	KeptSnapshots []string
+}
+
+// Deregister deregisters the image and, when deleteSnapshots is set, deletes
+// the given snapshots (the copy's own). It asks EC2 to delete them with
+// DeleteAssociatedSnapshots, then deletes whatever is left, because EC2 keeps
+// a snapshot that other AMIs share and some EC2-compatible endpoints ignore
+// the flag. An image or snapshot that is already gone counts as deleted.
+func (c *Client) Deregister(ctx context.Context, imageID string, snapshotIDs []string, deleteSnapshots bool) (DeregisterResult, error) {
+	var result DeregisterResult
+	_, err := c.api.DeregisterImage(ctx, &ec2.DeregisterImageInput{
+		ImageId:                   aws.String(imageID),
+		DeleteAssociatedSnapshots: aws.Bool(deleteSnapshots),
+	})
+	if err != nil && !isNotFoundCode(err) {
+		return result, err
+	}
+	if err := c.WaitForGone(ctx, imageID); err != nil {
+		return result, err
+	}
+	if !deleteSnapshots {
+		return result, nil
+	}
+	for _, id := range snapshotIDs {
+		_, err := c.api.DeleteSnapshot(ctx, &ec2.DeleteSnapshotInput{SnapshotId: aws.String(id)})
+		switch {
+		case err == nil, isNotFoundCode(err):
+		case ErrorCode(err) == "InvalidSnapshot.InUse":
+			result.KeptSnapshots = append(result.KeptSnapshots, id)
+		default:
+			return result, fmt.Errorf("deleting snapshot %s of image %s: %w", id, imageID, err)
+		}
+	}
+	return result, nil
+}
+
+// WaitForGone polls until EC2 no longer lists the image.
+func (c *Client) WaitForGone(ctx context.Context, imageID string) error {
+	interval := c.poll.Initial
+	for {
+		_, err := c.FindImage(ctx, imageID)
+		if IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("EC2 still lists image %s: %w", imageID, ctx.Err())
+		case <-time.After(interval):
+		}
+		interval = c.poll.next(interval)
+	}
+}
+
+// UpdateTags makes the tags of the given resources go from oldTags to
+// newTags with at most one DeleteTags and one CreateTags call.
+func (c *Client) UpdateTags(ctx context.Context, resourceIDs []string, oldTags, newTags map[string]string) error {
+	if len(resourceIDs) == 0 {
+		return nil
+	}
+	var removed []types.Tag
+	for k := range oldTags {
+		if _, ok := newTags[k]; !ok {
+			removed = append(removed, types.Tag{Key: aws.String(k)})
+		}
+	}
+	if len(removed) > 0 {
+		if _, err := c.api.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: resourceIDs, Tags: removed}); err != nil {
+			return fmt.Errorf("removing tags from %s: %w", strings.Join(resourceIDs, ", "), err)
+		}
+	}
+	var changed []types.Tag
+	for _, k := range sortedKeys(newTags) {
+		if v, ok := oldTags[k]; !ok || v != newTags[k] {
+			changed = append(changed, types.Tag{Key: aws.String(k), Value: aws.String(newTags[k])})
+		}
+	}
+	if len(changed) > 0 {
+		if _, err := c.api.CreateTags(ctx, &ec2.CreateTagsInput{Resources: resourceIDs, Tags: changed}); err != nil {
+			return fmt.Errorf("tagging %s: %w", strings.Join(resourceIDs, ", "), err)
+		}
+	}
+	return nil
+}
+
+// SnapshotTags returns the tags of each snapshot, by snapshot ID. Snapshots
+// that no longer exist are left out.
+func (c *Client) SnapshotTags(ctx context.Context, snapshotIDs []string) (map[string]map[string]string, error) {
+	result := map[string]map[string]string{}
+	if len(snapshotIDs) == 0 {
+		return result, nil
+	}
+	out, err := c.api.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{
+		Filters: []types.Filter{{Name: aws.String("snapshot-id"), Values: snapshotIDs}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range out.Snapshots {
+		result[aws.ToString(s.SnapshotId)] = TagMap(s.Tags)
+	}
+	return result, nil
+}
+
+// SetDescription changes the image's description and waits until EC2 shows
+// the new one.
+func (c *Client) SetDescription(ctx context.Context, imageID, description string) error {
+	_, err := c.api.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{
+		ImageId:     aws.String(imageID),
+		Description: &types.AttributeValue{Value: aws.String(description)},
+	})
+	if err != nil {
+		return err
+	}
+	_, err = c.WaitUntil(ctx, imageID, func(img types.Image) bool { return aws.ToString(img.Description) == description })
+	return err
+}
+
+// TagMap turns EC2 tags into a map.
+func TagMap(tags []types.Tag) map[string]string {
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return m
+}
+
+// EC2Tags turns a map into EC2 tags, sorted by key so requests repeat.
+func EC2Tags(m map[string]string) []types.Tag {
+	tags := make([]types.Tag, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return tags
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

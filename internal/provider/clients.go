@@ -1,0 +1,313 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
+)
+
+// defaultMaxRetries matches the AWS provider's default.
+const defaultMaxRetries = 25
+
+// iamRoleARNPattern is the shape of an IAM role ARN in any partition.
+var iamRoleARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/.+$`)
+
+// providerData is what Configure hands to resources: the AWS configuration,
+// the provider-level defaults, and the per-Region clients built from them.
+type providerData struct {
+	awsConfig     aws.Config
+	ec2Endpoint   string
+	kmsEndpoint   string
+	defaultRegion string
+	defaultTags   map[string]string
+	skipPreflight bool
+
+	mu         sync.Mutex
+	ec2Clients map[string]*ami.Client
+	kmsClients map[string]*kms.Client
+
+	credentialsOnce sync.Once
+	credentialsErr  error
+
+	preflight *preflightCache
+}
+
+// newProviderData turns the provider configuration into an AWS
+// configuration. getenv is os.Getenv, passed in so tests can vary it.
+func newProviderData(ctx context.Context, cfg providerModel, version string, getenv func(string) string) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	maxRetries := defaultMaxRetries
+	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
+		maxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+
+	opts := []func(*config.LoadOptions) error{
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = maxRetries + 1
+				// The client-side retry quota would make retries fail fast
+				// after sustained throttling, which is exactly when a long
+				// apply needs them; the AWS provider turns it off too.
+				o.RateLimiter = ratelimit.None
+			})
+		}),
+		config.WithAPIOptions([]func(*middleware.Stack) error{
+			addUserAgent(version),
+			addCallLogging,
+		}),
+		// The SDK's own logger would print request bodies at debug level;
+		// the provider logs every call itself, without secrets.
+		config.WithLogger(logging.Nop{}),
+	}
+	if region := stringValue(cfg.Region); region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	if profile := stringValue(cfg.Profile); profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(profile))
+	}
+	if files := stringValues(cfg.SharedConfigFiles); len(files) > 0 {
+		opts = append(opts, config.WithSharedConfigFiles(files))
+	}
+	if files := stringValues(cfg.SharedCredentialsFiles); len(files) > 0 {
+		opts = append(opts, config.WithSharedCredentialsFiles(files))
+	}
+	if accessKey := stringValue(cfg.AccessKey); accessKey != "" {
+		opts = append(opts, config.WithCredentialsProvider(
+			credentials.NewStaticCredentialsProvider(accessKey, stringValue(cfg.SecretKey), stringValue(cfg.Token))))
+	}
+
+	awsConfig, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		diags.AddError("Unable to Load AWS Configuration",
+			"The provider could not read the AWS configuration (profile, shared_config_files, shared_credentials_files): "+err.Error()+
+				"\n\nCheck that the named profile exists in the files given, or remove profile to use the default credential chain.")
+		return nil, diags
+	}
+	// AWS_DEFAULT_REGION is honoured by the AWS CLI and the AWS provider but
+	// not by the AWS SDK for Go v2, so it is read here.
+	if awsConfig.Region == "" {
+		awsConfig.Region = getenv("AWS_DEFAULT_REGION")
+	}
+
+	data := &providerData{
+		awsConfig:     awsConfig,
+		defaultRegion: awsConfig.Region,
+		defaultTags:   map[string]string{},
+		skipPreflight: cfg.SkipPreflight.ValueBool(),
+		ec2Clients:    map[string]*ami.Client{},
+		kmsClients:    map[string]*kms.Client{},
+		preflight:     newPreflightCache(),
+	}
+	if cfg.Endpoints != nil {
+		data.ec2Endpoint = stringValue(cfg.Endpoints.EC2)
+		data.kmsEndpoint = stringValue(cfg.Endpoints.KMS)
+	}
+	if cfg.DefaultTags != nil {
+		for k, v := range cfg.DefaultTags.Tags {
+			data.defaultTags[k] = v.ValueString()
+		}
+	}
+
+	if cfg.AssumeRole != nil {
+		duration := 15 * time.Minute
+		if d := stringValue(cfg.AssumeRole.Duration); d != "" {
+			duration, _ = time.ParseDuration(d) // checked by the schema's validator
+		}
+		sessionName := stringValue(cfg.AssumeRole.SessionName)
+		if sessionName == "" {
+			sessionName = "terraform-provider-amicopy"
+		}
+		stsEndpoint := ""
+		if cfg.Endpoints != nil {
+			stsEndpoint = stringValue(cfg.Endpoints.STS)
+		}
+		stsClient := sts.NewFromConfig(awsConfig, func(o *sts.Options) {
+			if stsEndpoint != "" {
+				o.BaseEndpoint = aws.String(stsEndpoint)
+			}
+			if o.Region == "" {
+				// STS is global; its regional endpoints all work.
+				o.Region = "us-east-1"
+			}
+		})
+		externalID := stringValue(cfg.AssumeRole.ExternalID)
+		awsConfig.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsClient, cfg.AssumeRole.RoleARN.ValueString(),
+			func(o *stscreds.AssumeRoleOptions) {
+				o.RoleSessionName = sessionName
+				o.Duration = duration
+				if externalID != "" {
+					o.ExternalID = aws.String(externalID)
+				}
+			}))
+		data.awsConfig = awsConfig
+	}
+	return data, diags
+}
+
+// regionOrDefault returns region, or the provider's default when region is
+// empty.
+func (d *providerData) regionOrDefault(region string) string {
+	if region != "" {
+		return region
+	}
+	return d.defaultRegion
+}
+
+// ec2Client returns the cached client for a Region, building it on first use.
+func (d *providerData) ec2Client(ctx context.Context, region string) (*ami.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if region == "" {
+		diags.AddError("Missing AWS Region",
+			"No destination Region is known. Set region in the provider block or on the resource, "+
+				"or set the AWS_REGION environment variable, or give the profile a region.")
+		return nil, diags
+	}
+	if err := d.checkCredentials(ctx); err != nil {
+		diags.AddError("No Valid AWS Credentials", err.Error())
+		return nil, diags
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if c, ok := d.ec2Clients[region]; ok {
+		return c, diags
+	}
+	api := ec2.NewFromConfig(d.awsConfig, func(o *ec2.Options) {
+		o.Region = region
+		if d.ec2Endpoint != "" {
+			o.BaseEndpoint = aws.String(d.ec2Endpoint)
+		}
+	})
+	c := ami.NewClient(api, region)
+	d.ec2Clients[region] = c
+	return c, diags
+}
+
+// kmsClient returns the cached KMS client for a Region.
+func (d *providerData) kmsClient(region string) *kms.Client {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if c, ok := d.kmsClients[region]; ok {
+		return c
+	}
+	c := kms.NewFromConfig(d.awsConfig, func(o *kms.Options) {
+		o.Region = region
+		if d.kmsEndpoint != "" {
+			o.BaseEndpoint = aws.String(d.kmsEndpoint)
+		}
+	})
+	d.kmsClients[region] = c
+	return c
+}
+
+// checkCredentials resolves credentials once, so that a missing credential
+// gives one clear diagnostic instead of an SDK error on every resource.
+func (d *providerData) checkCredentials(ctx context.Context) error {
+	d.credentialsOnce.Do(func() {
+		if d.awsConfig.Credentials == nil {
+			d.credentialsErr = errors.New(noCredentialsHelp)
+			return
+		}
+		if _, err := d.awsConfig.Credentials.Retrieve(ctx); err != nil {
+			d.credentialsErr = fmt.Errorf("%s\n\nThe AWS SDK said: %s", noCredentialsHelp, redactSecrets(err.Error()))
+		}
+	})
+	return d.credentialsErr
+}
+
+const noCredentialsHelp = "The provider found no AWS credentials. Give it some in one of the usual ways: " +
+	"the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables, a profile (profile or AWS_PROFILE) in the shared " +
+	"configuration or credentials files, AWS SSO (aws sso login), an instance or task role, or access_key and secret_key in the provider block."
+
+// secretPattern finds things that look like credentials in error text.
+var secretPattern = regexp.MustCompile(`(?i)(Signature=|Credential=|X-Amz-Security-Token=|aws_secret_access_key\s*=\s*)[^,\s&"]+`)
+
+// redactSecrets removes signatures and credentials from text that is about
+// to reach a log or a diagnostic.
+func redactSecrets(s string) string {
+	return secretPattern.ReplaceAllString(s, "${1}REDACTED")
+}
+
+// addUserAgent names the provider in EC2's logs and CloudTrail.
+func addUserAgent(version string) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Build.Add(middleware.BuildMiddlewareFunc("amicopyUserAgent",
+			func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
+				if req, ok := in.Request.(*smithyhttp.Request); ok {
+					ua := req.Header.Get("User-Agent")
+					req.Header.Set("User-Agent", strings.TrimSpace(ua+" terraform-provider-amicopy/"+version))
+				}
+				return next.HandleBuild(ctx, in)
+			}), middleware.After)
+	}
+}
+
+// addCallLogging logs every AWS call at DEBUG: operation, Region, outcome
+// and duration. It never logs headers or bodies, so signatures and
+// credentials cannot leak into logs at any level.
+func addCallLogging(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("amicopyCallLogging",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			start := time.Now()
+			out, md, err := next.HandleInitialize(ctx, in)
+			fields := map[string]any{
+				"aws_service":   awsmiddleware.GetServiceID(ctx),
+				"aws_operation": awsmiddleware.GetOperationName(ctx),
+				"aws_region":    awsmiddleware.GetRegion(ctx),
+				"duration_ms":   time.Since(start).Milliseconds(),
+			}
+			if err != nil {
+				fields["error"] = redactSecrets(err.Error())
+			}
+			tflog.Debug(ctx, "AWS call", fields)
+			return out, md, err
+		}), middleware.After)
+}
+
+// stringValue returns a known string attribute's value, or "".
+func stringValue(v interface {
+	IsNull() bool
+	IsUnknown() bool
+	ValueString() string
+}) string {
+	if v.IsNull() || v.IsUnknown() {
+		return ""
+	}
+	return v.ValueString()
+}
+
+// stringValues returns the known, non-empty strings of a list.
+func stringValues[T interface {
+	IsNull() bool
+	IsUnknown() bool
+	ValueString() string
+}](list []T) []string {
+	var out []string
+	for _, v := range list {
+		if s := stringValue(v); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

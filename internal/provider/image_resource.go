@@ -1,0 +1,907 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*imageResource)(nil)
+	_ resource.ResourceWithImportState      = (*imageResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*imageResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*imageResource)(nil)
+)
+
+// Default timeouts. A real cross-Region copy of a large image takes tens of
+// minutes; time-based copies take as long as they were asked to.
+const (
+	defaultCreateTimeout = 40 * time.Minute
+	defaultUpdateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 20 * time.Minute
+)
+
+// Private-state keys.
+const (
+	// privateImported marks a resource adopted by import whose create-time
+	// inputs (which EC2 does not report) are not known yet. The first plan
+	// takes them from the configuration without replacing the AMI.
+	privateImported = "imported"
+	// privateCopiedTagKeys lists tags that CopyImageTags brought over from
+	// the source. They are the source's, not the configuration's, so they
+	// are kept out of tags (but stay in tags_all).
+	privateCopiedTagKeys = "copied_tag_keys"
+)
+
+// imageResource is the amicopy_image resource.
+type imageResource struct {
+	data *providerData
+}
+
+// NewImageResource returns the amicopy_image resource.
+func NewImageResource() resource.Resource {
+	return &imageResource{}
+}
+
+// Metadata names the resource.
+func (r *imageResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image"
+}
+
+// Schema mirrors the CopyImage request, plus what a user needs downstream.
+func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{replaceUnlessAdoptingString()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A copy of an Amazon Machine Image (AMI), made with EC2 CopyImage: across Regions, into an Outpost or into a Local Zone. " +
+			"Create starts the copy and waits until it is available; destroy deregisters it and deletes its snapshots.",
+		Attributes: map[string]schema.Attribute{
+			"architecture": computedString("Architecture of the image, such as `x86_64` or `arm64`."),
+			"arn":          computedString("ARN of the new AMI."),
+			"block_device_mappings": schema.ListNestedAttribute{
+				MarkdownDescription: "Block devices of the new AMI, as EC2 reports them.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"device_name": schema.StringAttribute{MarkdownDescription: "Device name, such as `/dev/xvda`.", Computed: true},
+					"encrypted":   schema.BoolAttribute{MarkdownDescription: "Whether the volume's snapshot is encrypted.", Computed: true},
+					"snapshot_id": schema.StringAttribute{MarkdownDescription: "ID of the snapshot that the copy created.", Computed: true},
+					"volume_size": schema.Int64Attribute{MarkdownDescription: "Size of the volume, in GiB.", Computed: true},
+					"volume_type": schema.StringAttribute{MarkdownDescription: "EBS volume type, such as `gp3`.", Computed: true},
+				}},
+			},
+			"boot_mode": computedString("Boot mode of the image: `legacy-bios`, `uefi` or `uefi-preferred`."),
+			"client_token": schema.StringAttribute{
+				MarkdownDescription: "Idempotency token for CopyImage, at most 128 ASCII characters. When unset, the provider generates one at plan time and keeps it in state, " +
+					"so a retried create never makes a second copy. Changing it replaces the AMI.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: replace,
+				Validators:    clientTokenValidators(),
+			},
+			"copy_image_tags": schema.BoolAttribute{
+				MarkdownDescription: "Copy the source AMI's user-defined tags to the new AMI (CopyImageTags). Copied tags show in `tags_all`, not in `tags`. " +
+					"Defaults to `false`. Changing it replaces the AMI.",
+				Optional:      true,
+				Computed:      true,
+				Default:       booldefault.StaticBool(false),
+				PlanModifiers: []planmodifier.Bool{replaceUnlessAdoptingBool()},
+			},
+			"creation_date": computedString("When EC2 created the copy (RFC 3339)."),
+			"delete_snapshots": schema.BoolAttribute{
+				MarkdownDescription: "Delete the snapshots that the copy created when the AMI is destroyed. A snapshot that another AMI still uses is kept, with a warning. " +
+					"Defaults to `true`. Changing it only changes state.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"deprecation_time": schema.StringAttribute{
+				MarkdownDescription: "When the AMI becomes deprecated, in RFC 3339 (for example `2030-01-01T00:00:00Z`). EC2 rounds it to the minute; " +
+					"a value with seconds causes no diff. Remove it to cancel the deprecation. Updated in place.",
+				Optional:   true,
+				Validators: []validator.String{rfc3339Validator()},
+			},
+			"deregistration_protection": schema.StringAttribute{
+				MarkdownDescription: "Deregistration protection: `disabled`, `enabled`, or `enabled-with-cooldown` (after it is disabled, the AMI stays protected for 24 hours). " +
+					"While it is on, destroying or replacing the copy fails at plan time unless `skip_destroy` is set. Defaults to `disabled`. Updated in place.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(protectionDisabled),
+				Validators: []validator.String{stringvalidator.OneOf(protectionDisabled, protectionEnabled, protectionEnabledWithCooldown)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description of the new AMI, at most 255 characters. When unset, the copy keeps the description EC2 gives it (usually the source's), and that is no diff. Updated in place.",
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Validators:          []validator.String{stringvalidator.LengthAtMost(255)},
+			},
+			"destination_availability_zone": schema.StringAttribute{
+				MarkdownDescription: "Local Zone to copy into, such as `us-west-2-lax-1a`. It must belong to the destination Region. " +
+					"Conflicts with `destination_availability_zone_id` and `destination_outpost_arn`. Changing it replaces the AMI.",
+				Optional:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{localZoneNameValidator()},
+			},
+			"destination_availability_zone_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the Local Zone to copy into, such as `usw2-lax1-az1`. It must belong to the destination Region. " +
+					"Conflicts with `destination_availability_zone` and `destination_outpost_arn`. Changing it replaces the AMI.",
+				Optional:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{localZoneIDValidator()},
+			},
+			"destination_outpost_arn": schema.StringAttribute{
+				MarkdownDescription: "ARN of the Outpost to copy to, `arn:aws:outposts:REGION:ACCOUNT:outpost/op-...`. The Outpost must belong to the destination Region, " +
+					"and `source_region` must be that Region too. Copies to an Outpost are always encrypted. Changing it replaces the AMI.",
+				Optional:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{outpostARNValidator()},
+			},
+			"ena_support": schema.BoolAttribute{
+				MarkdownDescription: "Whether enhanced networking with ENA is enabled.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"encrypted": schema.BoolAttribute{
+				MarkdownDescription: "Encrypt the new snapshots. Copies of encrypted snapshots are always encrypted; `false` means \"do not ask for encryption\", not \"decrypt\". " +
+					"When unset, the copy is as encrypted as its source (and always encrypted on an Outpost). Changing it replaces the AMI.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown(), replaceUnlessAdoptingBool()},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "ID of the new AMI.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"kms_key_id": schema.StringAttribute{
+				MarkdownDescription: "Symmetric KMS key for the new snapshots: a key ID, `alias/NAME`, a key ARN or an alias ARN, in the destination Region. " +
+					"Requires `encrypted = true`. Kept as written, so an alias causes no diff against the key ARN EC2 reports. Changing it replaces the AMI.",
+				Optional:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{kmsKeyIDValidator()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the new AMI: 3 to 128 letters, digits, spaces and `( ) [ ] . / - ' @ _`, unique in the destination Region. Changing it replaces the AMI.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          imageNameValidators(),
+			},
+			"owner_id":         computedString("AWS account that owns the copy."),
+			"platform_details": computedString("Platform details, such as `Linux/UNIX` or `Windows`."),
+			"region": schema.StringAttribute{
+				MarkdownDescription: "Destination Region of this copy. Defaults to the provider's `region`, so one provider block can copy to many Regions with `for_each`. Changing it replaces the AMI.",
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{regionNameValidator()},
+			},
+			"root_device_name": computedString("Root device name, such as `/dev/xvda`."),
+			"skip_destroy": schema.BoolAttribute{
+				MarkdownDescription: "Keep the AMI and its snapshots in EC2 when the resource is destroyed or replaced: it is only removed from state, with a warning naming it. " +
+					"Defaults to `false`. Changing it only changes state.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"snapshot_copy_completion_duration_minutes": schema.Int64Attribute{
+				MarkdownDescription: "Ask for a time-based copy that completes within this many minutes: a multiple of 15 from 15 to 2880. " +
+					"Not possible to an Outpost or a Local Zone. The default create timeout grows to fit it. Changing it replaces the AMI.",
+				Optional:      true,
+				PlanModifiers: []planmodifier.Int64{replaceUnlessAdoptingInt64()},
+				Validators:    snapshotCopyMinutesValidators(),
+			},
+			"snapshot_ids": schema.ListAttribute{
+				MarkdownDescription: "IDs of the snapshots that the copy created.",
+				ElementType:         types.StringType,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+			},
+			"snapshot_tags": schema.MapAttribute{
+				MarkdownDescription: "Tags for the snapshots that the copy creates, added atomically by CopyImage (with the provider's `default_tags`). Updated in place.",
+				ElementType:         types.StringType,
+				Optional:            true,
+			},
+			"source_image_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the AMI to copy, `ami-` and 8 or 17 hexadecimal digits. Changing it replaces the AMI.",
+				Required:            true,
+				PlanModifiers:       replace,
+				Validators:          []validator.String{sourceImageIDValidator()},
+			},
+			"source_region": schema.StringAttribute{
+				MarkdownDescription: "Region that holds the source AMI. Changing it replaces the AMI.",
+				Required:            true,
+				PlanModifiers:       replace,
+				Validators:          []validator.String{regionNameValidator()},
+			},
+			"state": computedString("State of the AMI, `available` once the copy has finished."),
+			"tags": schema.MapAttribute{
+				MarkdownDescription: "Tags for the new AMI, added atomically by CopyImage. Updated in place.",
+				ElementType:         types.StringType,
+				Optional:            true,
+			},
+			"tags_all": schema.MapAttribute{
+				MarkdownDescription: "All tags of the AMI: the provider's `default_tags` merged with `tags`.",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
+			"timeouts":            timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"virtualization_type": computedString("Virtualization type: `hvm` or `paravirtual`."),
+		},
+	}
+}
+
+// computedString is a read-only attribute that EC2 fixes when it creates
+// the copy.
+func computedString(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Computed:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// Configure receives the provider's data.
+func (r *imageResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return // The provider is not configured yet (validation).
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+// ConfigValidators are the rules that span attributes but need no Region.
+func (r *imageResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+	return imageConfigValidators()
+}
+
+// Create starts the copy, records it in state at once, and waits for it.
+func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan imageResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.ec2Client(ctx, plan.Region.ValueString())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	createTimeout, diags := plan.Timeouts.Create(ctx, plan.defaultCreateTimeout())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, createTimeout)
+	defer cancel()
+
+	// One token for every attempt of this create, so EC2 makes one copy
+	// however often the SDK retries.
+	if plan.ClientToken.IsUnknown() || plan.ClientToken.IsNull() {
+		plan.ClientToken = types.StringValue(newClientToken())
+	}
+	imageTags := plan.imageTags(ctx, r.data.defaultTags)
+	snapshotTags := plan.snapshotTags(ctx, r.data.defaultTags)
+	input := plan.copyImageInput(imageTags, snapshotTags)
+	imageID, err := client.Copy(ctx, input)
+	if err != nil && ami.IsAmbiguousCopyError(err) {
+		// The copy may have started even though no answer came back.
+		// AMI names are unique per account and Region, so look it up by
+		// name rather than leave an untracked AMI behind.
+		if found, findErr := client.FindOwnImageByName(context.WithoutCancel(ctx), plan.Name.ValueString()); findErr == nil {
+			tflog.Warn(ctx, "CopyImage failed without an answer, but the copy exists; tracking it", map[string]any{"image_id": aws.ToString(found.ImageId)})
+			imageID, err = aws.ToString(found.ImageId), nil
+		}
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Copy Image", fmt.Sprintf(
+			"CopyImage of %s from %s to %s failed: %s\n\nNo AMI was created.",
+			plan.SourceImageID.ValueString(), plan.SourceRegion.ValueString(), client.Region(), describeAWSError(err)))
+		return
+	}
+
+	// Track the AMI before waiting: from here on, any failure leaves it in
+	// state (tainted) instead of orphaning it.
+	plan.ID = types.StringValue(imageID)
+	plan.ARN = types.StringValue(imageARN(client.Region(), imageID))
+	tracked := plan.withUnknownsNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &tracked)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tflog.Info(ctx, "CopyImage started", map[string]any{"image_id": imageID, "region": client.Region(), "source_image_id": plan.SourceImageID.ValueString()})
+
+	img, err := client.WaitForAvailable(ctx, imageID, func(p ami.Progress) {
+		tflog.Info(ctx, "Waiting for AMI copy", map[string]any{
+			"image_id": p.ImageID, "state": p.State, "elapsed": p.Elapsed.Round(time.Second).String(), "snapshots": strings.Join(p.SnapshotProgress, ", "),
+		})
+	})
+	if err != nil {
+		resp.Diagnostics.Append(waitDiagnostic(imageID, client.Region(), createTimeout, err))
+		return
+	}
+
+	copiedTagKeys, err := ensureTags(ctx, client, img, imageTags, snapshotTags, plan.CopyImageTags.ValueBool())
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Tag Image", fmt.Sprintf("The copy %s in %s is available, but tagging it failed: %s\n\nThe AMI is kept in state; the next apply retries.", imageID, client.Region(), describeAWSError(err)))
+		return
+	}
+	if len(copiedTagKeys) > 0 {
+		raw, _ := json.Marshal(copiedTagKeys)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCopiedTagKeys, raw)...)
+	}
+
+	if err := applyLifecycleSettings(ctx, client, imageID, imageResourceModel{}, plan); err != nil {
+		resp.Diagnostics.AddError("Unable to Configure Image", fmt.Sprintf("The copy %s in %s is available, but %s\n\nThe AMI is kept in state; the next apply retries.", imageID, client.Region(), describeAWSError(err)))
+		return
+	}
+
+	img, err = client.FindImage(ctx, imageID)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Image", fmt.Sprintf("The copy %s in %s is available, but reading it back failed: %s", imageID, client.Region(), describeAWSError(err)))
+		return
+	}
+	plan.refreshFrom(img, r.data.defaultTags, copiedTagKeys)
+	if plan.SnapshotTags.IsUnknown() {
+		plan.SnapshotTags = types.MapNull(types.StringType)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read refreshes the copy from EC2. A copy that is gone is removed from
+// state with a warning, so the next plan re-creates it.
+func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state imageResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	region := r.data.regionOrDefault(state.Region.ValueString())
+	client, diags := r.data.ec2Client(ctx, region)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	img, err := client.FindImage(ctx, state.ID.ValueString())
+	if ami.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Image Not Found",
+			fmt.Sprintf("The AMI %s in %s no longer exists (%s), so it was removed from state. The next apply copies it again.", state.ID.ValueString(), region, err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Image", fmt.Sprintf("DescribeImages for %s in %s failed: %s", state.ID.ValueString(), region, describeAWSError(err)))
+		return
+	}
+	state.Region = types.StringValue(region)
+	copied, diags := copiedTagKeysFrom(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	state.refreshFrom(img, r.data.defaultTags, copied)
+	if err := r.refreshSnapshotTags(ctx, client, &state); err != nil {
+		resp.Diagnostics.AddError("Unable to Read Snapshot Tags", fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed: %s", state.ID.ValueString(), describeAWSError(err)))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update changes what EC2 lets change in place: the description, tags,
+// deprecation and deregistration protection. The other in-place attributes
+// live only in state.
+func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state imageResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.ec2Client(ctx, plan.Region.ValueString())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	updateTimeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
+	defer cancel()
+	imageID := state.ID.ValueString()
+	fail := func(what string, err error) {
+		resp.Diagnostics.AddError("Unable to Update Image", fmt.Sprintf("Updating %s of %s in %s failed: %s", what, imageID, client.Region(), describeAWSError(err)))
+	}
+
+	if !plan.Description.IsUnknown() && !plan.Description.IsNull() && !plan.Description.Equal(state.Description) {
+		if err := client.SetDescription(ctx, imageID, plan.Description.ValueString()); err != nil {
+			fail("the description", err)
+			return
+		}
+	}
+
+	copied, diags := copiedTagKeysFrom(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	oldImageTags := withoutKeys(mapValue(ctx, state.TagsAll), copied)
+	newImageTags := plan.imageTags(ctx, r.data.defaultTags)
+	if err := client.UpdateTags(ctx, []string{imageID}, oldImageTags, newImageTags); err != nil {
+		fail("the tags", err)
+		return
+	}
+	if !plan.SnapshotTags.Equal(state.SnapshotTags) {
+		snapshotIDs := stringList(ctx, state.SnapshotIDs)
+		if err := client.UpdateTags(ctx, snapshotIDs, mergeTags(r.data.defaultTags, mapValue(ctx, state.SnapshotTags)), plan.snapshotTags(ctx, r.data.defaultTags)); err != nil {
+			fail("the snapshot tags", err)
+			return
+		}
+	}
+	if err := applyLifecycleSettings(ctx, client, imageID, state, plan); err != nil {
+		fail("the image", err)
+		return
+	}
+
+	img, err := client.FindImage(ctx, imageID)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Image", fmt.Sprintf("Reading %s in %s after the update failed: %s", imageID, client.Region(), describeAWSError(err)))
+		return
+	}
+	plan.refreshFrom(img, r.data.defaultTags, copied)
+	// Once the configuration has supplied the create-time inputs of an
+	// imported copy, they are known, and changing them replaces it again.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete deregisters the copy and deletes its snapshots, unless
+// skip_destroy keeps them. A copy that is already gone counts as deleted.
+func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state imageResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	imageID := state.ID.ValueString()
+	region := r.data.regionOrDefault(state.Region.ValueString())
+	if state.SkipDestroy.ValueBool() {
+		resp.Diagnostics.AddWarning("Image Kept",
+			fmt.Sprintf("skip_destroy is true, so the AMI %s in %s and its snapshots were left in EC2 and only removed from state.", imageID, region))
+		return
+	}
+	client, diags := r.data.ec2Client(ctx, region)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	deleteTimeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, deleteTimeout)
+	defer cancel()
+
+	// Delete the snapshots EC2 reports now, and those in state in case the
+	// AMI has already gone without them.
+	snapshotIDs := stringList(ctx, state.SnapshotIDs)
+	if img, err := client.FindImage(ctx, imageID); err == nil {
+		snapshotIDs = union(ami.SnapshotIDs(img), snapshotIDs)
+	} else if !ami.IsNotFound(err) {
+		resp.Diagnostics.AddError("Unable to Delete Image", fmt.Sprintf("Reading %s in %s before deregistering it failed: %s", imageID, region, describeAWSError(err)))
+		return
+	}
+	result, err := client.Deregister(ctx, imageID, snapshotIDs, state.DeleteSnapshots.ValueBool())
+	if err != nil {
+		detail := fmt.Sprintf("Deregistering %s in %s failed: %s", imageID, region, describeAWSError(err))
+		if strings.Contains(strings.ToLower(err.Error()), "deregistration protection") {
+			detail += "\n\nThe AMI has deregistration protection. Set deregistration_protection = \"disabled\" and apply " +
+				"(with a cooldown, EC2 keeps it protected for 24 hours after that), or set skip_destroy = true to keep the AMI."
+		}
+		resp.Diagnostics.AddError("Unable to Delete Image", detail)
+		return
+	}
+	if len(result.KeptSnapshots) > 0 {
+		resp.Diagnostics.AddWarning("Snapshots Kept",
+			fmt.Sprintf("The AMI %s was deregistered, but its snapshots %s were kept because another AMI still uses them.", imageID, strings.Join(result.KeptSnapshots, ", ")))
+	}
+}
+
+// ImportState adopts an existing AMI. The ID is the AMI's ID, optionally
+// followed by @REGION when it is not in the provider's Region
+// (ami-0123456789abcdef0@eu-central-1), as the AWS provider v6 writes it.
+func (r *imageResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	imageID, region, err := parseImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Import ID", err.Error())
+		return
+	}
+	if r.data != nil {
+		region = r.data.regionOrDefault(region)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), imageID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	// The defaults, so that a configuration that leaves them out plans clean.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("delete_snapshots"), true)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("skip_destroy"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("copy_image_tags"), false)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
+}
+
+// parseImportID splits "ami-...[@region]".
+func parseImportID(id string) (imageID, region string, err error) {
+	imageID, region, hasRegion := strings.Cut(strings.TrimSpace(id), "@")
+	if err := ami.ValidateSourceImageID(imageID); err != nil {
+		return "", "", fmt.Errorf("%q is not an import ID for amicopy_image: %v. Use the AMI ID, such as ami-0123456789abcdef0, "+
+			"or the AMI ID and its Region, such as ami-0123456789abcdef0@eu-central-1", id, err)
+	}
+	if hasRegion {
+		if err := ami.ValidateRegionName(region); err != nil {
+			return "", "", fmt.Errorf("%q is not an import ID for amicopy_image: the Region after @ is not valid: %v", id, err)
+		}
+	}
+	return imageID, region, nil
+}
+
+// ensureTags adds the tags that CopyImage's TagSpecifications should have
+// added but did not (EC2-compatible endpoints such as moto and LocalStack
+// ignore them; on EC2 this finds nothing to do). It returns the keys of tags
+// that the copy carries but the plan does not: those CopyImageTags brought.
+func ensureTags(ctx context.Context, client *ami.Client, img ec2types.Image, imageTags, snapshotTags map[string]string, copyImageTags bool) ([]string, error) {
+	current := ami.TagMap(img.Tags)
+	missing := map[string]string{}
+	for k, v := range imageTags {
+		if cur, ok := current[k]; !ok || cur != v {
+			missing[k] = v
+		}
+	}
+	if err := client.UpdateTags(ctx, []string{aws.ToString(img.ImageId)}, nil, missing); err != nil {
+		return nil, err
+	}
+	var copied []string
+	if copyImageTags {
+		for k := range current {
+			if _, planned := imageTags[k]; !planned {
+				copied = append(copied, k)
+			}
+		}
+	}
+	snapshotIDs := ami.SnapshotIDs(img)
+	if len(snapshotTags) == 0 || len(snapshotIDs) == 0 {
+		return copied, nil
+	}
+	bySnapshot, err := client.SnapshotTags(ctx, snapshotIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range snapshotIDs {
+		missing := map[string]string{}
+		for k, v := range snapshotTags {
+			if cur, ok := bySnapshot[id][k]; !ok || cur != v {
+				missing[k] = v
+			}
+		}
+		if err := client.UpdateTags(ctx, []string{id}, nil, missing); err != nil {
+			return nil, err
+		}
+	}
+	return copied, nil
+}
+
+// refreshSnapshotTags refreshes snapshot_tags when the configuration manages
+// any. Only the managed keys are compared, so tags that others add to the
+// snapshots cause no diff. It costs one DescribeSnapshots, and nothing when
+// snapshot_tags is unset.
+func (r *imageResource) refreshSnapshotTags(ctx context.Context, client *ami.Client, state *imageResourceModel) error {
+	managed := mapValue(ctx, state.SnapshotTags)
+	snapshotIDs := stringList(ctx, state.SnapshotIDs)
+	if len(managed) == 0 || len(snapshotIDs) == 0 {
+		return nil
+	}
+	bySnapshot, err := client.SnapshotTags(ctx, snapshotIDs)
+	if err != nil {
+		return err
+	}
+	refreshed := map[string]string{}
+	for k, v := range managed {
+		value, everywhere := v, true
+		for _, id := range snapshotIDs {
+			tags, ok := bySnapshot[id]
+			if !ok {
+				continue // snapshot gone; the image's refresh reports that
+			}
+			cur, has := tags[k]
+			if !has {
+				everywhere = false
+				break
+			}
+			if cur != v {
+				value = cur
+			}
+		}
+		if everywhere {
+			refreshed[k] = value
+		}
+	}
+	state.SnapshotTags = stringMap(refreshed)
+	return nil
+}
+
+// waitDiagnostic explains why waiting for a copy ended, always naming the
+// AMI that stays in state.
+func waitDiagnostic(imageID, region string, timeout time.Duration, err error) diag.Diagnostic {
+	var failed *ami.CopyFailedError
+	switch {
+	case errors.As(err, &failed):
+		return diag.NewErrorDiagnostic("Image Copy Failed", fmt.Sprintf(
+			"EC2 reports the copy %s in %s as %s. State reason: %s: %s\n\n"+
+				"The failed AMI is kept in state as tainted; the next apply deregisters it and copies again. "+
+				"Check the source image, the KMS key and its key policy, and the service quotas.",
+			imageID, region, failed.State, valueOr(failed.Code, "(no code)"), valueOr(failed.Message, "(no message)")))
+	case errors.Is(err, context.DeadlineExceeded):
+		return diag.NewErrorDiagnostic("Timeout Waiting for Image Copy", fmt.Sprintf(
+			"The create timeout (%s) ended before the copy %s in %s became available: %s\n\n"+
+				"The AMI is kept in state as tainted, so it is not orphaned. The copy may still finish in EC2: raise timeouts.create "+
+				"(for example timeouts = { create = \"2h\" }), or let the next apply replace it.", timeout, imageID, region, err))
+	case errors.Is(err, context.Canceled):
+		return diag.NewErrorDiagnostic("Image Copy Interrupted", fmt.Sprintf(
+			"Waiting for the copy %s in %s was interrupted: %s\n\nThe AMI is kept in state as tainted, so it is not orphaned; the next apply replaces it.", imageID, region, err))
+	default:
+		return diag.NewErrorDiagnostic("Unable to Wait for Image Copy", fmt.Sprintf(
+			"Waiting for the copy %s in %s failed: %s\n\nThe AMI is kept in state as tainted; the next apply replaces it.", imageID, region, describeAWSError(err)))
+	}
+}
+
+// describeAWSError gives EC2's code and message, without secrets.
+func describeAWSError(err error) string {
+	return redactSecrets(err.Error())
+}
+
+// imageARN builds the ARN of an AMI. AMIs have no account in their ARN.
+func imageARN(region, imageID string) string {
+	return fmt.Sprintf("arn:%s:ec2:%s::image/%s", partitionOf(region), region, imageID)
+}
+
+// partitionOf returns the AWS partition of a Region ("aws" when unsure).
+func partitionOf(region string) string {
+	if partition, ok := ami.PartitionForRegion(region); ok {
+		return partition
+	}
+	return "aws"
+}
+
+func valueOr(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
+// imageResourceModel is the state of one amicopy_image.
+type imageResourceModel struct {
+	ARN                                   types.String   `tfsdk:"arn"`
+	Architecture                          types.String   `tfsdk:"architecture"`
+	BlockDeviceMappings                   types.List     `tfsdk:"block_device_mappings"`
+	BootMode                              types.String   `tfsdk:"boot_mode"`
+	ClientToken                           types.String   `tfsdk:"client_token"`
+	CopyImageTags                         types.Bool     `tfsdk:"copy_image_tags"`
+	CreationDate                          types.String   `tfsdk:"creation_date"`
+	DeleteSnapshots                       types.Bool     `tfsdk:"delete_snapshots"`
+	DeprecationTime                       types.String   `tfsdk:"deprecation_time"`
+	DeregistrationProtection              types.String   `tfsdk:"deregistration_protection"`
+	Description                           types.String   `tfsdk:"description"`
+	DestinationAvailabilityZone           types.String   `tfsdk:"destination_availability_zone"`
+	DestinationAvailabilityZoneID         types.String   `tfsdk:"destination_availability_zone_id"`
+	DestinationOutpostARN                 types.String   `tfsdk:"destination_outpost_arn"`
+	ENASupport                            types.Bool     `tfsdk:"ena_support"`
+	Encrypted                             types.Bool     `tfsdk:"encrypted"`
+	ID                                    types.String   `tfsdk:"id"`
+	KMSKeyID                              types.String   `tfsdk:"kms_key_id"`
+	Name                                  types.String   `tfsdk:"name"`
+	OwnerID                               types.String   `tfsdk:"owner_id"`
+	PlatformDetails                       types.String   `tfsdk:"platform_details"`
+	Region                                types.String   `tfsdk:"region"`
+	RootDeviceName                        types.String   `tfsdk:"root_device_name"`
+	SkipDestroy                           types.Bool     `tfsdk:"skip_destroy"`
+	SnapshotCopyCompletionDurationMinutes types.Int64    `tfsdk:"snapshot_copy_completion_duration_minutes"`
+	SnapshotIDs                           types.List     `tfsdk:"snapshot_ids"`
+	SnapshotTags                          types.Map      `tfsdk:"snapshot_tags"`
+	SourceImageID                         types.String   `tfsdk:"source_image_id"`
+	SourceRegion                          types.String   `tfsdk:"source_region"`
+	State                                 types.String   `tfsdk:"state"`
+	Tags                                  types.Map      `tfsdk:"tags"`
+	TagsAll                               types.Map      `tfsdk:"tags_all"`
+	Timeouts                              timeouts.Value `tfsdk:"timeouts"`
+	VirtualizationType                    types.String   `tfsdk:"virtualization_type"`
+}
+
+// blockDeviceMappingAttrTypes is the element type of block_device_mappings.
+var blockDeviceMappingAttrTypes = map[string]attr.Type{
+	"device_name": types.StringType,
+	"encrypted":   types.BoolType,
+	"snapshot_id": types.StringType,
+	"volume_size": types.Int64Type,
+	"volume_type": types.StringType,
+}
+
+// defaultCreateTimeout is 40 minutes, or longer when a time-based copy asks
+// for more: its duration plus 20 minutes for EC2 to register the image.
+func (m imageResourceModel) defaultCreateTimeout() time.Duration {
+	if minutes := m.SnapshotCopyCompletionDurationMinutes.ValueInt64(); minutes > 0 {
+		if d := time.Duration(minutes)*time.Minute + 20*time.Minute; d > defaultCreateTimeout {
+			return d
+		}
+	}
+	return defaultCreateTimeout
+}
+
+// imageTags are the tags the AMI should carry: default_tags under tags.
+func (m imageResourceModel) imageTags(ctx context.Context, defaultTags map[string]string) map[string]string {
+	return mergeTags(defaultTags, mapValue(ctx, m.Tags))
+}
+
+// snapshotTags are the tags the copy's snapshots should carry.
+func (m imageResourceModel) snapshotTags(ctx context.Context, defaultTags map[string]string) map[string]string {
+	if m.SnapshotTags.IsNull() && len(mapValue(ctx, m.Tags)) == 0 && len(defaultTags) == 0 {
+		return nil
+	}
+	return mergeTags(defaultTags, mapValue(ctx, m.SnapshotTags))
+}
+
+// copyImageInput builds the CopyImage request from the plan.
+func (m imageResourceModel) copyImageInput(imageTags, snapshotTags map[string]string) *ec2.CopyImageInput {
+	in := &ec2.CopyImageInput{
+		Name:                          aws.String(m.Name.ValueString()),
+		SourceImageId:                 aws.String(m.SourceImageID.ValueString()),
+		SourceRegion:                  aws.String(m.SourceRegion.ValueString()),
+		ClientToken:                   optionalString(m.ClientToken),
+		Description:                   optionalString(m.Description),
+		DestinationAvailabilityZone:   optionalString(m.DestinationAvailabilityZone),
+		DestinationAvailabilityZoneId: optionalString(m.DestinationAvailabilityZoneID),
+		DestinationOutpostArn:         optionalString(m.DestinationOutpostARN),
+		KmsKeyId:                      optionalString(m.KMSKeyID),
+	}
+	if !m.Encrypted.IsNull() && !m.Encrypted.IsUnknown() {
+		in.Encrypted = aws.Bool(m.Encrypted.ValueBool())
+	}
+	if m.CopyImageTags.ValueBool() {
+		in.CopyImageTags = aws.Bool(true)
+	}
+	if !m.SnapshotCopyCompletionDurationMinutes.IsNull() && !m.SnapshotCopyCompletionDurationMinutes.IsUnknown() {
+		in.SnapshotCopyCompletionDurationMinutes = aws.Int64(m.SnapshotCopyCompletionDurationMinutes.ValueInt64())
+	}
+	if len(imageTags) > 0 {
+		in.TagSpecifications = append(in.TagSpecifications, ec2types.TagSpecification{ResourceType: ec2types.ResourceTypeImage, Tags: ami.EC2Tags(imageTags)})
+	}
+	if len(snapshotTags) > 0 {
+		in.TagSpecifications = append(in.TagSpecifications, ec2types.TagSpecification{ResourceType: ec2types.ResourceTypeSnapshot, Tags: ami.EC2Tags(snapshotTags)})
+	}
+	return in
+}
+
+// refreshFrom copies what EC2 reports into the model. Inputs that EC2 does
+// not echo (kms_key_id, client_token, the destination) keep their values.
+func (m *imageResourceModel) refreshFrom(img ec2types.Image, defaultTags map[string]string, copiedTagKeys []string) {
+	region := m.Region.ValueString()
+	m.ID = types.StringValue(aws.ToString(img.ImageId))
+	m.ARN = types.StringValue(imageARN(region, aws.ToString(img.ImageId)))
+	m.Name = types.StringValue(aws.ToString(img.Name))
+	m.Description = types.StringValue(aws.ToString(img.Description))
+	m.State = types.StringValue(string(img.State))
+	m.OwnerID = types.StringValue(aws.ToString(img.OwnerId))
+	m.CreationDate = types.StringValue(aws.ToString(img.CreationDate))
+	m.Architecture = types.StringValue(string(img.Architecture))
+	m.PlatformDetails = types.StringValue(aws.ToString(img.PlatformDetails))
+	m.VirtualizationType = types.StringValue(string(img.VirtualizationType))
+	m.RootDeviceName = types.StringValue(aws.ToString(img.RootDeviceName))
+	m.BootMode = types.StringValue(string(img.BootMode))
+	m.ENASupport = types.BoolValue(aws.ToBool(img.EnaSupport))
+
+	mappings := make([]attr.Value, 0, len(img.BlockDeviceMappings))
+	anyEncrypted := false
+	for _, bdm := range img.BlockDeviceMappings {
+		obj := map[string]attr.Value{
+			"device_name": types.StringValue(aws.ToString(bdm.DeviceName)),
+			"encrypted":   types.BoolNull(),
+			"snapshot_id": types.StringNull(),
+			"volume_size": types.Int64Null(),
+			"volume_type": types.StringNull(),
+		}
+		if bdm.Ebs != nil {
+			obj["encrypted"] = types.BoolValue(aws.ToBool(bdm.Ebs.Encrypted))
+			obj["snapshot_id"] = types.StringValue(aws.ToString(bdm.Ebs.SnapshotId))
+			obj["volume_size"] = types.Int64Value(int64(aws.ToInt32(bdm.Ebs.VolumeSize)))
+			obj["volume_type"] = types.StringValue(string(bdm.Ebs.VolumeType))
+			anyEncrypted = anyEncrypted || aws.ToBool(bdm.Ebs.Encrypted)
+		}
+		mappings = append(mappings, types.ObjectValueMust(blockDeviceMappingAttrTypes, obj))
+	}
+	m.BlockDeviceMappings = types.ListValueMust(types.ObjectType{AttrTypes: blockDeviceMappingAttrTypes}, mappings)
+	m.SnapshotIDs = stringListValue(ami.SnapshotIDs(img))
+	if m.Encrypted.IsNull() || m.Encrypted.IsUnknown() {
+		m.Encrypted = types.BoolValue(anyEncrypted)
+	}
+
+	// EC2 reports the ancestry of copies; moto and older images do not.
+	if id := aws.ToString(img.SourceImageId); id != "" {
+		m.SourceImageID = types.StringValue(id)
+	}
+	if region := aws.ToString(img.SourceImageRegion); region != "" {
+		m.SourceRegion = types.StringValue(region)
+	}
+
+	all := ami.TagMap(img.Tags)
+	m.TagsAll = stringMap(all)
+	m.Tags = stringMap(resourceTags(all, m.Tags, defaultTags, copiedTagKeys))
+
+	m.DeprecationTime = refreshedDeprecationTime(m.DeprecationTime, aws.ToString(img.DeprecationTime))
+	m.DeregistrationProtection = types.StringValue(protectionSetting(aws.ToString(img.DeregistrationProtection)))
+
+	if m.DeleteSnapshots.IsNull() || m.DeleteSnapshots.IsUnknown() {
+		m.DeleteSnapshots = types.BoolValue(true)
+	}
+	if m.SkipDestroy.IsNull() || m.SkipDestroy.IsUnknown() {
+		m.SkipDestroy = types.BoolValue(false)
+	}
+	if m.CopyImageTags.IsNull() || m.CopyImageTags.IsUnknown() {
+		m.CopyImageTags = types.BoolValue(false)
+	}
+	if m.ClientToken.IsUnknown() {
+		m.ClientToken = types.StringNull()
+	}
+}
+
+// withUnknownsNull returns the plan with every unknown value made null, so
+// it can be stored as the state of a copy that is not finished yet.
+func (m imageResourceModel) withUnknownsNull() imageResourceModel {
+	for _, s := range []*types.String{&m.Architecture, &m.BootMode, &m.ClientToken, &m.CreationDate, &m.Description, &m.OwnerID,
+		&m.PlatformDetails, &m.RootDeviceName, &m.State, &m.VirtualizationType, &m.DeregistrationProtection, &m.DeprecationTime} {
+		if s.IsUnknown() {
+			*s = types.StringNull()
+		}
+	}
+	for _, b := range []*types.Bool{&m.ENASupport, &m.Encrypted} {
+		if b.IsUnknown() {
+			*b = types.BoolNull()
+		}
+	}
+	if m.BlockDeviceMappings.IsUnknown() {
+		m.BlockDeviceMappings = types.ListNull(types.ObjectType{AttrTypes: blockDeviceMappingAttrTypes})
+	}
+	if m.SnapshotIDs.IsUnknown() {
+		m.SnapshotIDs = types.ListNull(types.StringType)
+	}
+	for _, mp := range []*types.Map{&m.Tags, &m.TagsAll, &m.SnapshotTags} {
+		if mp.IsUnknown() {
+			*mp = types.MapNull(types.StringType)
+		}
+	}
+	if m.State.IsNull() {
+		m.State = types.StringValue(string(ec2types.ImageStatePending))
+	}
+	return m
+}

@@ -1,0 +1,245 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
+)
+
+// applyLifecycleSettings brings deprecation and deregistration protection
+// from old to planned, and waits until EC2 reports the new values, so the
+// Read that follows the apply sees them (EC2 is eventually consistent).
+func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID string, old, planned imageResourceModel) error {
+	api := client.API()
+	if !planned.DeprecationTime.IsUnknown() && !sameSetting(old.DeprecationTime, planned.DeprecationTime) {
+		if planned.DeprecationTime.IsNull() {
+			if _, err := api.DisableImageDeprecation(ctx, &ec2.DisableImageDeprecationInput{ImageId: aws.String(imageID)}); err != nil {
+				return fmt.Errorf("cancelling its deprecation failed: %w", err)
+			}
+		} else {
+			at, err := time.Parse(time.RFC3339, planned.DeprecationTime.ValueString())
+			if err != nil {
+				return fmt.Errorf("deprecation_time %q is not RFC 3339: %w", planned.DeprecationTime.ValueString(), err)
+			}
+			if _, err := api.EnableImageDeprecation(ctx, &ec2.EnableImageDeprecationInput{ImageId: aws.String(imageID), DeprecateAt: aws.Time(at)}); err != nil {
+				return fmt.Errorf("setting its deprecation time failed: %w", err)
+			}
+		}
+		want := planned.DeprecationTime
+		if _, err := client.WaitUntil(ctx, imageID, func(img ec2types.Image) bool {
+			reported := aws.ToString(img.DeprecationTime)
+			if want.IsNull() {
+				return reported == ""
+			}
+			return reported != "" && sameDeprecationMinute(want.ValueString(), reported)
+		}); err != nil {
+			return err
+		}
+	}
+
+	oldProtection := old.DeregistrationProtection.ValueString()
+	if oldProtection == "" {
+		oldProtection = protectionDisabled
+	}
+	newProtection := planned.DeregistrationProtection.ValueString()
+	if planned.DeregistrationProtection.IsUnknown() || newProtection == "" || newProtection == oldProtection {
+		return nil
+	}
+	var err error
+	switch newProtection {
+	case protectionDisabled:
+		_, err = api.DisableImageDeregistrationProtection(ctx, &ec2.DisableImageDeregistrationProtectionInput{ImageId: aws.String(imageID)})
+	default:
+		_, err = api.EnableImageDeregistrationProtection(ctx, &ec2.EnableImageDeregistrationProtectionInput{
+			ImageId:      aws.String(imageID),
+			WithCooldown: aws.Bool(newProtection == protectionEnabledWithCooldown),
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("setting deregistration protection to %q failed: %w", newProtection, err)
+	}
+	_, err = client.WaitUntil(ctx, imageID, func(img ec2types.Image) bool {
+		return protectionSetting(aws.ToString(img.DeregistrationProtection)) == newProtection
+	})
+	return err
+}
+
+// sameSetting compares two optional strings, null equal to null.
+func sameSetting(a, b types.String) bool {
+	if a.IsNull() || b.IsNull() {
+		return a.IsNull() == b.IsNull()
+	}
+	return sameDeprecationMinute(a.ValueString(), b.ValueString())
+}
+
+// resourceTags are the tags that belong in the resource's tags attribute:
+// the AMI's tags less those that only default_tags (or CopyImageTags)
+// put there. A default tag whose value differs, or a key the resource set
+// itself, stays, so drift on it shows.
+func resourceTags(all map[string]string, prior types.Map, defaultTags map[string]string, copiedTagKeys []string) map[string]string {
+	priorTags := map[string]string{}
+	if !prior.IsNull() && !prior.IsUnknown() {
+		for k, v := range prior.Elements() {
+			if s, ok := v.(types.String); ok {
+				priorTags[k] = s.ValueString()
+			}
+		}
+	}
+	tags := map[string]string{}
+	for k, v := range all {
+		_, own := priorTags[k]
+		if own {
+			tags[k] = v
+			continue
+		}
+		if dv, isDefault := defaultTags[k]; isDefault && dv == v {
+			continue
+		}
+		if slices.Contains(copiedTagKeys, k) {
+			continue
+		}
+		tags[k] = v
+	}
+	if len(tags) == 0 && prior.IsNull() {
+		return nil
+	}
+	return tags
+}
+
+// copiedTagKeysFrom reads the keys that CopyImageTags brought from the
+// resource's private state.
+func copiedTagKeysFrom(ctx context.Context, private privateGetter) ([]string, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, privateCopiedTagKeys)
+	if len(raw) == 0 {
+		return nil, diags
+	}
+	var keys []string
+	if err := json.Unmarshal(raw, &keys); err != nil {
+		diags.AddWarning("Unreadable Private State", "The list of tags copied from the source image could not be read; they will show as tags: "+err.Error())
+	}
+	return keys, diags
+}
+
+// mergeTags returns base overlaid with over.
+func mergeTags(base, over map[string]string) map[string]string {
+	merged := make(map[string]string, len(base)+len(over))
+	maps.Copy(merged, base)
+	maps.Copy(merged, over)
+	return merged
+}
+
+// withoutKeys returns m less the given keys.
+func withoutKeys(m map[string]string, keys []string) map[string]string {
+	out := maps.Clone(m)
+	for _, k := range keys {
+		delete(out, k)
+	}
+	return out
+}
+
+func hasKey(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// mapValue reads a known map of strings; null and unknown read as empty.
+func mapValue(ctx context.Context, m types.Map) map[string]string {
+	out := map[string]string{}
+	if m.IsNull() || m.IsUnknown() {
+		return out
+	}
+	_ = m.ElementsAs(ctx, &out, false)
+	return out
+}
+
+// stringMap builds a map value. A nil map becomes null, an empty one {}.
+func stringMap(m map[string]string) types.Map {
+	if m == nil {
+		return types.MapNull(types.StringType)
+	}
+	return types.MapValueMust(types.StringType, stringAttrs(m))
+}
+
+// stringAttrs turns a map of strings into attribute values.
+func stringAttrs(m map[string]string) map[string]attr.Value {
+	values := make(map[string]attr.Value, len(m))
+	for k, v := range m {
+		values[k] = types.StringValue(v)
+	}
+	return values
+}
+
+// stringList reads a known list of strings.
+func stringList(ctx context.Context, l types.List) []string {
+	var out []string
+	if l.IsNull() || l.IsUnknown() {
+		return out
+	}
+	_ = l.ElementsAs(ctx, &out, false)
+	return out
+}
+
+// stringListValue builds a list value, empty rather than null.
+func stringListValue(items []string) types.List {
+	values := make([]attr.Value, 0, len(items))
+	for _, s := range items {
+		values = append(values, types.StringValue(s))
+	}
+	return types.ListValueMust(types.StringType, values)
+}
+
+// union returns a followed by the items of b that a lacks.
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// optionalString is nil for a null or unknown value.
+func optionalString(v types.String) *string {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	return aws.String(v.ValueString())
+}
+
+// rfc3339Validator accepts RFC 3339 timestamps, as EC2 takes them.
+func rfc3339Validator() validator.String {
+	return rfc3339{}
+}
+
+// rfc3339 implements rfc3339Validator.
+type rfc3339 struct{}
+
+func (rfc3339) Description(_ context.Context) string {
+	return "must be an RFC 3339 timestamp such as 2030-01-01T00:00:00Z"
+}
+
+func (v rfc3339) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v rfc3339) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Timestamp",
+			fmt.Sprintf("%q is not an RFC 3339 timestamp: the value %s, with a time zone (Z or an offset such as +02:00).", req.ConfigValue.ValueString(), v.Description(ctx)))
+	}
+}

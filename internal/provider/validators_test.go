@@ -1,0 +1,403 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
+)
+
+const (
+	testKMSKeyARN  = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	testOutpostARN = "arn:aws:outposts:us-west-2:111122223333:outpost/op-0123456789abcdef0"
+)
+
+// wantDiag is an expected diagnostic: its path, its summary and a fragment of
+// its detail.
+type wantDiag struct {
+	attribute string
+	summary   string
+	detail    string
+}
+
+// assertDiags checks that diags are exactly the expected errors, in order.
+func assertDiags(t *testing.T, diags diag.Diagnostics, want []wantDiag) {
+	t.Helper()
+	if len(diags) != len(want) {
+		t.Fatalf("got %d diagnostics, want %d: %v", len(diags), len(want), diags)
+	}
+	for i, w := range want {
+		d := diags[i]
+		if d.Severity() != diag.SeverityError {
+			t.Errorf("diagnostic %d is not an error: %v", i, d)
+		}
+		withPath, ok := d.(diag.DiagnosticWithPath)
+		if !ok {
+			t.Fatalf("diagnostic %d has no attribute path: %v", i, d)
+		}
+		if !withPath.Path().Equal(path.Root(w.attribute)) {
+			t.Errorf("diagnostic %d is on %s, want %s", i, withPath.Path(), w.attribute)
+		}
+		if d.Summary() != w.summary {
+			t.Errorf("diagnostic %d summary %q, want %q", i, d.Summary(), w.summary)
+		}
+		if !strings.Contains(d.Detail(), w.detail) {
+			t.Errorf("diagnostic %d detail %q does not contain %q", i, d.Detail(), w.detail)
+		}
+	}
+}
+
+// validateString runs string validators as the framework does for attribute.
+func validateString(ctx context.Context, validators []validator.String, attribute string, value types.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, v := range validators {
+		req := validator.StringRequest{Path: path.Root(attribute), PathExpression: path.MatchRoot(attribute), ConfigValue: value}
+		resp := &validator.StringResponse{}
+		v.ValidateString(ctx, req, resp)
+		diags.Append(resp.Diagnostics...)
+	}
+	return diags
+}
+
+func TestStringValidators(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name       string
+		validators []validator.String
+		attribute  string
+		value      types.String
+		want       []wantDiag
+	}{
+		// kms_key_id
+		{"kms key ID", []validator.String{kmsKeyIDValidator()}, "kms_key_id", types.StringValue("1234abcd-12ab-34cd-56ef-1234567890ab"), nil},
+		{"kms mrk key ID", []validator.String{kmsKeyIDValidator()}, "kms_key_id", types.StringValue("mrk-1234abcd12ab34cd56ef1234567890ab"), nil},
+		{"kms alias", []validator.String{kmsKeyIDValidator()}, "kms_key_id", types.StringValue("alias/aws/ebs"), nil},
+		{"kms key ARN", []validator.String{kmsKeyIDValidator()}, "kms_key_id", types.StringValue(testKMSKeyARN), nil},
+		{"kms null", []validator.String{kmsKeyIDValidator()}, "kms_key_id", types.StringNull(), nil},
+		{"kms unknown", []validator.String{kmsKeyIDValidator()}, "kms_key_id", types.StringUnknown(), nil},
+		{"kms malformed", []validator.String{kmsKeyIDValidator()}, "kms_key_id", types.StringValue("my-key"), []wantDiag{{
+			"kms_key_id", "Invalid KMS Key ID", `The kms_key_id value "my-key" is not a KMS key identifier; use a key ID`,
+		}}},
+		{"kms other service's managed key", []validator.String{kmsKeyIDValidator()}, "kms_key_id", types.StringValue("alias/aws/s3"), []wantDiag{{
+			"kms_key_id", "Invalid KMS Key ID", "use alias/aws/ebs (the AWS managed key for EBS)",
+		}}},
+		{"kms partition mismatch", []validator.String{kmsKeyIDValidator()}, "kms_key_id",
+			types.StringValue("arn:aws:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"), []wantDiag{{
+				"kms_key_id", "Invalid KMS Key ID", "which is in partition aws-cn, not aws",
+			}}},
+
+		// destination_outpost_arn
+		{"outpost", []validator.String{outpostARNValidator()}, "destination_outpost_arn", types.StringValue(testOutpostARN), nil},
+		{"outpost unknown", []validator.String{outpostARNValidator()}, "destination_outpost_arn", types.StringUnknown(), nil},
+		{"outpost malformed", []validator.String{outpostARNValidator()}, "destination_outpost_arn", types.StringValue("op-0123456789abcdef0"), []wantDiag{{
+			"destination_outpost_arn", "Invalid Outpost ARN", `The destination_outpost_arn value "op-0123456789abcdef0" is not an Outpost ARN`,
+		}}},
+
+		// region and source_region
+		{"region", []validator.String{regionNameValidator()}, "region", types.StringValue("eusc-de-east-1"), nil},
+		{"region null", []validator.String{regionNameValidator()}, "region", types.StringNull(), nil},
+		{"source region is an AZ", []validator.String{regionNameValidator()}, "source_region", types.StringValue("us-east-1a"), []wantDiag{{
+			"source_region", "Invalid Region Name", `The source_region value "us-east-1a" is an Availability Zone, not a Region; use the Region "us-east-1".`,
+		}}},
+
+		// destination_availability_zone and _id
+		{"local zone", []validator.String{localZoneNameValidator()}, "destination_availability_zone", types.StringValue("us-west-2-lax-1a"), nil},
+		{"local zone unknown", []validator.String{localZoneNameValidator()}, "destination_availability_zone", types.StringUnknown(), nil},
+		{"plain availability zone", []validator.String{localZoneNameValidator()}, "destination_availability_zone", types.StringValue("us-west-2a"), []wantDiag{{
+			"destination_availability_zone", "Invalid Local Zone Name", "is an Availability Zone of Region us-west-2, not a Local Zone",
+		}}},
+		{"local zone ID", []validator.String{localZoneIDValidator()}, "destination_availability_zone_id", types.StringValue("usw2-lax1-az1"), nil},
+		{"plain availability zone ID", []validator.String{localZoneIDValidator()}, "destination_availability_zone_id", types.StringValue("usw2-az1"), []wantDiag{{
+			"destination_availability_zone_id", "Invalid Local Zone ID", `The destination_availability_zone_id value "usw2-az1" is the ID of an Availability Zone`,
+		}}},
+
+		// name
+		{"name", imageNameValidators(), "name", types.StringValue("web (copy) [v1.2]"), nil},
+		{"name unknown", imageNameValidators(), "name", types.StringUnknown(), nil},
+		{"name too short", imageNameValidators(), "name", types.StringValue("ab"), []wantDiag{{
+			"name", "Invalid Attribute Value Length", "string length must be between 3 and 128, got: 2",
+		}}},
+		{"name bad character", imageNameValidators(), "name", types.StringValue("web!"), []wantDiag{{
+			"name", "Invalid Attribute Value Match", "must contain only letters, digits, spaces and ( ) [ ] . / - ' @ _, got: web!",
+		}}},
+		{"name too long and bad", imageNameValidators(), "name", types.StringValue(strings.Repeat("!", 129)), []wantDiag{
+			{"name", "Invalid Attribute Value Length", "between 3 and 128"},
+			{"name", "Invalid Attribute Value Match", "must contain only"},
+		}},
+
+		// source_image_id
+		{"image ID", []validator.String{sourceImageIDValidator()}, "source_image_id", types.StringValue("ami-0123456789abcdef0"), nil},
+		{"short image ID", []validator.String{sourceImageIDValidator()}, "source_image_id", types.StringValue("ami-5731123e"), nil},
+		{"image ID unknown", []validator.String{sourceImageIDValidator()}, "source_image_id", types.StringUnknown(), nil},
+		{"image ID uppercase", []validator.String{sourceImageIDValidator()}, "source_image_id", types.StringValue("ami-0123456789ABCDEF0"), []wantDiag{{
+			"source_image_id", "Invalid Attribute Value Match", `must be "ami-" and 8 or 17 lowercase hexadecimal digits, such as ami-0123456789abcdef0, got: ami-0123456789ABCDEF0`,
+		}}},
+
+		// client_token
+		{"client token", clientTokenValidators(), "client_token", types.StringValue("amicopy-0123"), nil},
+		{"client token empty", clientTokenValidators(), "client_token", types.StringValue(""), []wantDiag{{
+			"client_token", "Invalid Attribute Value Length", "between 1 and 128",
+		}}},
+		{"client token too long", clientTokenValidators(), "client_token", types.StringValue(strings.Repeat("t", 129)), []wantDiag{{
+			"client_token", "Invalid Attribute Value Length", "between 1 and 128, got: 129",
+		}}},
+		{"client token non-ASCII", clientTokenValidators(), "client_token", types.StringValue("tökén"), []wantDiag{{
+			"client_token", "Invalid Attribute Value Match", "must contain only printable ASCII characters, got: tökén",
+		}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			assertDiags(t, validateString(t.Context(), tc.validators, tc.attribute, tc.value), tc.want)
+		})
+	}
+}
+
+func TestSnapshotCopyMinutesValidators(t *testing.T) {
+	t.Parallel()
+
+	const attribute = "snapshot_copy_completion_duration_minutes"
+	tests := []struct {
+		name  string
+		value types.Int64
+		want  []wantDiag
+	}{
+		{"minimum", types.Int64Value(15), nil},
+		{"maximum", types.Int64Value(2880), nil},
+		{"null", types.Int64Null(), nil},
+		{"unknown", types.Int64Unknown(), nil},
+		{"not a multiple of 15", types.Int64Value(20), []wantDiag{{
+			attribute, "Invalid Snapshot Copy Duration",
+			"The snapshot_copy_completion_duration_minutes value 20 minutes is not a completion duration: use a multiple of 15 from 15 to 2880 (48 hours), such as 15 or 30.",
+		}}},
+		// Out of range is reported once, by the range check alone.
+		{"below the range", types.Int64Value(7), []wantDiag{{attribute, "Invalid Attribute Value", "must be between 15 and 2880, got: 7"}}},
+		{"above the range", types.Int64Value(2895), []wantDiag{{attribute, "Invalid Attribute Value", "must be between 15 and 2880, got: 2895"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var diags diag.Diagnostics
+			for _, v := range snapshotCopyMinutesValidators() {
+				req := validator.Int64Request{Path: path.Root(attribute), PathExpression: path.MatchRoot(attribute), ConfigValue: tc.value}
+				resp := &validator.Int64Response{}
+				v.ValidateInt64(t.Context(), req, resp)
+				diags.Append(resp.Diagnostics...)
+			}
+			assertDiags(t, diags, tc.want)
+		})
+	}
+}
+
+func TestValidatorDescriptions(t *testing.T) {
+	t.Parallel()
+
+	ctx := t.Context()
+	for _, v := range []validator.String{
+		regionNameValidator(), kmsKeyIDValidator(), outpostARNValidator(), localZoneNameValidator(), localZoneIDValidator(), sourceImageIDValidator(),
+	} {
+		if v.Description(ctx) == "" || v.MarkdownDescription(ctx) != v.Description(ctx) {
+			t.Errorf("%T: description %q, markdown %q", v, v.Description(ctx), v.MarkdownDescription(ctx))
+		}
+	}
+	for _, v := range snapshotCopyMinutesValidators() {
+		if v.Description(ctx) == "" || v.MarkdownDescription(ctx) == "" {
+			t.Errorf("%T has no description", v)
+		}
+	}
+	for _, v := range imageConfigValidators() {
+		if v.Description(ctx) == "" || v.MarkdownDescription(ctx) != v.Description(ctx) {
+			t.Errorf("%T: description %q, markdown %q", v, v.Description(ctx), v.MarkdownDescription(ctx))
+		}
+	}
+}
+
+// placementSchema holds the attributes the configuration validators read,
+// typed as in the resource.
+var placementSchema = schema.Schema{
+	Attributes: map[string]schema.Attribute{
+		"region":                           schema.StringAttribute{Optional: true},
+		"source_region":                    schema.StringAttribute{Required: true},
+		"kms_key_id":                       schema.StringAttribute{Optional: true},
+		"encrypted":                        schema.BoolAttribute{Optional: true},
+		"destination_outpost_arn":          schema.StringAttribute{Optional: true},
+		"destination_availability_zone":    schema.StringAttribute{Optional: true},
+		"destination_availability_zone_id": schema.StringAttribute{Optional: true},
+		"snapshot_copy_completion_duration_minutes": schema.Int64Attribute{Optional: true},
+	},
+}
+
+// unknown marks a configuration value that is known only at apply.
+type unknown struct{}
+
+// placementConfig builds a configuration from attribute values: a string,
+// bool or int, unknown{} for an unknown value; absent attributes are null.
+func placementConfig(t *testing.T, values map[string]any) tfsdk.Config {
+	t.Helper()
+	objectType, ok := placementSchema.Type().TerraformType(t.Context()).(tftypes.Object)
+	if !ok {
+		t.Fatal("placementSchema is not an object")
+	}
+	raw := map[string]tftypes.Value{}
+	for name, typ := range objectType.AttributeTypes {
+		v, set := values[name]
+		switch {
+		case !set:
+			raw[name] = tftypes.NewValue(typ, nil)
+		case v == unknown{}:
+			raw[name] = tftypes.NewValue(typ, tftypes.UnknownValue)
+		default:
+			if i, isInt := v.(int); isInt {
+				v = int64(i)
+			}
+			raw[name] = tftypes.NewValue(typ, v)
+		}
+	}
+	for name := range values {
+		if _, ok := objectType.AttributeTypes[name]; !ok {
+			t.Fatalf("placementSchema has no attribute %q", name)
+		}
+	}
+	return tfsdk.Config{Schema: placementSchema, Raw: tftypes.NewValue(objectType, raw)}
+}
+
+func TestImageConfigValidators(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name   string
+		values map[string]any
+		want   []wantDiag
+	}{
+		{"minimal", map[string]any{"source_region": "us-east-1"}, nil},
+		{"encrypted with a key", map[string]any{"kms_key_id": "alias/k", "encrypted": true}, nil},
+		{"key with encrypted unknown", map[string]any{"kms_key_id": "alias/k", "encrypted": unknown{}}, nil},
+		{"key unknown without encrypted", map[string]any{"kms_key_id": unknown{}}, nil},
+		{"key without encrypted", map[string]any{"kms_key_id": "alias/k"}, []wantDiag{{
+			"kms_key_id", "KMS Key Requires Encryption", `kms_key_id is "alias/k" but encrypted is not set.`,
+		}}},
+		{"key with encrypted false", map[string]any{"kms_key_id": "alias/k", "encrypted": false}, []wantDiag{{
+			"kms_key_id", "KMS Key Requires Encryption", "but encrypted = false",
+		}}},
+		{"outpost with encrypted unset", map[string]any{"destination_outpost_arn": testOutpostARN}, nil},
+		{"outpost unknown with encrypted false", map[string]any{"destination_outpost_arn": unknown{}, "encrypted": false}, nil},
+		{"outpost with encrypted false", map[string]any{"destination_outpost_arn": testOutpostARN, "encrypted": false}, []wantDiag{{
+			"encrypted", "Outpost Copies Must Be Encrypted", "Outposts do not support unencrypted snapshots",
+		}}},
+		{"outpost and local zone", map[string]any{"destination_outpost_arn": testOutpostARN, "destination_availability_zone": "us-west-2-lax-1a"}, []wantDiag{{
+			"destination_availability_zone", "Conflicting Copy Destinations", "destination_outpost_arn and destination_availability_zone are both set",
+		}}},
+		{"zone and unknown zone ID", map[string]any{"destination_availability_zone": "us-west-2-lax-1a", "destination_availability_zone_id": unknown{}}, nil},
+		{"timed copy to the Region", map[string]any{"snapshot_copy_completion_duration_minutes": 60}, nil},
+		{"timed copy unknown to a local zone", map[string]any{"snapshot_copy_completion_duration_minutes": unknown{}, "destination_availability_zone_id": "usw2-lax1-az1"}, nil},
+		{"timed copy to a local zone", map[string]any{"snapshot_copy_completion_duration_minutes": 60, "destination_availability_zone_id": "usw2-lax1-az1"}, []wantDiag{{
+			"snapshot_copy_completion_duration_minutes", "Time-Based Copy Not Supported for This Destination",
+			"snapshot_copy_completion_duration_minutes (60) cannot be used with destination_availability_zone_id",
+		}}},
+		{"region mismatches are left to the plan", map[string]any{"region": "us-east-1", "source_region": "eu-west-1", "kms_key_id": testKMSKeyARN, "encrypted": true}, nil},
+		{"every rule at once", map[string]any{
+			"kms_key_id": "alias/k", "encrypted": false, "destination_outpost_arn": testOutpostARN,
+			"destination_availability_zone_id": "usw2-lax1-az1", "snapshot_copy_completion_duration_minutes": 30,
+		}, []wantDiag{
+			{"kms_key_id", "KMS Key Requires Encryption", "encrypted = false"},
+			{"encrypted", "Outpost Copies Must Be Encrypted", "encrypted = false cannot be used with destination_outpost_arn"},
+			{"destination_availability_zone_id", "Conflicting Copy Destinations", "destination_outpost_arn and destination_availability_zone_id"},
+			{"snapshot_copy_completion_duration_minutes", "Time-Based Copy Not Supported for This Destination", "destination_outpost_arn"},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			req := resource.ValidateConfigRequest{Config: placementConfig(t, tc.values)}
+			var diags diag.Diagnostics
+			for _, v := range imageConfigValidators() {
+				resp := &resource.ValidateConfigResponse{}
+				v.ValidateResource(t.Context(), req, resp)
+				diags.Append(resp.Diagnostics...)
+			}
+			assertDiags(t, diags, tc.want)
+		})
+	}
+}
+
+func TestConfigPlacementInput(t *testing.T) {
+	t.Parallel()
+
+	in, diags := configPlacementInput(t.Context(), placementConfig(t, map[string]any{
+		"region": "us-west-2", "source_region": unknown{}, "kms_key_id": "alias/k", "encrypted": unknown{},
+		"destination_availability_zone": "us-west-2-lax-1a", "snapshot_copy_completion_duration_minutes": 45,
+	}))
+	if diags.HasError() {
+		t.Fatalf("unexpected diagnostics: %v", diags)
+	}
+	want := ami.PlacementInput{
+		Region: "us-west-2", KMSKeyID: "alias/k", EncryptedUnknown: true,
+		DestinationAvailabilityZone: "us-west-2-lax-1a", SnapshotCopyCompletionDurationMinutes: 45,
+	}
+	if in.Encrypted != nil || in != want {
+		t.Fatalf("configPlacementInput = %+v, want %+v", in, want)
+	}
+
+	in, _ = configPlacementInput(t.Context(), placementConfig(t, map[string]any{"encrypted": true}))
+	if in.Encrypted == nil || !*in.Encrypted || in.EncryptedUnknown {
+		t.Fatalf("encrypted = true read as %v, unknown %v", in.Encrypted, in.EncryptedUnknown)
+	}
+
+	// A schema without the attributes is a programming error, reported as such.
+	bare := tfsdk.Config{Schema: schema.Schema{}, Raw: tftypes.NewValue(tftypes.Object{}, map[string]tftypes.Value{})}
+	if _, diags := configPlacementInput(t.Context(), bare); !diags.HasError() {
+		t.Fatal("expected errors reading attributes missing from the schema")
+	}
+}
+
+func TestAddPlacementDiagnostics(t *testing.T) {
+	t.Parallel()
+
+	encrypted := true
+	tests := []struct {
+		name string
+		in   ami.PlacementInput
+		want []wantDiag
+	}{
+		{"nothing placed", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1"}, nil},
+		{"region unknown", ami.PlacementInput{KMSKeyID: testKMSKeyARN, Encrypted: &encrypted}, nil},
+		{"all in one region", ami.PlacementInput{
+			Region: "us-west-2", SourceRegion: "us-west-2", KMSKeyID: testKMSKeyARN, Encrypted: &encrypted, DestinationOutpostARN: testOutpostARN,
+		}, nil},
+		// Region-free rules belong to the config validators and are not repeated.
+		{"region-free rule", ami.PlacementInput{Region: "us-west-2", KMSKeyID: "alias/k"}, nil},
+		{"key in another region", ami.PlacementInput{Region: "eu-west-1", RegionFromProvider: true, KMSKeyID: testKMSKeyARN, Encrypted: &encrypted}, []wantDiag{{
+			"kms_key_id", "KMS Key Not in Destination Region",
+			`is a key in Region us-west-2, but the image is copied to Region eu-west-1 (the provider's region)`,
+		}}},
+		{"outpost from another region", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN}, []wantDiag{{
+			"source_region", "Source Region Not the Outpost's Region", "cannot copy from an Outpost, between Outposts or within one Outpost",
+		}}},
+		{"local zone of another region", ami.PlacementInput{Region: "us-east-1", SourceRegion: "us-east-1", DestinationAvailabilityZone: "us-west-2-lax-1a"}, []wantDiag{
+			{"destination_availability_zone", "Local Zone Not in Destination Region", `set region = "us-west-2"`},
+			{"source_region", "Source Region Not the Local Zone's Parent Region", "belongs to Region us-west-2"},
+		}},
+		{"local zone ID of another region", ami.PlacementInput{Region: "us-east-1", DestinationAvailabilityZoneID: "usw2-lax1-az1"}, []wantDiag{{
+			"destination_availability_zone_id", "Local Zone Not in Destination Region", `whose zone IDs start with "use1-"`,
+		}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var diags diag.Diagnostics
+			addPlacementDiagnostics(&diags, tc.in)
+			assertDiags(t, diags, tc.want)
+		})
+	}
+}
