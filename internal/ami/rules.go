@@ -490,7 +490,7 @@ func checkARNPlacement(s string, a arn.ARN) error {
 		return fmt.Errorf("%q does not name a valid Region: %w", s, err)
 	}
 	if p, ok := PartitionForRegion(a.Region); ok && p != a.Partition {
-		return fmt.Errorf("%q names Region %s, which is in partition %s, not %s; use arn:%s:...", s, a.Region, p, a.Partition, p)
+		return fmt.Errorf("%q names Region %s, which is in partition %s, not %s: its ARNs start with \"arn:%s:\"", s, a.Region, p, a.Partition, p)
 	}
 	if !accountIDRegexp.MatchString(a.AccountID) {
 		return fmt.Errorf("%q has account %q; an AWS account ID is 12 digits", s, a.AccountID)

@@ -1,0 +1,122 @@
+package acctest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// ProviderAddress is where Terraform finds this provider.
+const ProviderAddress = "registry.terraform.io/amicopy/amicopy"
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// BuildProvider builds the provider binary once per test process and
+// returns the folder that holds it, for dev_overrides. Tests that must
+// drive the real Terraform CLI (signals, logs, timing) use it instead of
+// the in-process provider factories.
+func BuildProvider(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		root, err := moduleRoot()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "amicopy-provider-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-amicopy"), ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		buildDir = dir
+	})
+	if buildErr != nil {
+		t.Fatalf("acctest: building the provider: %v", buildErr)
+	}
+	return buildDir
+}
+
+// moduleRoot is the folder holding go.mod.
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("not inside the module")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// Workdir is a Terraform working folder whose CLI configuration points
+// provider addresses at local builds through dev_overrides, so no
+// `terraform init` is needed.
+type Workdir struct {
+	Dir string
+	env []string
+}
+
+// NewWorkdir makes a working folder for the given dev_overrides
+// (provider address → folder holding its binary). Extra environment
+// variables ("NAME=value") are added to every Terraform run.
+func NewWorkdir(t testing.TB, overrides map[string]string, extraEnv ...string) *Workdir {
+	t.Helper()
+	dir := t.TempDir()
+	var rc strings.Builder
+	rc.WriteString("provider_installation {\n  dev_overrides {\n")
+	for address, binDir := range overrides {
+		fmt.Fprintf(&rc, "    %q = %q\n", address, binDir)
+	}
+	rc.WriteString("  }\n  direct {}\n}\n")
+	rcPath := filepath.Join(dir, ".terraformrc")
+	if err := os.WriteFile(rcPath, []byte(rc.String()), 0o600); err != nil {
+		t.Fatalf("acctest: writing the CLI config: %v", err)
+	}
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rcPath, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	env = append(env, extraEnv...)
+	return &Workdir{Dir: dir, env: env}
+}
+
+// WriteFile writes a file (a .tf configuration, usually) into the folder.
+func (w *Workdir) WriteFile(t testing.TB, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(w.Dir, name), []byte(content), 0o600); err != nil {
+		t.Fatalf("acctest: writing %s: %v", name, err)
+	}
+}
+
+// Command returns a terraform command for the folder, not yet started, for
+// tests that send it signals.
+func (w *Workdir) Command(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "terraform", append(args[:1:1], append([]string{"-no-color"}, args[1:]...)...)...)
+	cmd.Dir = w.Dir
+	cmd.Env = w.env
+	return cmd
+}
+
+// Terraform runs a terraform command to the end and returns its stdout
+// and stderr.
+func (w *Workdir) Terraform(ctx context.Context, args ...string) (stdout, stderr string, err error) {
+	cmd := w.Command(ctx, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	return out.String(), errOut.String(), err
+}
