@@ -48,7 +48,7 @@ func ParseShape(s string) (Shape, error) {
 // Serve runs the provider as a Terraform plugin over protocol 5, the
 // protocol the real AWS provider speaks. defaultShape applies unless SchemaEnv
 // is set; debug starts it in managed debug mode.
-func Serve(ctx context.Context, version string, defaultShape Shape, debug bool) error {
+func Serve(version string, defaultShape Shape, debug bool) error {
 	shape := defaultShape
 	if v, ok := lookupEnvShape(); ok {
 		parsed, err := ParseShape(string(v))
@@ -101,7 +101,7 @@ func (s legacyServer) PlanResourceChange(ctx context.Context, req *tfprotov5.Pla
 	req.PriorPrivate = nil
 	resp, err := s.ProviderServer.PlanResourceChange(ctx, req)
 	if resp != nil {
-		resp.UnsafeToUseLegacyTypeSystem = true
+		resp.UnsafeToUseLegacyTypeSystem = true //nolint:staticcheck // Deliberate: SDKv2 sets it, see legacyServer.
 		if resp.PlannedState != nil {
 			resp.PlannedPrivate = sdkPrivateState()
 		}
@@ -115,7 +115,7 @@ func (s legacyServer) ApplyResourceChange(ctx context.Context, req *tfprotov5.Ap
 	req.PlannedPrivate = nil
 	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
 	if resp != nil {
-		resp.UnsafeToUseLegacyTypeSystem = true
+		resp.UnsafeToUseLegacyTypeSystem = true //nolint:staticcheck // Deliberate: SDKv2 sets it, see legacyServer.
 		if resp.NewState != nil {
 			resp.Private = sdkPrivateState()
 		}
@@ -129,19 +129,6 @@ func (s legacyServer) ReadResource(ctx context.Context, req *tfprotov5.ReadResou
 	resp, err := s.ProviderServer.ReadResource(ctx, req)
 	if resp != nil && resp.NewState != nil {
 		resp.Private = sdkPrivateState()
-	}
-	return resp, err
-}
-
-// ImportResourceState gives imported resources the SDKv2 private state.
-func (s legacyServer) ImportResourceState(ctx context.Context, req *tfprotov5.ImportResourceStateRequest) (*tfprotov5.ImportResourceStateResponse, error) {
-	resp, err := s.ProviderServer.ImportResourceState(ctx, req)
-	if resp != nil {
-		for _, imported := range resp.ImportedResources {
-			if imported != nil {
-				imported.Private = sdkPrivateState()
-			}
-		}
 	}
 	return resp, err
 }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
@@ -27,7 +26,7 @@ func main() {
 		log.Fatal(err)
 	}
 
-	if err := awsprovider.Serve(context.Background(), version, defaultShape, debug); err != nil {
+	if err := awsprovider.Serve(version, defaultShape, debug); err != nil {
 		log.Fatal(err)
 	}
 }
