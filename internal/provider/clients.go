@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -49,7 +47,8 @@ type providerData struct {
 	kmsClients map[string]*kms.Client
 
 	credentialsOnce sync.Once
-	credentialsErr  error
+	// credentialsProblem explains why no credentials were found, or is "".
+	credentialsProblem string
 
 	preflight *preflightCache
 }
@@ -184,8 +183,8 @@ func (d *providerData) ec2Client(ctx context.Context, region string) (*ami.Clien
 				"or set the AWS_REGION environment variable, or give the profile a region.")
 		return nil, diags
 	}
-	if err := d.checkCredentials(ctx); err != nil {
-		diags.AddError("No Valid AWS Credentials", err.Error())
+	if problem := d.checkCredentials(ctx); problem != "" {
+		diags.AddError("No Valid AWS Credentials", problem)
 		return nil, diags
 	}
 	d.mu.Lock()
@@ -222,18 +221,19 @@ func (d *providerData) kmsClient(region string) *kms.Client {
 }
 
 // checkCredentials resolves credentials once, so that a missing credential
-// gives one clear diagnostic instead of an SDK error on every resource.
-func (d *providerData) checkCredentials(ctx context.Context) error {
+// gives one clear diagnostic instead of an SDK error on every resource. It
+// returns what is wrong, or "".
+func (d *providerData) checkCredentials(ctx context.Context) string {
 	d.credentialsOnce.Do(func() {
 		if d.awsConfig.Credentials == nil {
-			d.credentialsErr = errors.New(noCredentialsHelp)
+			d.credentialsProblem = noCredentialsHelp
 			return
 		}
 		if _, err := d.awsConfig.Credentials.Retrieve(ctx); err != nil {
-			d.credentialsErr = fmt.Errorf("%s\n\nThe AWS SDK said: %s", noCredentialsHelp, redactSecrets(err.Error()))
+			d.credentialsProblem = noCredentialsHelp + "\n\nThe AWS SDK said: " + redactSecrets(err.Error())
 		}
 	})
-	return d.credentialsErr
+	return d.credentialsProblem
 }
 
 const noCredentialsHelp = "The provider found no AWS credentials. Give it some in one of the usual ways: " +

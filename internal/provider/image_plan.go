@@ -68,7 +68,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 
 	// Copies to an Outpost are always encrypted; say so in the plan.
-	if creating && config.Encrypted.IsNull() && !config.DestinationOutpostARN.IsNull() {
+	if creating && config.Encrypted.IsNull() && knownString(config.DestinationOutpostARN) != "" {
 		plan.Encrypted = types.BoolValue(true)
 	}
 
@@ -198,19 +198,19 @@ func knownString(v types.String) string {
 // them, in place, without copying again.
 func replaceUnlessAdoptingString() planmodifier.String {
 	return stringplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !(req.StateValue.IsNull() && isAdopting(ctx, req.Private))
+		resp.RequiresReplace = !req.StateValue.IsNull() || !isAdopting(ctx, req.Private)
 	}, "Changing this replaces the AMI.", "Changing this replaces the AMI.")
 }
 
 func replaceUnlessAdoptingBool() planmodifier.Bool {
 	return boolplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.BoolRequest, resp *boolplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !(req.StateValue.IsNull() && isAdopting(ctx, req.Private)) && !adoptingDefault(ctx, req)
+		resp.RequiresReplace = !req.StateValue.IsNull() || !isAdopting(ctx, req.Private) && !adoptingDefault(ctx, req)
 	}, "Changing this replaces the AMI.", "Changing this replaces the AMI.")
 }
 
 func replaceUnlessAdoptingInt64() planmodifier.Int64 {
 	return int64planmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !(req.StateValue.IsNull() && isAdopting(ctx, req.Private))
+		resp.RequiresReplace = !req.StateValue.IsNull() || !isAdopting(ctx, req.Private)
 	}, "Changing this replaces the AMI.", "Changing this replaces the AMI.")
 }
 

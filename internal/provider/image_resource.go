@@ -138,7 +138,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Optional:            true,
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Validators:          []validator.String{stringvalidator.LengthAtMost(255)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(ami.MaxDescriptionLength)},
 			},
 			"destination_availability_zone": schema.StringAttribute{
 				MarkdownDescription: "Local Zone to copy into, such as `us-west-2-lax-1a`. It must belong to the destination Region. " +
