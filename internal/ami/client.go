@@ -258,25 +258,50 @@ func (c *Client) snapshotProgress(ctx context.Context, img types.Image) []string
 	return progress
 }
 
+// PropagationTimeout bounds how long WaitUntil waits for EC2 to show a
+// change it has accepted. EC2 usually shows one within seconds; an endpoint
+// that never does (some EC2 emulators ignore changes) must not hold an apply
+// for its whole timeout.
+const PropagationTimeout = time.Minute
+
+// NotPropagatedError says that EC2 accepted a change but did not show it
+// within PropagationTimeout.
+type NotPropagatedError struct {
+	ImageID string
+	Waited  time.Duration
+}
+
+func (e *NotPropagatedError) Error() string {
+	return fmt.Sprintf("EC2 accepted the change to image %s but still did not show it after %s", e.ImageID, e.Waited.Round(time.Second))
+}
+
 // WaitUntil polls the image until done returns true. It exists for EC2's
 // eventual consistency after in-place changes: a Read right after
-// ModifyImageAttribute may still see the old value.
+// ModifyImageAttribute may still see the old value. It gives up with a
+// *NotPropagatedError after PropagationTimeout.
 func (c *Client) WaitUntil(ctx context.Context, imageID string, done func(types.Image) bool) (types.Image, error) {
+	start := time.Now()
+	waitCtx, cancel := context.WithTimeout(ctx, PropagationTimeout)
+	defer cancel()
 	interval := c.poll.Initial
 	for {
-		img, err := c.FindImage(ctx, imageID)
-		if err != nil {
+		img, err := c.FindImage(waitCtx, imageID)
+		if err != nil && waitCtx.Err() == nil {
 			return img, err
 		}
-		if done(img) {
+		if err == nil && done(img) {
 			return img, nil
 		}
 		select {
-		case <-ctx.Done():
-			return img, fmt.Errorf("EC2 did not show the change to image %s in time: %w", imageID, ctx.Err())
+		case <-waitCtx.Done():
 		case <-time.After(interval):
+			interval = c.poll.next(interval)
+			continue
 		}
-		interval = c.poll.next(interval)
+		if ctx.Err() != nil {
+			return img, fmt.Errorf("EC2 did not show the change to image %s in time: %w", imageID, ctx.Err())
+		}
+		return img, &NotPropagatedError{ImageID: imageID, Waited: time.Since(start)}
 	}
 }
 

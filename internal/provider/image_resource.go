@@ -359,7 +359,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCopiedTagKeys, raw)...)
 	}
 
-	if err := applyLifecycleSettings(ctx, client, imageID, imageResourceModel{}, plan); err != nil {
+	if err := applyLifecycleSettings(ctx, client, imageID, imageResourceModel{}, plan, &resp.Diagnostics); err != nil {
 		resp.Diagnostics.AddError("Unable to Configure Image", fmt.Sprintf("The copy %s in %s is available, but %s\n\nThe AMI is kept in state; the next apply retries.", imageID, client.Region(), describeAWSError(err)))
 		return
 	}
@@ -369,7 +369,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		resp.Diagnostics.AddError("Unable to Read Image", fmt.Sprintf("The copy %s in %s is available, but reading it back failed: %s", imageID, client.Region(), describeAWSError(err)))
 		return
 	}
-	plan.refreshFrom(img, r.data.defaultTags, copiedTagKeys)
+	plan.refreshAfterApply(img, r.data.defaultTags, copiedTagKeys)
 	if plan.SnapshotTags.IsUnknown() {
 		plan.SnapshotTags = types.MapNull(types.StringType)
 	}
@@ -440,7 +440,7 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 
 	if !plan.Description.IsUnknown() && !plan.Description.IsNull() && !plan.Description.Equal(state.Description) {
-		if err := client.SetDescription(ctx, imageID, plan.Description.ValueString()); err != nil {
+		if err := client.SetDescription(ctx, imageID, plan.Description.ValueString()); !warnIfNotPropagated(&resp.Diagnostics, "description", err) {
 			fail("the description", err)
 			return
 		}
@@ -461,7 +461,7 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			return
 		}
 	}
-	if err := applyLifecycleSettings(ctx, client, imageID, state, plan); err != nil {
+	if err := applyLifecycleSettings(ctx, client, imageID, state, plan, &resp.Diagnostics); err != nil {
 		fail("the image", err)
 		return
 	}
@@ -471,7 +471,7 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		resp.Diagnostics.AddError("Unable to Read Image", fmt.Sprintf("Reading %s in %s after the update failed: %s", imageID, client.Region(), describeAWSError(err)))
 		return
 	}
-	plan.refreshFrom(img, r.data.defaultTags, copied)
+	plan.refreshAfterApply(img, r.data.defaultTags, copied)
 	// Once the configuration has supplied the create-time inputs of an
 	// imported copy, they are known, and changing them replaces it again.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
@@ -872,6 +872,30 @@ func (m *imageResourceModel) refreshFrom(img ec2types.Image, defaultTags map[str
 	}
 	if m.ClientToken.IsUnknown() {
 		m.ClientToken = types.StringNull()
+	}
+}
+
+// refreshAfterApply is refreshFrom for the end of Create and Update: the
+// values just written (tags, description, deprecation, protection) are
+// taken from the plan, because DescribeImages may not show them yet (EC2 is
+// eventually consistent), and Terraform requires the result to match every
+// value the plan knew. The next refresh reports what EC2 really holds.
+func (m *imageResourceModel) refreshAfterApply(img ec2types.Image, defaultTags map[string]string, copiedTagKeys []string) {
+	planned := *m
+	m.refreshFrom(img, defaultTags, copiedTagKeys)
+	keepKnown := func(dst *types.String, v types.String) {
+		if !v.IsUnknown() && !v.IsNull() {
+			*dst = v
+		}
+	}
+	keepKnown(&m.Description, planned.Description)
+	keepKnown(&m.DeprecationTime, planned.DeprecationTime)
+	keepKnown(&m.DeregistrationProtection, planned.DeregistrationProtection)
+	if !planned.Tags.IsUnknown() {
+		m.Tags = planned.Tags
+	}
+	if !planned.TagsAll.IsUnknown() {
+		m.TagsAll = planned.TagsAll
 	}
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -22,7 +23,9 @@ import (
 // applyLifecycleSettings brings deprecation and deregistration protection
 // from old to planned, and waits until EC2 reports the new values, so the
 // Read that follows the apply sees them (EC2 is eventually consistent).
-func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID string, old, planned imageResourceModel) error {
+// A change that EC2 accepts but does not show in time becomes a warning in
+// diags rather than a failure.
+func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID string, old, planned imageResourceModel, diags *diag.Diagnostics) error {
 	api := client.API()
 	if !planned.DeprecationTime.IsUnknown() && !sameSetting(old.DeprecationTime, planned.DeprecationTime) {
 		if planned.DeprecationTime.IsNull() {
@@ -45,7 +48,7 @@ func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID str
 				return reported == ""
 			}
 			return reported != "" && sameDeprecationMinute(want.ValueString(), reported)
-		}); err != nil {
+		}); !warnIfNotPropagated(diags, "deprecation_time", err) {
 			return err
 		}
 	}
@@ -74,7 +77,26 @@ func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID str
 	_, err = client.WaitUntil(ctx, imageID, func(img ec2types.Image) bool {
 		return protectionSetting(aws.ToString(img.DeregistrationProtection)) == newProtection
 	})
+	if warnIfNotPropagated(diags, "deregistration_protection", err) {
+		return nil
+	}
 	return err
+}
+
+// warnIfNotPropagated turns an *ami.NotPropagatedError into a warning and
+// reports whether err is nil or was one, that is, whether the apply goes on.
+func warnIfNotPropagated(diags *diag.Diagnostics, attribute string, err error) bool {
+	var notPropagated *ami.NotPropagatedError
+	if err == nil {
+		return true
+	}
+	if !errors.As(err, &notPropagated) {
+		return false
+	}
+	diags.AddWarning("Change Not Visible Yet",
+		fmt.Sprintf("EC2 accepted the new %s of %s, but DescribeImages did not show it within %s. The state records the new value; "+
+			"if the next plan shows the old one again, the EC2 endpoint did not apply the change.", attribute, notPropagated.ImageID, ami.PropagationTimeout))
+	return true
 }
 
 // sameSetting compares two optional strings, null equal to null.

@@ -1,0 +1,356 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
+	"github.com/amicopy/terraform-provider-amicopy/internal/bench/minimalprovider"
+)
+
+// The benchmark's sizes and goals, from the issue that set them.
+const (
+	// waitCopies copies are created in one apply, each pending for
+	// waitPendingPolls DescribeImages answers.
+	waitCopies       = 20
+	waitPendingPolls = 3
+	// maxDescribeImagesPerWaitedCopy is the goal for that apply: a
+	// one-poller-per-image design needs at least waitPendingPolls+1.
+	maxDescribeImagesPerWaitedCopy = 1.0
+
+	// stateCopies copies are in state for the plans.
+	stateCopies = 100
+	// maxDescribeImagesPerRefresh is the goal for a refreshing plan, per
+	// resource in state.
+	maxDescribeImagesPerRefresh = 0.25
+	// maxOverheadRatio bounds a non-refreshing plan over amicopy against the
+	// same plan over the minimal framework provider.
+	maxOverheadRatio = 2.0
+
+	// maxPlainBinaryBytes and maxReleaseBinaryBytes bound the binary sizes,
+	// in decimal megabytes (the stricter reading of "MB").
+	maxPlainBinaryBytes   = 40_000_000
+	maxReleaseBinaryBytes = 30_000_000
+
+	// timingRuns is how many times each timed plan runs after one warm-up
+	// run; startRuns is how many times each binary is started.
+	timingRuns = 5
+	startRuns  = 15
+
+	// applyParallelism is -parallelism for the applies and destroys that
+	// only set up or clean up.
+	applyParallelism = 20
+	// commandTimeout bounds any one Terraform command.
+	commandTimeout = 5 * time.Minute
+)
+
+// TestMain starts moto and the proxy only for the benchmark itself, so the
+// helpers' unit tests run in `make test` without them.
+func TestMain(m *testing.M) {
+	if os.Getenv("AMICOPY_BENCH") == "" {
+		os.Exit(m.Run())
+	}
+	os.Exit(acctest.Run(m))
+}
+
+// TestBench measures every goal in one run, prints the results table and
+// then fails for each goal that does not hold.
+func TestBench(t *testing.T) {
+	if os.Getenv("AMICOPY_BENCH") != "1" {
+		t.Skip("set AMICOPY_BENCH=1 (and TF_ACC=1) to run the benchmark: make bench")
+	}
+	acctest.SkipOnRealAWS(t, "the benchmark counts calls at the fault proxy in front of moto")
+	acctest.PreCheck(t)
+	ctx := t.Context()
+
+	machine, err := DescribeMachine(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &results{}
+	bins := buildBinaries(t, ctx)
+	measureBinaries(t, ctx, bins, r)
+	measureWaiting(t, ctx, bins, r)
+	measurePlans(t, ctx, bins, r)
+
+	fmt.Printf("\nBenchmark on %s\n\n%s\n", machine, FormatTable(r.rows))
+	for _, failure := range r.failures {
+		t.Error(failure)
+	}
+}
+
+// results collects the table rows and the goals that failed.
+type results struct {
+	rows     []Row
+	failures []string
+}
+
+// info adds a row without a goal.
+func (r *results) info(measure, value string) {
+	r.rows = append(r.rows, Row{Measure: measure, Value: value})
+}
+
+// goal adds a row with a goal and remembers a failure.
+func (r *results) goal(measure, value, goal string, holds bool) {
+	r.rows = append(r.rows, Row{Measure: measure, Value: value, Goal: goal, Verdict: Verdict(holds)})
+	if !holds {
+		r.failures = append(r.failures, fmt.Sprintf("goal not met: %s is %s, want %s", measure, value, goal))
+	}
+}
+
+// binaries are the provider builds the benchmark uses.
+type binaries struct {
+	amicopyDir     string // dev_overrides folder of the plain build
+	amicopyPlain   string
+	amicopyRelease string
+	minimalDir     string
+	minimal        string
+}
+
+// buildBinaries builds amicopy plainly and as a release would, and the
+// minimal provider plainly.
+func buildBinaries(t *testing.T, ctx context.Context) binaries {
+	t.Helper()
+	var b binaries
+	b.amicopyDir = acctest.BuildProvider(t)
+	b.amicopyPlain = filepath.Join(b.amicopyDir, "terraform-provider-amicopy")
+	var err error
+	if b.amicopyRelease, err = GoBuild(ctx, t.TempDir(), "terraform-provider-amicopy", AmicopyPackage, ReleaseBuildFlags...); err != nil {
+		t.Fatal(err)
+	}
+	b.minimalDir = t.TempDir()
+	if b.minimal, err = GoBuild(ctx, b.minimalDir, minimalprovider.BinaryName, MinimalPackage); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// measureBinaries reports sizes and bare start times.
+func measureBinaries(t *testing.T, ctx context.Context, b binaries, r *results) {
+	t.Helper()
+	sizes := map[string]int64{}
+	for _, path := range []string{b.amicopyPlain, b.amicopyRelease, b.minimal} {
+		size, err := FileSize(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes[path] = size
+	}
+	r.goal("size: amicopy, go build", megabytes(sizes[b.amicopyPlain]), "<= 40 MB", sizes[b.amicopyPlain] <= maxPlainBinaryBytes)
+	r.goal("size: amicopy, -trimpath -ldflags \"-s -w\"", megabytes(sizes[b.amicopyRelease]), "<= 30 MB", sizes[b.amicopyRelease] <= maxReleaseBinaryBytes)
+	r.info("size: minimal provider, go build", megabytes(sizes[b.minimal]))
+
+	for _, bin := range []struct{ name, path string }{
+		{"start: amicopy, go build", b.amicopyPlain},
+		{"start: amicopy, release build", b.amicopyRelease},
+		{"start: minimal provider", b.minimal},
+	} {
+		times, err := StartTimes(ctx, bin.path, startRuns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.info(bin.name, fmt.Sprintf("%s (median of %d)", millis(Median(times)), startRuns))
+	}
+}
+
+// measureWaiting creates waitCopies copies in one apply through a proxy
+// that reports each pending for its first polls, and counts DescribeImages.
+func measureWaiting(t *testing.T, ctx context.Context, b binaries, r *results) {
+	t.Helper()
+	proxy := acctest.NewProxy(t)
+	proxy.SetFaults(acctest.Faults{PendingPolls: waitPendingPolls})
+	wd := acctest.NewWorkdir(t, map[string]string{acctest.ProviderAddress: b.amicopyDir})
+	wd.WriteFile(t, "main.tf", AmicopyConfig(proxy.URL(), waitCopies, uniquePrefix("wait"), acctest.SourceImageID(), acctest.SourceRegion()))
+	destroy := destroyAtEnd(t, wd)
+
+	proxy.ResetCalls()
+	elapsed := mustTerraform(t, ctx, wd, "apply", "-auto-approve", "-input=false", fmt.Sprintf("-parallelism=%d", waitCopies))
+	calls := proxy.Calls()
+	summary := SummarizeDescribeImages(calls, acctest.SourceImageID())
+	t.Logf("waiting apply: %s", summary)
+	if copies := proxy.CountCopies(); copies != waitCopies {
+		t.Errorf("the apply made %d copies, want %d", copies, waitCopies)
+	}
+
+	perCopy := float64(summary.Calls) / waitCopies
+	r.goal(fmt.Sprintf("wait: DescribeImages per copy (%d copies, %d pending polls)", waitCopies, waitPendingPolls),
+		fmt.Sprintf("%.2f (%d calls)", perCopy, summary.Calls), fmt.Sprintf("<= %.2f", maxDescribeImagesPerWaitedCopy), perCopy <= maxDescribeImagesPerWaitedCopy)
+	r.info("wait: of those, calls naming the source (preflight)", fmt.Sprintf("%d (%d only the source)", summary.NamingSource, summary.SourceOnly))
+	r.info("wait: IDs per DescribeImages call", fmt.Sprintf("%.1f", summary.IDsPerCall()))
+	r.info("wait: apply wall time", seconds(elapsed))
+
+	proxy.Reset()
+	destroy()
+}
+
+// measurePlans puts stateCopies copies, minimal items and terraform_data
+// resources in three states and times plans over them.
+func measurePlans(t *testing.T, ctx context.Context, b binaries, r *results) {
+	t.Helper()
+	proxy := acctest.NewProxy(t)
+	prefix := uniquePrefix("plan")
+	parallelism := fmt.Sprintf("-parallelism=%d", applyParallelism)
+
+	amicopy := acctest.NewWorkdir(t, map[string]string{acctest.ProviderAddress: b.amicopyDir})
+	amicopy.WriteFile(t, "main.tf", AmicopyConfig(proxy.URL(), stateCopies, prefix, acctest.SourceImageID(), acctest.SourceRegion()))
+	minimal := acctest.NewWorkdir(t, map[string]string{minimalprovider.Address: b.minimalDir})
+	minimal.WriteFile(t, "main.tf", MinimalConfig(stateCopies, prefix, acctest.SourceImageID(), acctest.SourceRegion()))
+	floor := acctest.NewWorkdir(t, nil)
+	floor.WriteFile(t, "main.tf", TerraformDataConfig(stateCopies, prefix))
+
+	var destroys []func()
+	for _, wd := range []*acctest.Workdir{amicopy, minimal, floor} {
+		destroys = append(destroys, destroyAtEnd(t, wd))
+		mustTerraform(t, ctx, wd, "apply", "-auto-approve", "-input=false", parallelism)
+	}
+
+	// Refreshing plans over the copies, counting DescribeImages each time.
+	var refreshTimes []time.Duration
+	var refreshCalls []int
+	for i := range timingRuns + 1 {
+		proxy.ResetCalls()
+		elapsed := mustPlan(t, ctx, amicopy)
+		summary := SummarizeDescribeImages(proxy.Calls(), acctest.SourceImageID())
+		t.Logf("refreshing plan %d: %s, %s", i, seconds(elapsed), summary)
+		if i == 0 {
+			continue // warm-up
+		}
+		refreshTimes = append(refreshTimes, elapsed)
+		refreshCalls = append(refreshCalls, summary.Calls)
+	}
+	worst := maxInt(refreshCalls)
+	perResource := float64(worst) / stateCopies
+	r.goal(fmt.Sprintf("refresh: DescribeImages per resource (plan of %d, worst of %d)", stateCopies, timingRuns),
+		fmt.Sprintf("%.2f (%s calls)", perResource, joinInts(refreshCalls)), fmt.Sprintf("<= %.2f", maxDescribeImagesPerRefresh), perResource <= maxDescribeImagesPerRefresh)
+	r.info("refresh: plan wall time (median)", seconds(Median(refreshTimes)))
+
+	// Non-refreshing plans, interleaved so that any drift in the machine's
+	// speed touches all three alike.
+	workdirs := []*acctest.Workdir{amicopy, minimal, floor}
+	times := make([][]time.Duration, len(workdirs))
+	proxy.ResetCalls()
+	for i := range timingRuns + 1 {
+		for n, wd := range workdirs {
+			elapsed := mustPlan(t, ctx, wd, "-refresh=false")
+			if i > 0 {
+				times[n] = append(times[n], elapsed)
+			}
+		}
+	}
+	if n := len(proxy.Calls()); n != 0 {
+		t.Errorf("plans with -refresh=false made %d EC2 calls, want none", n)
+	}
+	amicopyMedian, minimalMedian, floorMedian := Median(times[0]), Median(times[1]), Median(times[2])
+	t.Logf("plan -refresh=false times: amicopy %v, minimal %v, terraform_data %v", times[0], times[1], times[2])
+	r.info(fmt.Sprintf("overhead: plan -refresh=false, %d amicopy_image (median)", stateCopies), seconds(amicopyMedian))
+	r.info(fmt.Sprintf("overhead: plan -refresh=false, %d minimal_item (median)", stateCopies), seconds(minimalMedian))
+	r.info(fmt.Sprintf("overhead: plan -refresh=false, %d terraform_data (median)", stateCopies), seconds(floorMedian))
+	ratio := float64(amicopyMedian) / float64(minimalMedian)
+	r.goal("overhead: amicopy / minimal provider", fmt.Sprintf("%.2fx", ratio), fmt.Sprintf("<= %.1fx", maxOverheadRatio), ratio <= maxOverheadRatio)
+	r.info("overhead: amicopy / terraform_data", fmt.Sprintf("%.2fx", float64(amicopyMedian)/float64(floorMedian)))
+
+	for _, destroy := range destroys {
+		destroy()
+	}
+}
+
+// mustPlan runs terraform plan with args, checks that it plans no changes
+// and returns its wall time.
+func mustPlan(t *testing.T, ctx context.Context, wd *acctest.Workdir, args ...string) time.Duration {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
+	defer cancel()
+	start := time.Now()
+	stdout, stderr, err := wd.Terraform(ctx, append([]string{"plan", "-input=false"}, args...)...)
+	elapsed := time.Since(start)
+	if err != nil {
+		t.Fatalf("terraform plan %s: %v\n%s\n%s", strings.Join(args, " "), err, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "No changes.") {
+		t.Fatalf("terraform plan %s planned changes over a state that matches the configuration:\n%s", strings.Join(args, " "), stdout)
+	}
+	return elapsed
+}
+
+// mustTerraform runs a terraform command, fails the test if it fails and
+// returns its wall time.
+func mustTerraform(t *testing.T, ctx context.Context, wd *acctest.Workdir, args ...string) time.Duration {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
+	defer cancel()
+	start := time.Now()
+	stdout, stderr, err := wd.Terraform(ctx, args...)
+	elapsed := time.Since(start)
+	if err != nil {
+		t.Fatalf("terraform %s: %v\n%s\n%s", strings.Join(args, " "), err, stdout, stderr)
+	}
+	return elapsed
+}
+
+// destroyAtEnd returns a function that destroys what the folder's state
+// holds, and makes sure it runs when the test ends, even after a failure.
+// Call the function to destroy earlier; it does its work only once.
+func destroyAtEnd(t *testing.T, wd *acctest.Workdir) func() {
+	t.Helper()
+	done := false
+	destroy := func() {
+		if done {
+			return
+		}
+		done = true
+		// Not the test's context: a failed or cancelled test must still
+		// clean up.
+		ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+		defer cancel()
+		stdout, stderr, err := wd.Terraform(ctx, "destroy", "-auto-approve", "-input=false", fmt.Sprintf("-parallelism=%d", applyParallelism))
+		if err != nil {
+			t.Errorf("terraform destroy: %v\n%s\n%s", err, stdout, stderr)
+		}
+	}
+	t.Cleanup(destroy)
+	return destroy
+}
+
+// uniquePrefix names this run's resources, so a rerun against the same moto
+// never meets an earlier run's AMI names.
+func uniquePrefix(what string) string {
+	return fmt.Sprintf("bench-%s-%d", what, time.Now().UnixNano())
+}
+
+// megabytes formats a size in decimal megabytes, with MiB beside it.
+func megabytes(n int64) string {
+	return fmt.Sprintf("%.1f MB (%.1f MiB)", float64(n)/1e6, float64(n)/(1<<20))
+}
+
+// seconds formats a duration in seconds.
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+// millis formats a duration in milliseconds.
+func millis(d time.Duration) string {
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}
+
+// maxInt returns the largest value, or 0 for none.
+func maxInt(values []int) int {
+	m := 0
+	for _, v := range values {
+		m = max(m, v)
+	}
+	return m
+}
+
+// joinInts lists values separated by slashes.
+func joinInts(values []int) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		parts[i] = fmt.Sprint(v)
+	}
+	return strings.Join(parts, "/")
+}

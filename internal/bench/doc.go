@@ -1,0 +1,11 @@
+// Package bench measures the provider against its performance goals: how
+// many DescribeImages calls waiting and refreshing cost, how much a plan
+// costs over Terraform's own work and over a minimal framework provider, and
+// how large the binary is and how fast it starts.
+//
+// The measurements run in TestBench, against moto behind the acceptance
+// harness's fault proxy, when AMICOPY_BENCH=1 and TF_ACC=1 are set (`make
+// bench`). This file's package holds the pieces the test composes: building
+// binaries, timing commands, describing the machine, writing the
+// configurations and printing the results table.
+package bench
