@@ -1,0 +1,183 @@
+package provider
+
+import (
+	"maps"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func TestParseImportID(t *testing.T) {
+	tests := []struct {
+		id         string
+		wantImage  string
+		wantRegion string
+		wantErr    bool
+	}{
+		{id: "ami-0123456789abcdef0", wantImage: "ami-0123456789abcdef0"},
+		{id: "ami-12345678", wantImage: "ami-12345678"},
+		{id: "ami-0123456789abcdef0@eu-central-1", wantImage: "ami-0123456789abcdef0", wantRegion: "eu-central-1"},
+		{id: " ami-12345678@us-gov-west-1 ", wantImage: "ami-12345678", wantRegion: "us-gov-west-1"},
+		{id: "", wantErr: true},
+		{id: "snap-0123456789abcdef0", wantErr: true},
+		{id: "ami-0123456789abcdef0@", wantErr: true},
+		{id: "ami-0123456789abcdef0@not a region", wantErr: true},
+		{id: "AMI-12345678", wantErr: true},
+		{id: "arn:aws:ec2:us-east-1::image/ami-12345678", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			image, region, err := parseImportID(tt.id)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("parseImportID(%q) error = %v, want error %v", tt.id, err, tt.wantErr)
+			}
+			if image != tt.wantImage || region != tt.wantRegion {
+				t.Errorf("parseImportID(%q) = %q, %q; want %q, %q", tt.id, image, region, tt.wantImage, tt.wantRegion)
+			}
+		})
+	}
+}
+
+func TestSameDeprecationMinute(t *testing.T) {
+	tests := []struct {
+		configured, reported string
+		want                 bool
+	}{
+		{"2030-01-01T10:00:00Z", "2030-01-01T10:00:00.000Z", true},
+		{"2030-01-01T10:00:37Z", "2030-01-01T10:00:00.000Z", true}, // EC2 dropped the seconds
+		{"2030-01-01T10:00:37Z", "2030-01-01T10:01:00.000Z", true}, // EC2 rounded to the nearest minute
+		{"2030-01-01T12:00:00+02:00", "2030-01-01T10:00:00.000Z", true},
+		{"2030-01-01T10:02:00Z", "2030-01-01T10:00:00.000Z", false},
+		{"2031-01-01T10:00:00Z", "2030-01-01T10:00:00.000Z", false},
+		{"not a time", "not a time", true},
+		{"not a time", "2030-01-01T10:00:00.000Z", false},
+	}
+	for _, tt := range tests {
+		if got := sameDeprecationMinute(tt.configured, tt.reported); got != tt.want {
+			t.Errorf("sameDeprecationMinute(%q, %q) = %v, want %v", tt.configured, tt.reported, got, tt.want)
+		}
+	}
+}
+
+func TestRefreshedDeprecationTime(t *testing.T) {
+	prior := types.StringValue("2030-01-01T10:00:37Z")
+	if got := refreshedDeprecationTime(prior, "2030-01-01T10:00:00.000Z"); !got.Equal(prior) {
+		t.Errorf("same minute: got %s, want the configured spelling %s", got, prior)
+	}
+	if got := refreshedDeprecationTime(prior, "2030-02-01T10:00:00.000Z"); got.ValueString() != "2030-02-01T10:00:00.000Z" {
+		t.Errorf("changed out of band: got %s, want EC2's value", got)
+	}
+	if got := refreshedDeprecationTime(prior, ""); !got.IsNull() {
+		t.Errorf("cancelled out of band: got %s, want null", got)
+	}
+}
+
+func TestProtectionSetting(t *testing.T) {
+	for reported, want := range map[string]string{
+		"":                                 protectionDisabled,
+		"disabled":                         protectionDisabled,
+		"disabled-until 2030-01-01T00:00Z": protectionDisabled,
+		"enabled-without-cooldown":         protectionEnabled,
+		"enabled-with-cooldown":            protectionEnabledWithCooldown,
+		"enabled":                          protectionEnabled,
+	} {
+		if got := protectionSetting(reported); got != want {
+			t.Errorf("protectionSetting(%q) = %q, want %q", reported, got, want)
+		}
+	}
+}
+
+func TestResourceTags(t *testing.T) {
+	defaults := map[string]string{"managed-by": "terraform", "team": "images"}
+	tests := []struct {
+		name   string
+		all    map[string]string
+		prior  types.Map
+		copied []string
+		want   map[string]string
+	}{
+		{
+			name:  "default tags are left out",
+			all:   map[string]string{"managed-by": "terraform", "team": "images", "Name": "x"},
+			prior: stringMap(map[string]string{"Name": "x"}),
+			want:  map[string]string{"Name": "x"},
+		},
+		{
+			name:  "a default tag whose value changed out of band shows",
+			all:   map[string]string{"managed-by": "someone-else", "team": "images"},
+			prior: types.MapNull(types.StringType),
+			want:  map[string]string{"managed-by": "someone-else"},
+		},
+		{
+			name:  "a key the resource sets itself stays, even with the default's value",
+			all:   map[string]string{"team": "images"},
+			prior: stringMap(map[string]string{"team": "images"}),
+			want:  map[string]string{"team": "images"},
+		},
+		{
+			name:   "tags copied from the source are left out",
+			all:    map[string]string{"Name": "x", "source-tag": "1"},
+			prior:  stringMap(map[string]string{"Name": "x"}),
+			copied: []string{"source-tag"},
+			want:   map[string]string{"Name": "x"},
+		},
+		{
+			name:  "no tags and none configured stays null",
+			all:   map[string]string{"managed-by": "terraform"},
+			prior: types.MapNull(types.StringType),
+			want:  nil,
+		},
+		{
+			name:  "an out-of-band tag shows as drift",
+			all:   map[string]string{"Name": "x", "extra": "y"},
+			prior: stringMap(map[string]string{"Name": "x"}),
+			want:  map[string]string{"Name": "x", "extra": "y"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := resourceTags(tt.all, tt.prior, defaults, tt.copied)
+			if (got == nil) != (tt.want == nil) || !maps.Equal(got, tt.want) {
+				t.Errorf("resourceTags() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestImageARN(t *testing.T) {
+	for region, want := range map[string]string{
+		"eu-west-1":     "arn:aws:ec2:eu-west-1::image/ami-12345678",
+		"cn-north-1":    "arn:aws-cn:ec2:cn-north-1::image/ami-12345678",
+		"us-gov-west-1": "arn:aws-us-gov:ec2:us-gov-west-1::image/ami-12345678",
+	} {
+		if got := imageARN(region, "ami-12345678"); got != want {
+			t.Errorf("imageARN(%q) = %q, want %q", region, got, want)
+		}
+	}
+}
+
+func TestDefaultCreateTimeout(t *testing.T) {
+	for minutes, want := range map[int64]string{0: "40m0s", 15: "40m0s", 60: "1h20m0s", 2880: "48h20m0s"} {
+		m := imageResourceModel{SnapshotCopyCompletionDurationMinutes: types.Int64Null()}
+		if minutes > 0 {
+			m.SnapshotCopyCompletionDurationMinutes = types.Int64Value(minutes)
+		}
+		if got := m.defaultCreateTimeout().String(); got != want {
+			t.Errorf("defaultCreateTimeout() with %d minutes = %s, want %s", minutes, got, want)
+		}
+	}
+}
+
+func TestIsAWSProviderAddress(t *testing.T) {
+	for address, want := range map[string]bool{
+		"registry.terraform.io/hashicorp/aws":   true,
+		"registry.opentofu.org/hashicorp/aws":   true,
+		"aws":                                   true,
+		"registry.terraform.io/hashicorp/awscc": false,
+		"registry.terraform.io/someone/aws":     false,
+	} {
+		if got := isAWSProviderAddress(address); got != want {
+			t.Errorf("isAWSProviderAddress(%q) = %v, want %v", address, got, want)
+		}
+	}
+}
