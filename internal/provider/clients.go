@@ -198,7 +198,7 @@ func (d *providerData) ec2Client(ctx context.Context, region string) (*ami.Clien
 			o.BaseEndpoint = aws.String(d.ec2Endpoint)
 		}
 	})
-	c := ami.NewClient(api, region)
+	c := ami.NewClient(ami.FromSDK(api), region)
 	d.ec2Clients[region] = c
 	return c, diags
 }

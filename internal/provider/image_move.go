@@ -79,6 +79,9 @@ func (r *imageResource) moveFromAWSAMICopy(ctx context.Context, req resource.Mov
 		SkipDestroy:              types.BoolValue(false),
 		CopyImageTags:            types.BoolValue(false),
 		DeregistrationProtection: types.StringNull(),
+		BlockDeviceMappings:      types.ListNull(types.ObjectType{AttrTypes: blockDeviceMappingAttrTypes}),
+		SnapshotIDs:              types.ListNull(types.StringType),
+		SnapshotTags:             types.MapNull(types.StringType),
 		Timeouts:                 timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)},
 	}
 	target = target.withUnknownsNull()
