@@ -33,7 +33,9 @@ func BuildProvider(t testing.TB) string {
 			buildErr = err
 			return
 		}
-		dir, err := os.MkdirTemp("", "amicopy-provider-")
+		// Shared by every test of the process, so not t.TempDir(), which
+		// the first test's end would remove.
+		dir, err := os.MkdirTemp("", "amicopy-provider-") //nolint:usetesting // see above
 		if err != nil {
 			buildErr = err
 			return

@@ -144,7 +144,7 @@ func TestLoseCopyImageAnswers(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, 1)
 		f.proxy.SetFaults(Faults{LoseCopyImageAnswers: 1})
-		if _, err := f.client.CopyImage(ctx, copyInput(t)); err == nil {
+		if _, err := f.client.CopyImage(ctx, copyInput()); err == nil {
 			t.Fatal("CopyImage succeeded although its answer was lost")
 		}
 		ids := f.proxy.Calls()[0].ImageIDs
@@ -162,7 +162,7 @@ func TestCopyLimitExceeded(t *testing.T) {
 	f := newFixture(t, 1)
 	f.proxy.SetFaults(Faults{CopyLimitExceeded: 2})
 	for i := range 2 {
-		_, err := f.client.CopyImage(context.Background(), copyInput(t))
+		_, err := f.client.CopyImage(context.Background(), copyInput())
 		wantAPIError(t, err, "ResourceLimitExceeded")
 		if got := httpStatus(err); got != 400 {
 			t.Errorf("refusal %d: HTTP status %d, want 400", i, got)
@@ -241,7 +241,7 @@ func TestUnauthorizedDryRun(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, 1)
 			f.proxy.SetFaults(tt.faults)
-			in := copyInput(t)
+			in := copyInput()
 			in.DryRun = aws.Bool(true)
 			_, err := f.client.CopyImage(context.Background(), in)
 			wantAPIError(t, err, tt.wantCode)

@@ -241,7 +241,8 @@ func (p *Proxy) handleEnableImageDeprecation(ctx context.Context, req *ec2Reques
 	}
 	deprecateAt, err := time.Parse(time.RFC3339, raw)
 	if err != nil {
-		return errorAnswer(http.StatusBadRequest, "InvalidParameterValue",
+		// A bad value is EC2's error answer to the client, not a proxy failure.
+		return errorAnswer(http.StatusBadRequest, "InvalidParameterValue", //nolint:nilerr // see above
 			fmt.Sprintf("Value (%s) for parameter DeprecateAt is invalid. Expected format YYYY-MM-DDTHH:MM:SSZ.", raw)), nil
 	}
 	now := p.emu.now()

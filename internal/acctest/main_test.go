@@ -69,7 +69,7 @@ func uniqueName() string {
 }
 
 // copyInput is a CopyImage request for the test source image.
-func copyInput(t *testing.T) *ec2.CopyImageInput {
+func copyInput() *ec2.CopyImageInput {
 	return &ec2.CopyImageInput{
 		Name:          aws.String(uniqueName()),
 		SourceImageId: aws.String(SourceImageID()),
@@ -81,7 +81,7 @@ func copyInput(t *testing.T) *ec2.CopyImageInput {
 func mustCopy(t *testing.T, client *ec2.Client, in *ec2.CopyImageInput) string {
 	t.Helper()
 	if in == nil {
-		in = copyInput(t)
+		in = copyInput()
 	}
 	out, err := client.CopyImage(context.Background(), in)
 	if err != nil {

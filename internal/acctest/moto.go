@@ -90,7 +90,11 @@ func freeLoopbackPort() (int, error) {
 		return 0, fmt.Errorf("finding a free loopback port: %w", err)
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0, fmt.Errorf("unexpected listener address %v", l.Addr())
+	}
+	return addr.Port, nil
 }
 
 // waitReady polls moto until it answers any HTTP request.

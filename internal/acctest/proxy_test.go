@@ -63,7 +63,7 @@ func TestCopyImageClientTokenIdempotency(t *testing.T) {
 		{
 			name: "a retry with the same token answers the first image",
 			run: func(t *testing.T, f fixture) {
-				in := copyInput(t)
+				in := copyInput()
 				in.ClientToken = aws.String("token-retry-" + uniqueName())
 				first := mustCopy(t, f.client, in)
 				second := mustCopy(t, f.client, in)
@@ -85,7 +85,7 @@ func TestCopyImageClientTokenIdempotency(t *testing.T) {
 		{
 			name: "the same token with other parameters is refused",
 			run: func(t *testing.T, f fixture) {
-				in := copyInput(t)
+				in := copyInput()
 				in.ClientToken = aws.String("token-mismatch-" + uniqueName())
 				mustCopy(t, f.client, in)
 				in.Name = aws.String(uniqueName())
@@ -96,7 +96,7 @@ func TestCopyImageClientTokenIdempotency(t *testing.T) {
 		{
 			name: "the same token in another Region makes another image",
 			run: func(t *testing.T, f fixture) {
-				in := copyInput(t)
+				in := copyInput()
 				in.ClientToken = aws.String("token-regions-" + uniqueName())
 				here := mustCopy(t, f.client, in)
 				there := mustCopy(t, testClient(f.proxy.URL(), AlternateRegion(), 1), in)
@@ -108,7 +108,7 @@ func TestCopyImageClientTokenIdempotency(t *testing.T) {
 		{
 			name: "concurrent calls with one token make one image",
 			run: func(t *testing.T, f fixture) {
-				in := copyInput(t)
+				in := copyInput()
 				in.ClientToken = aws.String("token-concurrent-" + uniqueName())
 				const callers = 6
 				ids := make([]string, callers)
@@ -154,7 +154,7 @@ func TestCopyImageTagSpecifications(t *testing.T) {
 	f := newFixture(t, 1)
 	ctx := context.Background()
 
-	in := copyInput(t)
+	in := copyInput()
 	in.TagSpecifications = []types.TagSpecification{
 		{ResourceType: types.ResourceTypeImage, Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("copy")}, {Key: aws.String("team"), Value: aws.String("ami")}}},
 		{ResourceType: types.ResourceTypeSnapshot, Tags: []types.Tag{{Key: aws.String("kind"), Value: aws.String("backing")}}},
@@ -173,7 +173,7 @@ func TestCopyImageTagSpecifications(t *testing.T) {
 		t.Errorf("snapshot tags = %v, want %v", got, want)
 	}
 
-	in = copyInput(t)
+	in = copyInput()
 	in.TagSpecifications = []types.TagSpecification{{ResourceType: types.ResourceTypeInstance, Tags: []types.Tag{{Key: aws.String("a"), Value: aws.String("b")}}}}
 	_, err = f.client.CopyImage(ctx, in)
 	wantAPIError(t, err, "InvalidParameterValue")
@@ -226,7 +226,7 @@ func TestModifyImageAttributeDescription(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, 1)
-			in := copyInput(t)
+			in := copyInput()
 			in.Description = aws.String("before")
 			id := mustCopy(t, f.client, in)
 
@@ -472,7 +472,7 @@ func TestDeleteSnapshotsSkipsSnapshotsInUse(t *testing.T) {
 func TestEncryptedCopy(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, 1)
-	in := copyInput(t)
+	in := copyInput()
 	in.Encrypted = aws.Bool(true)
 	in.KmsKeyId = aws.String("alias/acctest")
 	id := mustCopy(t, f.client, in)

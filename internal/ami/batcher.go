@@ -14,10 +14,20 @@ import (
 )
 
 const (
-	// defaultBatchWindow is how long the first lookup of a batch waits for
-	// others: long enough for a refresh's concurrent Reads to arrive, short
-	// next to the time a DescribeImages call takes.
-	defaultBatchWindow = 20 * time.Millisecond
+	// defaultBatchWindow is how long a batch waits after its latest lookup
+	// for another. It must outlast the gaps between the Reads that Terraform
+	// starts one after another as its parallelism slots free up: on a busy
+	// two-core machine those gaps reach 30ms, and a 20ms window made a
+	// refresh of 100 copies cost 30 to 40 calls instead of about 10. It
+	// stays short next to a plan, so a lone lookup hardly notices it.
+	defaultBatchWindow = 50 * time.Millisecond
+
+	// defaultBatchMaxWindow caps how long a batch keeps waiting while
+	// lookups keep arriving, counted from its first lookup. Terraform runs
+	// at most -parallelism Reads at once, so arrivals stop by themselves once
+	// every slot waits on the batch; the cap only matters for streams of
+	// lookups that never pause.
+	defaultBatchMaxWindow = 250 * time.Millisecond
 
 	// maxImageIDsPerDescribe is EC2's limit on filter values in one call;
 	// more fail the whole call with FilterLimitExceeded ("The maximum number
@@ -44,9 +54,14 @@ var _ DescribeImagesAPI = (*ec2.Client)(nil)
 
 // BatcherOptions tunes a Batcher; the zero value selects the defaults.
 type BatcherOptions struct {
-	// Window is how long the first request of a batch waits for others
-	// (default 20ms). A negative value sends without waiting.
+	// Window is how long a batch waits after its latest lookup for another
+	// (default 50ms): each lookup that joins extends the wait, up to
+	// MaxWindow. A negative value sends without waiting.
 	Window time.Duration
+	// MaxWindow is the longest a batch waits, from its first lookup
+	// (default 250ms). A value below Window is raised to Window, which makes
+	// the window fixed: it no longer extends as lookups join.
+	MaxWindow time.Duration
 	// MaxIDs is the most image IDs sent in one DescribeImages call (default
 	// and upper bound 200, EC2's limit on filter values per call); a larger
 	// batch is split into several calls.
@@ -71,16 +86,21 @@ type BatcherStats struct {
 // Batcher answers image lookups for one Region through shared DescribeImages
 // calls, so that the calls grow with time and Regions rather than images.
 //
-// Lookups that arrive within the window of a batch's first lookup join it.
-// At most one batch is in flight at a time; lookups arriving meanwhile gather
-// into the next batch, which is sent when both its window has passed and the
-// flight has ended. So the slower EC2 answers (for example because the SDK's
-// retryer is backing off from throttling), the larger and fewer the calls.
+// A batch gathers lookups until none has joined for Window, or until
+// MaxWindow after its first lookup, whichever comes first: lookups that keep
+// arriving in quick succession, like the Reads of a refresh that Terraform
+// starts as its parallelism slots free up, share one call, while a lone
+// lookup waits only Window. At most one batch is in flight at a time;
+// lookups arriving meanwhile gather into the next batch, which is sent when
+// both its window has passed and the flight has ended. So the slower EC2
+// answers (for example because the SDK's retryer is backing off from
+// throttling), the larger and fewer the calls.
 // A batch with more than MaxIDs distinct IDs is split into calls that run at
 // the same time, as one flight.
 type Batcher struct {
 	api         DescribeImagesAPI
 	window      time.Duration
+	maxWindow   time.Duration
 	maxIDs      int
 	callTimeout time.Duration
 
@@ -102,6 +122,11 @@ type gatherBatch struct {
 	ids []string
 	// waiters holds every lookup by ID; duplicates share one filter value.
 	waiters map[string][]*batchWaiter
+	// closesAt is when the batch stops gathering: Window after its latest
+	// lookup, but no later than MaxWindow after its first.
+	closesAt time.Time
+	// latestClose is the cap on closesAt, MaxWindow after the first lookup.
+	latestClose time.Time
 	// windowOver is set when the window has passed while a flight was
 	// running: the flight's end then sends this batch at once.
 	windowOver bool
@@ -140,6 +165,7 @@ func NewBatcher(api DescribeImagesAPI, opts BatcherOptions) *Batcher {
 	b := &Batcher{
 		api:         api,
 		window:      opts.Window,
+		maxWindow:   opts.MaxWindow,
 		maxIDs:      opts.MaxIDs,
 		callTimeout: opts.CallTimeout,
 	}
@@ -149,6 +175,10 @@ func NewBatcher(api DescribeImagesAPI, opts BatcherOptions) *Batcher {
 	if b.window < 0 {
 		b.window = 0
 	}
+	if b.maxWindow == 0 {
+		b.maxWindow = defaultBatchMaxWindow
+	}
+	b.maxWindow = max(b.maxWindow, b.window)
 	if b.maxIDs <= 0 || b.maxIDs > maxImageIDsPerDescribe {
 		b.maxIDs = maxImageIDsPerDescribe
 	}
@@ -195,19 +225,26 @@ func (b *Batcher) Stats() BatcherStats {
 }
 
 // join adds w to the gathering batch, starting a batch and its window if none
-// is gathering.
+// is gathering, and otherwise extending the batch's window.
 func (b *Batcher) join(ctx context.Context, w *batchWaiter) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 
+	now := time.Now()
 	batch := b.gathering
 	if batch == nil {
 		batch = &gatherBatch{
-			ctx:     context.WithoutCancel(ctx),
-			waiters: make(map[string][]*batchWaiter),
+			ctx:         context.WithoutCancel(ctx),
+			waiters:     make(map[string][]*batchWaiter),
+			closesAt:    now.Add(b.window),
+			latestClose: now.Add(b.maxWindow),
 		}
 		b.gathering = batch
 		time.AfterFunc(b.window, func() { b.windowClosed(batch) })
+	} else if !batch.windowOver {
+		// The timer keeps its first deadline; when it fires early,
+		// windowClosed sets a new one for what is left.
+		batch.closesAt = minTime(now.Add(b.window), batch.latestClose)
 	}
 	if _, ok := batch.waiters[w.id]; !ok {
 		batch.ids = append(batch.ids, w.id)
@@ -242,6 +279,11 @@ func (b *Batcher) windowClosed(batch *gatherBatch) {
 	defer b.mu.Unlock()
 
 	if b.gathering != batch {
+		return
+	}
+	if left := time.Until(batch.closesAt); left > 0 {
+		// Lookups joined since the timer was set, and extended the window.
+		time.AfterFunc(left, func() { b.windowClosed(batch) })
 		return
 	}
 	if b.inFlight {
@@ -322,6 +364,14 @@ func (b *Batcher) run(batch *gatherBatch, c *batchCall) {
 			w.result <- r
 		}
 	}
+}
+
+// minTime returns the earlier of two times.
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // batchAnswer is the answer for one ID: its image if listed and not

@@ -1,13 +1,9 @@
 package ami
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"os/exec"
 	"runtime"
 	"slices"
 	"strconv"
@@ -20,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
 )
 
 // testBatchWindow is long enough that every goroutine a test starts at once
@@ -767,12 +765,13 @@ func TestBatcherImage_noGoroutineLeak(t *testing.T) {
 // TestBatcherImage_moto asks a real EC2 API (moto on loopback) for images
 // that moto ships, one it does not, and one deregistered meanwhile.
 func TestBatcherImage_moto(t *testing.T) {
-	motoServer, err := exec.LookPath("moto_server")
-	if err != nil {
-		t.Skip("moto_server is not on PATH")
-	}
 	t.Parallel()
-	endpoint := startBatcherMoto(t, motoServer)
+	moto, err := acctest.StartMoto()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(moto.Stop)
+	endpoint := moto.URL()
 
 	client := ec2.New(ec2.Options{
 		Region:       "us-east-1",
@@ -806,48 +805,3 @@ func TestBatcherImage_moto(t *testing.T) {
 	}
 }
 
-// startBatcherMoto starts moto_server on a free loopback port for the length of
-// the test and returns its endpoint.
-func startBatcherMoto(t *testing.T, motoServer string) string {
-	t.Helper()
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("finding a free port: %v", err)
-	}
-	port := strconv.Itoa(listener.Addr().(*net.TCPAddr).Port)
-	if err := listener.Close(); err != nil {
-		t.Fatalf("freeing port %s: %v", port, err)
-	}
-
-	var output bytes.Buffer
-	cmd := exec.Command(motoServer, "-H", "127.0.0.1", "-p", port)
-	cmd.Stdout = &output
-	cmd.Stderr = &output
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting moto_server: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	})
-
-	endpoint := "http://127.0.0.1:" + port
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(endpoint + "/moto-api/")
-		if err == nil {
-			_ = resp.Body.Close()
-			return endpoint
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("moto_server exited (%v): %s", err, output.String())
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer on %s: %v", endpoint, err)
-		}
-	}
-}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // EC2API is the part of *ec2.Client that the provider uses. Calling EC2
@@ -40,15 +41,22 @@ type Client struct {
 	region string
 	images *Batcher
 	poll   PollSchedule
+	// copyBackoff is how long Copy waits after EC2 refuses a copy for the
+	// concurrent-copy limit.
+	copyBackoff PollSchedule
+	// notFoundGrace is how long a waiter accepts "not found" for a new copy.
+	notFoundGrace time.Duration
 }
 
 // NewClient returns a Client for one Region.
 func NewClient(api EC2API, region string) *Client {
 	return &Client{
-		api:    api,
-		region: region,
-		images: NewBatcher(api, BatcherOptions{}),
-		poll:   DefaultPollSchedule,
+		api:           api,
+		region:        region,
+		images:        NewBatcher(api, BatcherOptions{}),
+		poll:          DefaultPollSchedule,
+		copyBackoff:   copyLimitBackoff,
+		notFoundGrace: notFoundGrace,
 	}
 }
 
@@ -123,7 +131,7 @@ var copyLimitBackoff = PollSchedule{Initial: 5 * time.Second, Factor: 2, Max: ti
 // (ResourceLimitExceeded) is not retried by the SDK: Copy waits for copies
 // in flight to finish and tries again until ctx ends.
 func (c *Client) Copy(ctx context.Context, in *ec2.CopyImageInput) (string, error) {
-	wait := copyLimitBackoff.Initial
+	wait := c.copyBackoff.Initial
 	for {
 		out, err := c.api.CopyImage(ctx, in)
 		if err == nil {
@@ -137,20 +145,59 @@ func (c *Client) Copy(ctx context.Context, in *ec2.CopyImageInput) (string, erro
 			return "", fmt.Errorf("still at EC2's limit of concurrent AMI copies when the timeout ended: %w", err)
 		case <-time.After(wait):
 		}
-		wait = copyLimitBackoff.next(wait)
+		wait = c.copyBackoff.next(wait)
 	}
 }
 
 // IsAmbiguousCopyError reports whether a failed CopyImage may nevertheless
-// have started a copy: the answer was lost, or EC2 failed on its side.
-// EC2's refusals of the request (4xx codes) are not ambiguous.
+// have started a copy: the answer was lost, EC2 failed on its side, or the
+// caller gave up (an interrupt or a timeout) while a request may already
+// have reached EC2. EC2's refusals of the request (4xx codes) are not
+// ambiguous.
 func IsAmbiguousCopyError(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) {
+	if err == nil {
 		return false
 	}
 	code := ErrorCode(err)
-	return code == "" || code == "InternalError" || code == "InternalFailure" || code == "ServiceUnavailable" ||
-		code == "Unavailable" || code == "RequestLimitExceeded" || code == "Throttling"
+	return code == "" || serverSideCodes[code] || throttlingCodes[code]
+}
+
+// serverSideCodes are EC2's codes for a failure on its side: the request may
+// or may not have been carried out, and trying again later may work.
+var serverSideCodes = map[string]bool{
+	"InternalError":      true,
+	"InternalFailure":    true,
+	"ServiceUnavailable": true,
+	"Unavailable":        true,
+}
+
+// throttlingCodes are EC2's codes for a request refused because the account
+// sent too many; trying again later works.
+var throttlingCodes = map[string]bool{
+	"RequestLimitExceeded":      true,
+	"Throttling":                true,
+	"ThrottlingException":       true,
+	"RequestThrottled":          true,
+	"EC2ThrottledException":     true,
+	"RequestThrottledException": true,
+}
+
+// isTransientLookupError reports whether a failed poll is worth repeating
+// rather than ending a wait: EC2 throttled or failed on its side after the
+// SDK's retries, the connection broke, or the shared DescribeImages call ran
+// out of its own time. Ending a wait taints a copy that may be nearly done,
+// so only errors that say something about the image or the caller's rights
+// end it. The caller checks its own context first.
+func isTransientLookupError(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var sendErr *smithyhttp.RequestSendError
+	if errors.As(err, &sendErr) {
+		return true
+	}
+	code := ErrorCode(err)
+	return serverSideCodes[code] || throttlingCodes[code]
 }
 
 // CopyFailedError says that EC2 gave up on a copy: the image ended in the
@@ -190,18 +237,30 @@ const notFoundGrace = 5 * time.Minute
 const snapshotProgressEvery = time.Minute
 
 // WaitForAvailable polls until the image is available and returns it. It
-// stops at once when EC2 reports a failed copy (*CopyFailedError), and
-// returns ctx's error, wrapped with the last state seen, when ctx ends.
+// stops at once when EC2 reports a failed copy (*CopyFailedError) or a lookup
+// fails for a reason that repeating cannot cure. Throttling, EC2's own
+// failures and broken connections only cost a poll: the copy goes on in EC2
+// regardless. When ctx ends, it returns ctx's error, wrapped with the last
+// state seen and the last failed poll.
 func (c *Client) WaitForAvailable(ctx context.Context, imageID string, report func(Progress)) (types.Image, error) {
 	start := time.Now()
 	interval := c.poll.Initial
 	lastState := "not yet listed"
+	var lastErr error
 	var lastSnapshotCheck time.Time
 	var snapshotProgress []string
+	ended := func() error {
+		msg := fmt.Sprintf("image %s was still %s after %s", imageID, lastState, time.Since(start).Round(time.Second))
+		if lastErr != nil {
+			msg += fmt.Sprintf(" (the last poll failed: %v)", lastErr)
+		}
+		return fmt.Errorf("%s: %w", msg, ctx.Err())
+	}
 	for {
 		img, err := c.FindImage(ctx, imageID)
 		switch {
 		case err == nil:
+			lastErr = nil
 			lastState = string(img.State)
 			switch img.State {
 			case types.ImageStateAvailable:
@@ -220,10 +279,20 @@ func (c *Client) WaitForAvailable(ctx context.Context, imageID string, report fu
 				lastSnapshotCheck = time.Now()
 				snapshotProgress = c.snapshotProgress(ctx, img)
 			}
-		case IsNotFound(err) && time.Since(start) < notFoundGrace:
-			// EC2 has not caught up with its own CopyImage answer yet.
 		case ctx.Err() != nil:
-			return types.Image{}, fmt.Errorf("image %s was still %s after %s: %w", imageID, lastState, time.Since(start).Round(time.Second), ctx.Err())
+			return types.Image{}, ended()
+		case isDeregistered(err):
+			// EC2 lists a deregistered image for a while; it is gone for
+			// good, unlike a new image EC2 does not list yet.
+			return types.Image{}, &NotFoundError{ID: imageID, Reason: "deregistered while waiting for it to become available"}
+		case IsNotFound(err) && time.Since(start) < c.notFoundGrace:
+			// EC2 has not caught up with its own CopyImage answer yet.
+			lastErr = nil
+		case IsNotFound(err):
+			return types.Image{}, fmt.Errorf("EC2 still did not list image %s %s after CopyImage returned it: %w",
+				imageID, c.notFoundGrace, err)
+		case isTransientLookupError(err):
+			lastErr = err
 		default:
 			return types.Image{}, err
 		}
@@ -232,11 +301,18 @@ func (c *Client) WaitForAvailable(ctx context.Context, imageID string, report fu
 		}
 		select {
 		case <-ctx.Done():
-			return types.Image{}, fmt.Errorf("image %s was still %s after %s: %w", imageID, lastState, time.Since(start).Round(time.Second), ctx.Err())
+			return types.Image{}, ended()
 		case <-time.After(interval):
 		}
 		interval = c.poll.next(interval)
 	}
+}
+
+// isDeregistered reports whether a lookup found the image deregistered,
+// rather than not listed at all.
+func isDeregistered(err error) bool {
+	var nf *NotFoundError
+	return errors.As(err, &nf) && nf.Reason == batchReasonDeregistered
 }
 
 // snapshotProgress asks EC2 how far each of the image's snapshots has got.

@@ -38,6 +38,7 @@ type providerData struct {
 	awsConfig     aws.Config
 	ec2Endpoint   string
 	kmsEndpoint   string
+	stsEndpoint   string
 	defaultRegion string
 	defaultTags   map[string]string
 	skipPreflight bool
@@ -54,8 +55,10 @@ type providerData struct {
 }
 
 // newProviderData turns the provider configuration into an AWS
-// configuration. getenv is os.Getenv, passed in so tests can vary it.
-func newProviderData(ctx context.Context, cfg providerModel, version string, getenv func(string) string) (*providerData, diag.Diagnostics) {
+// configuration. The SDK reads the environment (AWS_REGION, then
+// AWS_DEFAULT_REGION; AWS_PROFILE; AWS_ENDPOINT_URL_EC2, ...) and the shared
+// files itself.
+func newProviderData(ctx context.Context, cfg providerModel, version string) (*providerData, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	maxRetries := defaultMaxRetries
 	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
@@ -104,11 +107,6 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, get
 				"\n\nCheck that the named profile exists in the files given, or remove profile to use the default credential chain.")
 		return nil, diags
 	}
-	// AWS_DEFAULT_REGION is honoured by the AWS CLI and the AWS provider but
-	// not by the AWS SDK for Go v2, so it is read here.
-	if awsConfig.Region == "" {
-		awsConfig.Region = getenv("AWS_DEFAULT_REGION")
-	}
 
 	data := &providerData{
 		awsConfig:     awsConfig,
@@ -122,6 +120,7 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, get
 	if cfg.Endpoints != nil {
 		data.ec2Endpoint = stringValue(cfg.Endpoints.EC2)
 		data.kmsEndpoint = stringValue(cfg.Endpoints.KMS)
+		data.stsEndpoint = stringValue(cfg.Endpoints.STS)
 	}
 	if cfg.DefaultTags != nil {
 		for k, v := range cfg.DefaultTags.Tags {
@@ -138,19 +137,7 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, get
 		if sessionName == "" {
 			sessionName = "terraform-provider-amicopy"
 		}
-		stsEndpoint := ""
-		if cfg.Endpoints != nil {
-			stsEndpoint = stringValue(cfg.Endpoints.STS)
-		}
-		stsClient := sts.NewFromConfig(awsConfig, func(o *sts.Options) {
-			if stsEndpoint != "" {
-				o.BaseEndpoint = aws.String(stsEndpoint)
-			}
-			if o.Region == "" {
-				// STS is global; its regional endpoints all work.
-				o.Region = "us-east-1"
-			}
-		})
+		stsClient := data.stsClient(awsConfig.Region)
 		externalID := stringValue(cfg.AssumeRole.ExternalID)
 		awsConfig.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsClient, cfg.AssumeRole.RoleARN.ValueString(),
 			func(o *stscreds.AssumeRoleOptions) {
@@ -218,6 +205,22 @@ func (d *providerData) kmsClient(region string) *kms.Client {
 	})
 	d.kmsClients[region] = c
 	return c
+}
+
+// stsClient returns an STS client for a Region, honouring endpoints.sts.
+func (d *providerData) stsClient(region string) *sts.Client {
+	return sts.NewFromConfig(d.awsConfig, func(o *sts.Options) {
+		if d.stsEndpoint != "" {
+			o.BaseEndpoint = aws.String(d.stsEndpoint)
+		}
+		if region != "" {
+			o.Region = region
+		}
+		if o.Region == "" {
+			// STS is global; any Regional endpoint works.
+			o.Region = "us-east-1"
+		}
+	})
 }
 
 // checkCredentials resolves credentials once, so that a missing credential

@@ -96,7 +96,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			},
 			"boot_mode": computedString("Boot mode of the image: `legacy-bios`, `uefi` or `uefi-preferred`."),
 			"client_token": schema.StringAttribute{
-				MarkdownDescription: "Idempotency token for CopyImage, at most 128 ASCII characters. When unset, the provider generates one at plan time and keeps it in state, " +
+				MarkdownDescription: "Idempotency token for CopyImage: 1 to 128 printable ASCII characters. When unset, the provider generates one when it creates the copy and keeps it in state, " +
 					"so a retried create never makes a second copy. Changing it replaces the AMI.",
 				Optional:      true,
 				Computed:      true,
@@ -180,6 +180,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			},
 			"kms_key_id": schema.StringAttribute{
 				MarkdownDescription: "Symmetric KMS key for the new snapshots: a key ID, `alias/NAME`, a key ARN or an alias ARN, in the destination Region. " +
+					"AWS managed aliases other than `alias/aws/ebs` are refused. " +
 					"Requires `encrypted = true`. Kept as written, so an alias causes no diff against the key ARN EC2 reports. Changing it replaces the AMI.",
 				Optional:      true,
 				PlanModifiers: replace,
@@ -222,12 +223,13 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 			},
 			"snapshot_tags": schema.MapAttribute{
-				MarkdownDescription: "Tags for the snapshots that the copy creates, added atomically by CopyImage (with the provider's `default_tags`). Updated in place.",
-				ElementType:         types.StringType,
-				Optional:            true,
+				MarkdownDescription: "Tags for the snapshots that the copy creates, added atomically by CopyImage together with the provider's `default_tags`. " +
+					"The AMI's `tags` are not put on the snapshots. Only the keys set here are tracked, so tags others add to the snapshots cause no diff. Updated in place.",
+				ElementType: types.StringType,
+				Optional:    true,
 			},
 			"source_image_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the AMI to copy, `ami-` and 8 or 17 hexadecimal digits. Changing it replaces the AMI.",
+				MarkdownDescription: "ID of the AMI to copy: `ami-` and 8 or 17 lowercase hexadecimal digits. Changing it replaces the AMI.",
 				Required:            true,
 				PlanModifiers:       replace,
 				Validators:          []validator.String{sourceImageIDValidator()},
@@ -245,11 +247,16 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Optional:            true,
 			},
 			"tags_all": schema.MapAttribute{
-				MarkdownDescription: "All tags of the AMI: the provider's `default_tags` merged with `tags`.",
+				MarkdownDescription: "All tags of the AMI: the provider's `default_tags` merged with `tags`, plus the source's tags that `copy_image_tags` brought.",
 				ElementType:         types.StringType,
 				Computed:            true,
 			},
-			"timeouts":            timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+				Create: true, Update: true, Delete: true,
+				CreateDescription: "How long to wait for the copy to become available, such as `\"2h\"`. Defaults to 40 minutes, or for a time-based copy its duration plus 20 minutes when that is longer.",
+				UpdateDescription: "How long an in-place update may take. Defaults to 10 minutes.",
+				DeleteDescription: "How long deregistering and deleting the snapshots may take. Defaults to 20 minutes.",
+			}),
 			"virtualization_type": computedString("Virtualization type: `hvm` or `paravirtual`."),
 		},
 	}

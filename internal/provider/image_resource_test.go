@@ -80,7 +80,10 @@ resource "amicopy_image" "secondary" {
 					statecheck.ExpectKnownValue(secondary, tfjsonpath.New("region"), knownvalue.StringExact(acctest.AlternateRegion())),
 					statecheck.ExpectKnownValue(secondary, tfjsonpath.New("source_image_id"), knownvalue.StringExact(acctest.SourceImageID())),
 				},
-				Check: checkImageTagged(t, primary, "Name", name+"-a"),
+				Check: resource.ComposeTestCheckFunc(
+					checkImageTagged(t, primary, "Name", name+"-a"),
+					checkImageDescription(t, primary, "first copy"),
+				),
 			},
 			{
 				ResourceName:            secondary,

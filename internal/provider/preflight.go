@@ -152,8 +152,7 @@ func (r *imageResource) decodeAuthorizationMessage(ctx context.Context, region s
 	encoded := strings.TrimSpace(msg[i+len(encodedMessagePrefix):])
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	out, decodeErr := sts.NewFromConfig(r.data.awsConfig, func(o *sts.Options) { o.Region = region }).
-		DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)})
+	out, decodeErr := r.data.stsClient(region).DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)})
 	if decodeErr == nil && out.DecodedMessage != nil {
 		return "Decoded authorization message: " + aws.ToString(out.DecodedMessage)
 	}

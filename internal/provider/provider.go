@@ -6,7 +6,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -53,7 +52,7 @@ func (p *amicopyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Validators: []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("secret_key"))},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times an EC2 call is retried on throttling, server errors and lost connections, with the AWS SDK's exponential backoff. Defaults to `25`.",
+				MarkdownDescription: "How many times an AWS call (EC2, KMS, STS) is retried on throttling, server errors and lost connections, with the AWS SDK's exponential backoff. Defaults to `25`.",
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(0, 100)},
 			},
@@ -68,7 +67,7 @@ func (p *amicopyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Validators: []validator.String{regionNameValidator()},
 			},
 			"secret_key": schema.StringAttribute{
-				MarkdownDescription: "AWS secret access key. Sensitive.",
+				MarkdownDescription: "AWS secret access key. Requires `access_key`.",
 				Optional:            true,
 				Sensitive:           true,
 				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("access_key"))},
@@ -89,7 +88,7 @@ func (p *amicopyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional: true,
 			},
 			"token": schema.StringAttribute{
-				MarkdownDescription: "Session token for temporary credentials. Sensitive.",
+				MarkdownDescription: "Session token for temporary credentials given with `access_key` and `secret_key`.",
 				Optional:            true,
 				Sensitive:           true,
 			},
@@ -104,7 +103,7 @@ func (p *amicopyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 						Validators:          []validator.String{durationValidator(15*time.Minute, 12*time.Hour)},
 					},
 					"external_id": schema.StringAttribute{
-						MarkdownDescription: "External ID that the role's trust policy asks for. Sensitive.",
+						MarkdownDescription: "External ID that the role's trust policy asks for.",
 						Optional:            true,
 						Sensitive:           true,
 					},
@@ -135,7 +134,7 @@ func (p *amicopyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Attributes: map[string]schema.Attribute{
 					"ec2": schema.StringAttribute{MarkdownDescription: "EC2 endpoint URL, used for every Region.", Optional: true},
 					"kms": schema.StringAttribute{MarkdownDescription: "KMS endpoint URL (plan-time KMS key checks).", Optional: true},
-					"sts": schema.StringAttribute{MarkdownDescription: "STS endpoint URL (assume role).", Optional: true},
+					"sts": schema.StringAttribute{MarkdownDescription: "STS endpoint URL (assume role, and decoding refused permission checks).", Optional: true},
 				},
 			},
 		},
@@ -155,7 +154,7 @@ func (p *amicopyProvider) Configure(ctx context.Context, req provider.ConfigureR
 			"The assume_role block needs role_arn, the ARN of the IAM role to assume. Add it, or remove the block.")
 		return
 	}
-	data, diags := newProviderData(ctx, cfg, p.version, os.Getenv)
+	data, diags := newProviderData(ctx, cfg, p.version)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
