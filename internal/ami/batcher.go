@@ -90,7 +90,11 @@ type BatcherStats struct {
 // MaxWindow after its first lookup, whichever comes first: lookups that keep
 // arriving in quick succession, like the Reads of a refresh that Terraform
 // starts as its parallelism slots free up, share one call, while a lone
-// lookup waits only Window. At most one batch is in flight at a time;
+// lookup waits only Window. Once as many lookups wait as ever waited at once
+// before the batch began (two or more), the batch goes without waiting out
+// its window: in a refresh, that is every Read Terraform runs at a time, so
+// no other lookup can come until some are answered, and waiting longer
+// would only leave Terraform idle. At most one batch is in flight at a time;
 // lookups arriving meanwhile gather into the next batch, which is sent when
 // both its window has passed and the flight has ended. So the slower EC2
 // answers (for example because the SDK's retryer is backing off from
@@ -107,6 +111,10 @@ type Batcher struct {
 	mu        sync.Mutex
 	gathering *gatherBatch // lookups waiting for the next flight; nil if none
 	inFlight  bool         // a batch's calls are running
+	// waiting counts the lookups not yet answered, gathering or in flight;
+	// peakWaiting is the most there have been at once.
+	waiting     int
+	peakWaiting int
 
 	lookups         atomic.Int64
 	calls           atomic.Int64
@@ -127,6 +135,9 @@ type gatherBatch struct {
 	closesAt time.Time
 	// latestClose is the cap on closesAt, MaxWindow after the first lookup.
 	latestClose time.Time
+	// everyone is the most lookups that waited at once before this batch
+	// began: when as many wait again, no other is coming.
+	everyone int
 	// windowOver is set when the window has passed while a flight was
 	// running: the flight's end then sends this batch at once.
 	windowOver bool
@@ -238,6 +249,7 @@ func (b *Batcher) join(ctx context.Context, w *batchWaiter) {
 			waiters:     make(map[string][]*batchWaiter),
 			closesAt:    now.Add(b.window),
 			latestClose: now.Add(b.maxWindow),
+			everyone:    b.peakWaiting,
 		}
 		b.gathering = batch
 		time.AfterFunc(b.window, func() { b.windowClosed(batch) })
@@ -250,6 +262,19 @@ func (b *Batcher) join(ctx context.Context, w *batchWaiter) {
 		batch.ids = append(batch.ids, w.id)
 	}
 	batch.waiters[w.id] = append(batch.waiters[w.id], w)
+	b.waiting++
+	b.peakWaiting = max(b.peakWaiting, b.waiting)
+
+	// A lone lookup tells nothing about how many run at once, so a peak of
+	// one does not count.
+	if batch.everyone > 1 && b.waiting >= batch.everyone && !batch.windowOver {
+		batch.closesAt = now
+		if b.inFlight {
+			batch.windowOver = true
+			return
+		}
+		b.sendLocked()
+	}
 }
 
 // leave withdraws a waiter whose caller has gone, and cancels its call when
@@ -262,6 +287,7 @@ func (b *Batcher) leave(w *batchWaiter) {
 		return
 	}
 	w.settled = true
+	b.waiting--
 	if c := w.call; c != nil {
 		c.live--
 		if c.live == 0 {
@@ -361,6 +387,7 @@ func (b *Batcher) run(batch *gatherBatch, c *batchCall) {
 				continue
 			}
 			w.settled = true
+			b.waiting--
 			w.result <- r
 		}
 	}

@@ -804,4 +804,3 @@ func TestBatcherImage_moto(t *testing.T) {
 		t.Errorf("Image of a deregistered image: got %v, want not found", err)
 	}
 }
-

@@ -61,6 +61,11 @@ func (r *imageResource) moveFromAWSAMICopy(ctx context.Context, req resource.Mov
 		region = r.data.defaultRegion
 	}
 
+	// The AWS provider stores EC2's spelling of the deprecation time
+	// ("2030-01-01T00:00:00.000Z"); the spelling users write keeps the plan
+	// after the move clean.
+	deprecationTime := nullIfEmpty(canonicalDeprecationTime(source.DeprecationTime))
+
 	target := imageResourceModel{
 		ID:                       types.StringValue(source.ID),
 		ARN:                      nullIfEmpty(source.ARN),
@@ -72,7 +77,7 @@ func (r *imageResource) moveFromAWSAMICopy(ctx context.Context, req resource.Mov
 		Encrypted:                types.BoolValue(source.Encrypted),
 		KMSKeyID:                 nullIfEmpty(source.KMSKeyID),
 		DestinationOutpostARN:    nullIfEmpty(source.DestinationOutpostARN),
-		DeprecationTime:          nullIfEmpty(source.DeprecationTime),
+		DeprecationTime:          deprecationTime,
 		Tags:                     stringMap(source.Tags),
 		TagsAll:                  stringMap(source.TagsAll),
 		DeleteSnapshots:          types.BoolValue(source.ManageEBSSnapshots == nil || *source.ManageEBSSnapshots),

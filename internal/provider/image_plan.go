@@ -4,9 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -28,7 +33,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		return // The provider is not configured yet; nothing to fill in.
 	}
 	if req.Plan.Raw.IsNull() {
-		r.checkDestroyAllowed(ctx, req.State, "destroy", &resp.Diagnostics)
+		resp.Diagnostics.Append(destroyRefusal(ctx, req.State, req.Private, "destroy")...)
 		return
 	}
 	var plan, config imageResourceModel
@@ -84,11 +89,11 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		return
 	}
 
+	// A replacement is refused by the plan modifiers that force it
+	// (replaceAlwaysString and the replaceUnlessAdopting family): the
+	// framework does not tell ModifyPlan which attributes require one.
 	if creating && !r.data.skipPreflight {
 		r.preflight(ctx, plan, &resp.Diagnostics)
-	}
-	if !creating && len(resp.RequiresReplace) > 0 {
-		r.checkDestroyAllowed(ctx, req.State, "replace", &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -97,7 +102,9 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 }
 
 // plannedTagsAll is default_tags merged with tags, known at plan time
-// whenever tags is. Copied source tags (copy_image_tags) are only known
+// whenever tags is. A tag whose value is known only after apply
+// (tags = { owner = terraform_data.x.output }) is planned under its key with
+// an unknown value. Copied source tags (copy_image_tags) are only known
 // after apply.
 func (r *imageResource) plannedTagsAll(ctx context.Context, plan, state imageResourceModel, creating bool) types.Map {
 	if plan.Tags.IsUnknown() || plan.CopyImageTags.IsUnknown() || (plan.CopyImageTags.ValueBool() && creating) {
@@ -112,7 +119,13 @@ func (r *imageResource) plannedTagsAll(ctx context.Context, plan, state imageRes
 			}
 		}
 	}
-	return stringMap(merged)
+	values := stringAttrs(merged)
+	for k, v := range plan.Tags.Elements() {
+		if v.IsUnknown() {
+			values[k] = types.StringUnknown()
+		}
+	}
+	return types.MapValueMust(types.StringType, values)
 }
 
 // checkSourceMatches flags a configuration whose source differs from the
@@ -134,23 +147,64 @@ type stateGetter interface {
 	Get(ctx context.Context, target any) diag.Diagnostics
 }
 
-// checkDestroyAllowed refuses, at plan time, to destroy or replace a copy
-// whose deregistration protection is on, unless skip_destroy keeps it.
-// Failing here means nothing is half-deleted.
-func (r *imageResource) checkDestroyAllowed(ctx context.Context, st stateGetter, action string, diags *diag.Diagnostics) {
+// destroyRefusal refuses, at plan time, to destroy or replace a copy that
+// EC2 would refuse to deregister, unless skip_destroy keeps it: its
+// deregistration protection is on, or was on with a cooldown that still
+// runs. Failing here means nothing is half-deleted.
+func destroyRefusal(ctx context.Context, st stateGetter, private privateGetter, action string) diag.Diagnostics {
+	var diags diag.Diagnostics
 	var state imageResourceModel
-	if d := st.Get(ctx, &state); d.HasError() {
-		return
+	if d := st.Get(ctx, &state); d.HasError() || state.SkipDestroy.ValueBool() {
+		return diags
 	}
 	protection := state.DeregistrationProtection.ValueString()
-	if state.SkipDestroy.ValueBool() || protection == "" || protection == protectionDisabled {
-		return
+	if protection == protectionEnabled || protection == protectionEnabledWithCooldown {
+		diags.AddAttributeError(path.Root("deregistration_protection"), "Image Has Deregistration Protection",
+			fmt.Sprintf("The plan would %s amicopy_image %s in %s, but its deregistration_protection is %q, so EC2 would refuse to deregister it. "+
+				"Set deregistration_protection = \"disabled\" and apply first (with enabled-with-cooldown, EC2 keeps the AMI protected for 24 hours after that), "+
+				"or set skip_destroy = true and apply first to keep the AMI in EC2 and only remove it from state.",
+				action, state.ID.ValueString(), state.Region.ValueString(), protection))
+		return diags
 	}
-	diags.AddAttributeError(path.Root("deregistration_protection"), "Image Has Deregistration Protection",
-		fmt.Sprintf("The plan would %s amicopy_image %s in %s, but its deregistration_protection is %q, so EC2 would refuse to deregister it. "+
-			"Set deregistration_protection = \"disabled\" and apply first (with enabled-with-cooldown, EC2 keeps the AMI protected for 24 hours after that), "+
-			"or set skip_destroy = true to keep the AMI in EC2 and only remove it from state.",
-			action, state.ID.ValueString(), state.Region.ValueString(), protection))
+	if until, running := cooldownRunning(ctx, private); running {
+		diags.AddAttributeError(path.Root("deregistration_protection"), "Image Has Deregistration Protection",
+			fmt.Sprintf("The plan would %s amicopy_image %s in %s. Its deregistration protection is disabled, but it was enabled with a cooldown, "+
+				"so EC2 keeps the AMI protected for 24 hours after it is disabled (EC2 reports %q) and would refuse to deregister it. "+
+				"Plan again after that time, or set skip_destroy = true and apply first to keep the AMI in EC2 and only remove it from state.",
+				action, state.ID.ValueString(), state.Region.ValueString(), until))
+	}
+	return diags
+}
+
+// cooldownRunning reports whether the last refresh found the AMI in the
+// cooldown of a protection that was disabled, and what EC2 said.
+func cooldownRunning(ctx context.Context, private privateGetter) (string, bool) {
+	if private == nil {
+		return "", false
+	}
+	raw, _ := private.GetKey(ctx, privateDeregistrationCooldown)
+	var reported string
+	if len(raw) == 0 || json.Unmarshal(raw, &reported) != nil || reported == "" {
+		return "", false
+	}
+	// "disabled-until 2030-01-01T00:00:00.000Z": past that time, the
+	// refresh that precedes the plan may simply not have run (-refresh=false).
+	if until, err := time.Parse(time.RFC3339, strings.TrimSpace(strings.TrimPrefix(reported, "disabled-until"))); err == nil && time.Now().After(until) {
+		return "", false
+	}
+	return reported, true
+}
+
+// cooldownPrivateValue is the private-state value that records EC2's
+// report of a running cooldown ("disabled-until ..."), or nil, which
+// removes the key.
+func cooldownPrivateValue(img ec2types.Image) []byte {
+	reported := aws.ToString(img.DeregistrationProtection)
+	if !strings.HasPrefix(reported, "disabled-until") {
+		return nil
+	}
+	raw, _ := json.Marshal(reported) // A string always marshals.
+	return raw
 }
 
 // newClientToken returns a random idempotency token.
@@ -196,21 +250,52 @@ func knownString(v types.String) string {
 // AMI, except when the prior value is null because the resource was
 // imported: EC2 does not report these inputs, so the configuration supplies
 // them, in place, without copying again.
+// Each of them also refuses a replacement that EC2 would not let finish
+// (destroyRefusal).
 func replaceUnlessAdoptingString() planmodifier.String {
 	return stringplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 		resp.RequiresReplace = !req.StateValue.IsNull() || !isAdopting(ctx, req.Private)
+		if resp.RequiresReplace {
+			resp.Diagnostics.Append(replacementRefusal(ctx, req.State, req.Private, req.ConfigValue, req.PlanValue)...)
+		}
 	}, "Changing this replaces the AMI.", "Changing this replaces the AMI.")
 }
 
 func replaceUnlessAdoptingBool() planmodifier.Bool {
 	return boolplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.BoolRequest, resp *boolplanmodifier.RequiresReplaceIfFuncResponse) {
 		resp.RequiresReplace = !req.StateValue.IsNull() || !isAdopting(ctx, req.Private) && !adoptingDefault(ctx, req)
+		if resp.RequiresReplace {
+			resp.Diagnostics.Append(replacementRefusal(ctx, req.State, req.Private, req.ConfigValue, req.PlanValue)...)
+		}
 	}, "Changing this replaces the AMI.", "Changing this replaces the AMI.")
 }
 
 func replaceUnlessAdoptingInt64() planmodifier.Int64 {
 	return int64planmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
 		resp.RequiresReplace = !req.StateValue.IsNull() || !isAdopting(ctx, req.Private)
+		if resp.RequiresReplace {
+			resp.Diagnostics.Append(replacementRefusal(ctx, req.State, req.Private, req.ConfigValue, req.PlanValue)...)
+		}
+	}, "Changing this replaces the AMI.", "Changing this replaces the AMI.")
+}
+
+// replacementRefusal is destroyRefusal for a plan modifier that forces a
+// replacement. An unconfigured value that is unknown here (client_token,
+// region) is one that ModifyPlan fills in from state later, which replaces
+// nothing; Terraform ignores a replacement whose value ends up unchanged.
+func replacementRefusal(ctx context.Context, st stateGetter, private privateGetter, config, planned attr.Value) diag.Diagnostics {
+	if config.IsNull() && planned.IsUnknown() {
+		return nil
+	}
+	return destroyRefusal(ctx, st, private, "replace")
+}
+
+// replaceAlwaysString is RequiresReplace for name and region, refusing a
+// replacement that EC2 would not let finish.
+func replaceAlwaysString() planmodifier.String {
+	return stringplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+		resp.RequiresReplace = true
+		resp.Diagnostics.Append(replacementRefusal(ctx, req.State, req.Private, req.ConfigValue, req.PlanValue)...)
 	}, "Changing this replaces the AMI.", "Changing this replaces the AMI.")
 }
 
@@ -258,15 +343,31 @@ func protectionSetting(reported string) string {
 
 // refreshedDeprecationTime keeps the configured spelling of the
 // deprecation time while it means the minute EC2 reports: EC2 rounds to
-// the minute and answers in its own format.
+// the minute and answers in its own format. With no prior value (an
+// import), EC2's minute is spelled as users write it, so that a
+// configuration such as "2030-01-01T00:00:00Z" causes no diff.
 func refreshedDeprecationTime(prior types.String, reported string) types.String {
 	if reported == "" {
 		return types.StringNull()
 	}
-	if !prior.IsNull() && !prior.IsUnknown() && sameDeprecationMinute(prior.ValueString(), reported) {
+	if prior.IsNull() || prior.IsUnknown() {
+		return types.StringValue(canonicalDeprecationTime(reported))
+	}
+	if sameDeprecationMinute(prior.ValueString(), reported) {
 		return prior
 	}
 	return types.StringValue(reported)
+}
+
+// canonicalDeprecationTime spells a time EC2 reports ("2030-01-01T00:00:00.000Z")
+// in RFC 3339 without fractional seconds, in UTC. A value that does not parse
+// is returned as it is.
+func canonicalDeprecationTime(reported string) string {
+	t, err := time.Parse(time.RFC3339, reported)
+	if err != nil {
+		return reported
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // sameDeprecationMinute reports whether the configured time and EC2's

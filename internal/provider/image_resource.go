@@ -56,6 +56,11 @@ const (
 	// the source. They are the source's, not the configuration's, so they
 	// are kept out of tags (but stay in tags_all).
 	privateCopiedTagKeys = "copied_tag_keys"
+	// privateDeregistrationCooldown holds EC2's report of a protection
+	// with cooldown that was disabled but still protects the AMI
+	// ("disabled-until ..."). The setting reads "disabled" then, so plans
+	// need this to refuse a destroy that EC2 would refuse.
+	privateDeregistrationCooldown = "deregistration_cooldown"
 )
 
 // imageResource is the amicopy_image resource.
@@ -189,7 +194,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the new AMI: 3 to 128 letters, digits, spaces and `( ) [ ] . / - ' @ _`, unique in the destination Region. Changing it replaces the AMI.",
 				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers:       []planmodifier.String{replaceAlwaysString()},
 				Validators:          imageNameValidators(),
 			},
 			"owner_id":         computedString("AWS account that owns the copy."),
@@ -198,7 +203,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				MarkdownDescription: "Destination Region of this copy. Defaults to the provider's `region`, so one provider block can copy to many Regions with `for_each`. Changing it replaces the AMI.",
 				Optional:            true,
 				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers:       []planmodifier.String{replaceAlwaysString()},
 				Validators:          []validator.String{regionNameValidator()},
 			},
 			"root_device_name": computedString("Root device name, such as `/dev/xvda`."),
@@ -412,6 +417,7 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	copied, diags := copiedTagKeysFrom(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	state.refreshFrom(img, r.data.defaultTags, copied)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDeregistrationCooldown, cooldownPrivateValue(img))...)
 	if err := r.refreshSnapshotTags(ctx, client, &state); err != nil {
 		resp.Diagnostics.AddError("Unable to Read Snapshot Tags", fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed: %s", state.ID.ValueString(), describeAWSError(err)))
 		return
@@ -479,6 +485,7 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	plan.refreshAfterApply(img, r.data.defaultTags, copied)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDeregistrationCooldown, cooldownPrivateValue(img))...)
 	// Once the configuration has supplied the create-time inputs of an
 	// imported copy, they are known, and changing them replaces it again.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)

@@ -177,13 +177,20 @@ func hasKey(m map[string]string, k string) bool {
 	return ok
 }
 
-// mapValue reads a known map of strings; null and unknown read as empty.
-func mapValue(ctx context.Context, m types.Map) map[string]string {
+// mapValue reads the known entries of a map of strings; null and unknown
+// maps read as empty. Entries whose value is null or unknown (known only
+// after apply) are left out: ElementsAs would fail on them and return a
+// partial map.
+func mapValue(_ context.Context, m types.Map) map[string]string {
 	out := map[string]string{}
 	if m.IsNull() || m.IsUnknown() {
 		return out
 	}
-	_ = m.ElementsAs(ctx, &out, false)
+	for k, v := range m.Elements() {
+		if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			out[k] = s.ValueString()
+		}
+	}
 	return out
 }
 
