@@ -79,9 +79,10 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 
 	plan.TagsAll = r.plannedTagsAll(ctx, plan, state, creating)
 
-	if !plan.Region.IsUnknown() {
-		addPlacementDiagnostics(&resp.Diagnostics, r.placementInput(plan, config))
-	}
+	// An unknown region reads as "" and skips only the rules that compare
+	// with the destination Region; the source Region must match an Outpost
+	// or a Local Zone whatever the destination turns out to be.
+	addPlacementDiagnostics(&resp.Diagnostics, r.placementInput(plan, config))
 	if !creating {
 		r.checkSourceMatches(state, plan, &resp.Diagnostics)
 	}

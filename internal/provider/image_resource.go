@@ -327,10 +327,37 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if err != nil && ami.IsAmbiguousCopyError(err) {
 		// The copy may have started even though no answer came back.
 		// AMI names are unique per account and Region, so look it up by
-		// name rather than leave an untracked AMI behind.
-		if found, findErr := client.FindOwnImageByName(context.WithoutCancel(ctx), plan.Name.ValueString()); findErr == nil {
+		// name rather than leave an untracked AMI behind. The lookup
+		// outlives an interrupt or timeout, but not by much: a user who
+		// pressed Ctrl-C is waiting.
+		lookupCtx, cancelLookup := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		found, findErr := client.FindOwnImageByName(lookupCtx, plan.Name.ValueString())
+		cancelLookup()
+		if findErr == nil {
 			tflog.Warn(ctx, "CopyImage failed without an answer, but the copy exists; tracking it", map[string]any{"image_id": aws.ToString(found.ImageId)})
 			imageID, err = aws.ToString(found.ImageId), nil
+		} else {
+			// EC2 may have made the copy though neither CopyImage nor the
+			// lookup shows it: the lookup failed, or EC2 does not list the
+			// new AMI yet. Keep the attempt in state without an ID;
+			// Terraform taints it, and the next refresh looks for the copy
+			// by name again (and forgets the attempt if there is none), so
+			// it cannot be orphaned.
+			lookup := "EC2 lists no AMI of this account with that name yet"
+			if !ami.IsNotFound(findErr) {
+				lookup = "looking for it failed too: " + describeAWSError(findErr)
+			}
+			unresolved := plan.withUnknownsNull()
+			unresolved.ID = types.StringNull()
+			unresolved.ARN = types.StringNull()
+			resp.Diagnostics.Append(resp.State.Set(ctx, &unresolved)...)
+			resp.Diagnostics.AddError("Unable to Copy Image", fmt.Sprintf(
+				"CopyImage of %s from %s to %s failed without a clear answer: %s\n\n"+
+					"EC2 may have made the copy anyway, as an AMI named %q; %s.\n\n"+
+					"The attempt is kept in state as tainted: the next plan looks for the AMI by name again and replaces it if it exists, or copies anew if not.",
+				plan.SourceImageID.ValueString(), plan.SourceRegion.ValueString(), client.Region(), describeAWSError(err),
+				plan.Name.ValueString(), lookup))
+			return
 		}
 	}
 	if err != nil {
@@ -363,7 +390,8 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 
 	copiedTagKeys, err := ensureTags(ctx, client, img, imageTags, snapshotTags, plan.CopyImageTags.ValueBool())
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Tag Image", fmt.Sprintf("The copy %s in %s is available, but tagging it failed: %s\n\nThe AMI is kept in state; the next apply retries.", imageID, client.Region(), describeAWSError(err)))
+		resp.Diagnostics.AddError("Unable to Tag Image", fmt.Sprintf("The copy %s in %s is available, but tagging it failed: %s\n\n"+
+			"The AMI is kept in state as tainted, so the next apply replaces it with a new copy. To keep this copy, run terraform untaint on it; the next apply then only adds the tags.", imageID, client.Region(), describeAWSError(err)))
 		return
 	}
 	if len(copiedTagKeys) > 0 {
@@ -372,7 +400,8 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 
 	if err := applyLifecycleSettings(ctx, client, imageID, imageResourceModel{}, plan, &resp.Diagnostics); err != nil {
-		resp.Diagnostics.AddError("Unable to Configure Image", fmt.Sprintf("The copy %s in %s is available, but %s\n\nThe AMI is kept in state; the next apply retries.", imageID, client.Region(), describeAWSError(err)))
+		resp.Diagnostics.AddError("Unable to Configure Image", fmt.Sprintf("The copy %s in %s is available, but %s\n\n"+
+			"The AMI is kept in state as tainted, so the next apply replaces it with a new copy. To keep this copy, run terraform untaint on it; the next apply then only applies the setting.", imageID, client.Region(), describeAWSError(err)))
 		return
 	}
 
@@ -401,6 +430,21 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if state.ID.IsNull() || state.ID.ValueString() == "" {
+		// A create that could not tell whether EC2 made the copy.
+		found, err := findUnresolvedCopy(ctx, client, state)
+		if ami.IsNotFound(err) {
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Unable to Read Image", fmt.Sprintf("Looking for the AMI named %q in %s, whose CopyImage got no answer, failed: %s",
+				state.Name.ValueString(), region, describeAWSError(err)))
+			return
+		}
+		state.ID = types.StringValue(aws.ToString(found.ImageId))
+		state.ARN = types.StringValue(imageARN(region, aws.ToString(found.ImageId)))
 	}
 	img, err := client.FindImage(ctx, state.ID.ValueString())
 	if ami.IsNotFound(err) {
@@ -520,6 +564,21 @@ func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	ctx, cancel := context.WithTimeout(ctx, deleteTimeout)
 	defer cancel()
 
+	if imageID == "" {
+		// A create that could not tell whether EC2 made the copy, destroyed
+		// without a refresh.
+		found, err := findUnresolvedCopy(ctx, client, state)
+		if ami.IsNotFound(err) {
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Unable to Delete Image", fmt.Sprintf("Looking for the AMI named %q in %s, whose CopyImage got no answer, failed: %s",
+				state.Name.ValueString(), region, describeAWSError(err)))
+			return
+		}
+		imageID = aws.ToString(found.ImageId)
+	}
+
 	// Delete the snapshots EC2 reports now, and those in state in case the
 	// AMI has already gone without them.
 	snapshotIDs := stringList(ctx, state.SnapshotIDs)
@@ -564,6 +623,21 @@ func (r *imageResource) ImportState(ctx context.Context, req resource.ImportStat
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("skip_destroy"), false)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("copy_image_tags"), false)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
+}
+
+// findUnresolvedCopy finds the copy that a create without a CopyImage answer
+// may have made: this account's AMI with the planned name, copied from the
+// planned source when EC2 reports the source.
+func findUnresolvedCopy(ctx context.Context, client *ami.Client, state imageResourceModel) (ec2types.Image, error) {
+	img, err := client.FindOwnImageByName(ctx, state.Name.ValueString())
+	if err != nil {
+		return img, err
+	}
+	if source := aws.ToString(img.SourceImageId); source != "" && source != state.SourceImageID.ValueString() {
+		return ec2types.Image{}, &ami.NotFoundError{ID: state.Name.ValueString(),
+			Reason: fmt.Sprintf("the AMI with that name, %s, is a copy of %s, not of %s", aws.ToString(img.ImageId), source, state.SourceImageID.ValueString())}
+	}
+	return img, nil
 }
 
 // parseImportID splits "ami-...[@region]".

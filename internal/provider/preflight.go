@@ -152,7 +152,12 @@ func (r *imageResource) decodeAuthorizationMessage(ctx context.Context, region s
 	encoded := strings.TrimSpace(msg[i+len(encodedMessagePrefix):])
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	out, decodeErr := r.data.stsClient(region).DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)})
+	// One attempt: the decoded message is a courtesy, and the provider's
+	// retryer (25 retries with backoff) would hold the plan for the whole
+	// timeout when STS fails or throttles.
+	out, decodeErr := r.data.stsClient(region).DecodeAuthorizationMessage(ctx,
+		&sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)},
+		func(o *sts.Options) { o.RetryMaxAttempts = 1 })
 	if decodeErr == nil && out.DecodedMessage != nil {
 		return "Decoded authorization message: " + aws.ToString(out.DecodedMessage)
 	}

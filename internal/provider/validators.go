@@ -200,9 +200,10 @@ func imageConfigValidators() []resource.ConfigValidator {
 }
 
 // addPlacementDiagnostics adds an attribute error for every rule that ties a
-// value to a Region (ami.CheckPlacement). ModifyPlan calls it once the
-// destination Region is known; the Region-free rules are already enforced by
-// imageConfigValidators, so they are not repeated here.
+// value to a Region (ami.CheckPlacement). ModifyPlan calls it on every plan;
+// rules that need the destination Region skip while it is unknown. The
+// Region-free rules are already enforced by imageConfigValidators, so they
+// are not repeated here.
 func addPlacementDiagnostics(diags *diag.Diagnostics, in ami.PlacementInput) {
 	addViolations(diags, ami.CheckPlacement(in))
 }
