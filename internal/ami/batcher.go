@@ -16,10 +16,11 @@ import (
 const (
 	// defaultBatchWindow is how long a batch waits after its latest lookup
 	// for another. It must outlast the gaps between the Reads that Terraform
-	// starts one after another as its parallelism slots free up: on a busy
-	// two-core machine those gaps reach 30ms, and a 20ms window made a
-	// refresh of 100 copies cost 30 to 40 calls instead of about 10. It
-	// stays short next to a plan, so a lone lookup hardly notices it.
+	// starts one after another as its parallelism slots free up, and between
+	// the first polls of copies whose CopyImage calls ended at different
+	// times: on a busy two-core machine those gaps reach 30ms, and a fixed
+	// 20ms window made a refresh of 100 copies cost 30 to 40 calls instead
+	// of 10. It stays short next to a plan, so a lone lookup hardly notices.
 	defaultBatchWindow = 50 * time.Millisecond
 
 	// defaultBatchMaxWindow caps how long a batch keeps waiting while
@@ -135,9 +136,9 @@ type gatherBatch struct {
 	closesAt time.Time
 	// latestClose is the cap on closesAt, MaxWindow after the first lookup.
 	latestClose time.Time
-	// everyone is the most lookups that waited at once before this batch
-	// began: when as many wait again, no other is coming.
-	everyone int
+	// peakBefore is the most lookups that waited at once before this batch
+	// began: when as many wait again, no other is likely to come.
+	peakBefore int
 	// windowOver is set when the window has passed while a flight was
 	// running: the flight's end then sends this batch at once.
 	windowOver bool
@@ -249,7 +250,7 @@ func (b *Batcher) join(ctx context.Context, w *batchWaiter) {
 			waiters:     make(map[string][]*batchWaiter),
 			closesAt:    now.Add(b.window),
 			latestClose: now.Add(b.maxWindow),
-			everyone:    b.peakWaiting,
+			peakBefore:  b.peakWaiting,
 		}
 		b.gathering = batch
 		time.AfterFunc(b.window, func() { b.windowClosed(batch) })
@@ -267,7 +268,7 @@ func (b *Batcher) join(ctx context.Context, w *batchWaiter) {
 
 	// A lone lookup tells nothing about how many run at once, so a peak of
 	// one does not count.
-	if batch.everyone > 1 && b.waiting >= batch.everyone && !batch.windowOver {
+	if batch.peakBefore > 1 && b.waiting >= batch.peakBefore && !batch.windowOver {
 		batch.closesAt = now
 		if b.inFlight {
 			batch.windowOver = true

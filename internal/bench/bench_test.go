@@ -74,15 +74,18 @@ func TestBench(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &results{}
+	// Deferred, so that a phase that stops the test still leaves the
+	// figures measured before it.
+	defer func() {
+		fmt.Printf("\nBenchmark on %s\n\n%s\n", machine, FormatTable(r.rows))
+		for _, failure := range r.failures {
+			t.Error(failure)
+		}
+	}()
 	bins := buildBinaries(t)
 	measureBinaries(t, bins, r)
 	measureWaiting(t, bins, r)
 	measurePlans(t, bins, r)
-
-	fmt.Printf("\nBenchmark on %s\n\n%s\n", machine, FormatTable(r.rows))
-	for _, failure := range r.failures {
-		t.Error(failure)
-	}
 }
 
 // results collects the table rows and the goals that failed.
