@@ -921,7 +921,8 @@ func checkProtection(t *testing.T, image *capturedImage, want string) resource.T
 		if got == "" {
 			got = "disabled" // EC2 may leave the field out when it is off
 		}
-		if got != want && !(strings.HasSuffix(want, " ") && strings.HasPrefix(got, want)) {
+		prefixMatch := strings.HasSuffix(want, " ") && strings.HasPrefix(got, want)
+		if got != want && !prefixMatch {
 			return fmt.Errorf("EC2 reports deregistration protection %q for %s, want %q", got, image.id, want)
 		}
 		return nil
