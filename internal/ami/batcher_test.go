@@ -804,3 +804,104 @@ func TestBatcherImage_moto(t *testing.T) {
 		t.Errorf("Image of a deregistered image: got %v, want not found", err)
 	}
 }
+
+// TestBatcherImage_windowSlides checks that each lookup extends its batch's
+// window, up to MaxWindow, and that a MaxWindow at or below Window makes the
+// window fixed.
+func TestBatcherImage_windowSlides(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		opts    BatcherOptions
+		lookups int
+		spacing time.Duration
+		// wantOneCall is whether all lookups share one call; otherwise
+		// they must take at least two.
+		wantOneCall bool
+	}{
+		{"lookups closer than the window share one call",
+			BatcherOptions{Window: 150 * time.Millisecond, MaxWindow: 10 * time.Second}, 8, 30 * time.Millisecond, true},
+		{"a fixed window splits the same lookups",
+			BatcherOptions{Window: 60 * time.Millisecond, MaxWindow: -1}, 8, 30 * time.Millisecond, false},
+		{"MaxWindow ends a stream that never pauses",
+			BatcherOptions{Window: 150 * time.Millisecond, MaxWindow: 200 * time.Millisecond}, 16, 30 * time.Millisecond, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ids := sequentialImageIDs(tt.lookups)
+			fake := newDescribeImagesFake(availableImagesFor(ids)...)
+			b := NewBatcher(fake, tt.opts)
+			errs := make(chan error, len(ids))
+			for _, id := range ids {
+				go func() {
+					_, err := b.Image(t.Context(), id)
+					errs <- err
+				}()
+				time.Sleep(tt.spacing)
+			}
+			for range ids {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := len(fake.calls()); (got == 1) != tt.wantOneCall {
+				t.Errorf("made %d calls, want one call: %v", got, tt.wantOneCall)
+			}
+			waitBatcherIdle(t, b)
+		})
+	}
+}
+
+// TestBatcherImage_sendsWhenEveryoneWaits checks that a batch goes without
+// waiting out its window once as many lookups wait as ever waited at once
+// before, and that a lone lookup sets no such number.
+func TestBatcherImage_sendsWhenEveryoneWaits(t *testing.T) {
+	t.Parallel()
+	const window = time.Second
+	tests := []struct {
+		name string
+		// rounds are the numbers of concurrent lookups made one round
+		// after another, each round waiting for the previous one's answers.
+		rounds []int
+		// wantQuick marks the rounds that must be answered well within
+		// the window.
+		wantQuick []bool
+		wantCalls int
+	}{
+		{"a round as large as the first is sent at once", []int{3, 3}, []bool{false, true}, 2},
+		{"a smaller round waits out its window", []int{3, 2}, []bool{false, false}, 2},
+		{"a lone lookup sets no number", []int{1, 2}, []bool{false, false}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			total := 0
+			for _, n := range tt.rounds {
+				total += n
+			}
+			ids := sequentialImageIDs(total)
+			fake := newDescribeImagesFake(availableImagesFor(ids)...)
+			b := NewBatcher(fake, BatcherOptions{Window: window, MaxWindow: 10 * time.Second})
+			next := 0
+			for i, n := range tt.rounds {
+				start := time.Now()
+				results := lookupConcurrently(t.Context(), b, ids[next:next+n])
+				elapsed := time.Since(start)
+				next += n
+				for _, r := range results {
+					if r.err != nil {
+						t.Fatalf("round %d: Image(%s): %v", i, r.id, r.err)
+					}
+				}
+				if quick := elapsed < window/2; quick != tt.wantQuick[i] {
+					t.Errorf("round %d of %d lookups took %v; want quick (under %v): %v", i, n, elapsed, window/2, tt.wantQuick[i])
+				}
+			}
+			if got := len(fake.calls()); got != tt.wantCalls {
+				t.Errorf("made %d calls, want %d", got, tt.wantCalls)
+			}
+			waitBatcherIdle(t, b)
+		})
+	}
+}

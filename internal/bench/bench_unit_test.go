@@ -41,24 +41,6 @@ func TestMedian(t *testing.T) {
 	}
 }
 
-func TestMedianInt(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		samples []int
-		want    float64
-	}{
-		{nil, 0},
-		{[]int{3}, 3},
-		{[]int{30, 10, 20}, 20},
-		{[]int{1, 2, 3, 4}, 2.5},
-	}
-	for _, tt := range tests {
-		if got := MedianInt(tt.samples); got != tt.want {
-			t.Errorf("MedianInt(%v) = %v, want %v", tt.samples, got, tt.want)
-		}
-	}
-}
-
 func TestFormatTable(t *testing.T) {
 	t.Parallel()
 	got := FormatTable([]Row{

@@ -20,17 +20,3 @@ func Median(samples []time.Duration) time.Duration {
 	}
 	return (sorted[mid-1] + sorted[mid]) / 2
 }
-
-// MedianInt is Median for counts.
-func MedianInt(samples []int) float64 {
-	if len(samples) == 0 {
-		return 0
-	}
-	sorted := slices.Clone(samples)
-	slices.Sort(sorted)
-	mid := len(sorted) / 2
-	if len(sorted)%2 == 1 {
-		return float64(sorted[mid])
-	}
-	return float64(sorted[mid-1]+sorted[mid]) / 2
-}

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
@@ -34,6 +35,12 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	if req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(destroyRefusal(ctx, req.State, req.Private, "destroy")...)
+		return
+	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && r.defaultTagsApplied(ctx, req.State) {
+		// Nothing changes: the plan is the state, which was checked when it
+		// was planned. This is every resource of a plan without changes,
+		// so it must cost next to nothing.
 		return
 	}
 	var plan, config imageResourceModel
@@ -100,6 +107,27 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// defaultTagsApplied reports whether the AMI already carries every default
+// tag that its own tags do not override. A change to the provider's
+// default_tags changes no resource's configuration, so the plan can equal
+// the state even though tags_all must change.
+func (r *imageResource) defaultTagsApplied(ctx context.Context, state tfsdk.State) bool {
+	if len(r.data.defaultTags) == 0 {
+		return true
+	}
+	var tags, tagsAll types.Map
+	if state.GetAttribute(ctx, path.Root("tags"), &tags).HasError() || state.GetAttribute(ctx, path.Root("tags_all"), &tagsAll).HasError() {
+		return false
+	}
+	own, all := mapValue(ctx, tags), mapValue(ctx, tagsAll)
+	for k, v := range r.data.defaultTags {
+		if _, overridden := own[k]; !overridden && all[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // plannedTagsAll is default_tags merged with tags, known at plan time

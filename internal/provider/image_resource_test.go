@@ -413,3 +413,59 @@ func tagImage(t *testing.T, image capturedImage, key, value string) {
 		t.Fatalf("tagging %s out of band: %v", image.id, err)
 	}
 }
+
+// TestAccImage_defaultTagsChange changes only the provider's default_tags
+// (a changed value, then an added key); no resource's configuration
+// changes, yet every copy must be retagged.
+func TestAccImage_defaultTagsChange(t *testing.T) {
+	name := randomName()
+	address := "amicopy_image.test"
+	config := func(defaultTags string) string {
+		return fmt.Sprintf(`
+provider "amicopy" {
+  default_tags {
+    tags = %[4]s
+  }
+}
+
+resource "amicopy_image" "test" {
+  name            = %[1]q
+  source_image_id = %[2]q
+  source_region   = %[3]q
+  tags            = { Name = %[1]q }
+}
+`, name, acctest.SourceImageID(), acctest.SourceRegion(), defaultTags)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkImagesDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config(`{ team = "a" }`),
+				Check:  checkImageTagged(t, address, "team", "a"),
+			},
+			{
+				Config: config(`{ team = "b" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(address, tfjsonpath.New("tags_all"), knownvalue.MapExact(map[string]knownvalue.Check{
+							"Name": knownvalue.StringExact(name), "team": knownvalue.StringExact("b"),
+						})),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkImageTagged(t, address, "team", "b"),
+			},
+			{
+				Config: config(`{ team = "b", env = "prod" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkImageTagged(t, address, "env", "prod"),
+			},
+		},
+	})
+}
