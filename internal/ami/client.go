@@ -149,6 +149,12 @@ func (c *Client) Copy(ctx context.Context, in *ec2.CopyImageInput) (string, erro
 	}
 }
 
+// IsTransient reports whether err is throttling, a failure on EC2's side
+// or a broken connection: worth a warning and a later retry, not a verdict.
+func IsTransient(err error) bool {
+	return err != nil && isTransientLookupError(err) && !errors.Is(err, context.Canceled)
+}
+
 // IsAmbiguousCopyError reports whether a failed CopyImage may nevertheless
 // have started a copy: the answer was lost, EC2 failed on its side, or the
 // caller gave up (an interrupt or a timeout) while a request may already
@@ -322,7 +328,10 @@ func (c *Client) snapshotProgress(ctx context.Context, img types.Image) []string
 	if len(ids) == 0 {
 		return nil
 	}
-	out, err := c.api.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{SnapshotIds: ids})
+	out, err := c.api.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{
+		OwnerIds: []string{"self"},
+		Filters:  []types.Filter{{Name: aws.String("snapshot-id"), Values: ids}},
+	})
 	if err != nil {
 		return nil
 	}
@@ -362,7 +371,7 @@ func (c *Client) WaitUntil(ctx context.Context, imageID string, done func(types.
 	interval := c.poll.Initial
 	for {
 		img, err := c.FindImage(waitCtx, imageID)
-		if err != nil && waitCtx.Err() == nil {
+		if err != nil && waitCtx.Err() == nil && !isTransientLookupError(err) {
 			return img, err
 		}
 		if err == nil && done(img) {
@@ -407,12 +416,21 @@ type DeregisterResult struct {
 // the flag. An image or snapshot that is already gone counts as deleted.
 func (c *Client) Deregister(ctx context.Context, imageID string, snapshotIDs []string, deleteSnapshots bool) (DeregisterResult, error) {
 	var result DeregisterResult
-	_, err := c.api.DeregisterImage(ctx, &ec2.DeregisterImageInput{
+	out, err := c.api.DeregisterImage(ctx, &ec2.DeregisterImageInput{
 		ImageId:                   aws.String(imageID),
 		DeleteAssociatedSnapshots: aws.Bool(deleteSnapshots),
 	})
 	if err != nil && !isNotFoundCode(err) {
 		return result, err
+	}
+	// EC2 reports which snapshots it deleted; only the others need a call.
+	deleted := map[string]bool{}
+	if out != nil {
+		for _, r := range out.DeleteSnapshotResults {
+			if r.ReturnCode == types.SnapshotReturnCodesSuccess {
+				deleted[aws.ToString(r.SnapshotId)] = true
+			}
+		}
 	}
 	if err := c.WaitForGone(ctx, imageID); err != nil {
 		return result, err
@@ -421,6 +439,9 @@ func (c *Client) Deregister(ctx context.Context, imageID string, snapshotIDs []s
 		return result, nil
 	}
 	for _, id := range snapshotIDs {
+		if deleted[id] {
+			continue
+		}
 		_, err := c.api.DeleteSnapshot(ctx, &ec2.DeleteSnapshotInput{SnapshotId: aws.String(id)})
 		switch {
 		case err == nil, isNotFoundCode(err):
@@ -491,8 +512,11 @@ func (c *Client) SnapshotTags(ctx context.Context, snapshotIDs []string) (map[st
 	if len(snapshotIDs) == 0 {
 		return result, nil
 	}
+	// Owner self keeps EC2 from searching public and shared snapshots; the
+	// filter, unlike SnapshotIds, does not fail when one is gone.
 	out, err := c.api.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{
-		Filters: []types.Filter{{Name: aws.String("snapshot-id"), Values: snapshotIDs}},
+		OwnerIds: []string{"self"},
+		Filters:  []types.Filter{{Name: aws.String("snapshot-id"), Values: snapshotIDs}},
 	})
 	if err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
@@ -41,7 +42,9 @@ type providerData struct {
 	stsEndpoint   string
 	defaultRegion string
 	defaultTags   map[string]string
-	skipPreflight bool
+	// defaultTagsUnknown is set while a default tag is known only at apply.
+	defaultTagsUnknown bool
+	skipPreflight      bool
 
 	mu         sync.Mutex
 	ec2Clients map[string]*ami.Client
@@ -123,8 +126,15 @@ func newProviderData(ctx context.Context, cfg providerModel, version string) (*p
 		data.stsEndpoint = stringValue(cfg.Endpoints.STS)
 	}
 	if cfg.DefaultTags != nil {
-		for k, v := range cfg.DefaultTags.Tags {
-			data.defaultTags[k] = v.ValueString()
+		// A default tag known only at apply (from another resource) makes
+		// every tags_all unknown in the plan; at apply it is known.
+		data.defaultTagsUnknown = cfg.DefaultTags.Tags.IsUnknown()
+		for k, v := range cfg.DefaultTags.Tags.Elements() {
+			if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+				data.defaultTags[k] = s.ValueString()
+			} else if v.IsUnknown() {
+				data.defaultTagsUnknown = true
+			}
 		}
 	}
 

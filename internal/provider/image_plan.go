@@ -114,6 +114,9 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 // default_tags changes no resource's configuration, so the plan can equal
 // the state even though tags_all must change.
 func (r *imageResource) defaultTagsApplied(ctx context.Context, state tfsdk.State) bool {
+	if r.data.defaultTagsUnknown {
+		return false
+	}
 	if len(r.data.defaultTags) == 0 {
 		return true
 	}
@@ -136,7 +139,7 @@ func (r *imageResource) defaultTagsApplied(ctx context.Context, state tfsdk.Stat
 // an unknown value. Copied source tags (copy_image_tags) are only known
 // after apply.
 func (r *imageResource) plannedTagsAll(ctx context.Context, plan, state imageResourceModel, creating bool) types.Map {
-	if plan.Tags.IsUnknown() || plan.CopyImageTags.IsUnknown() || (plan.CopyImageTags.ValueBool() && creating) {
+	if plan.Tags.IsUnknown() || plan.CopyImageTags.IsUnknown() || (plan.CopyImageTags.ValueBool() && creating) || r.data.defaultTagsUnknown {
 		return types.MapUnknown(types.StringType)
 	}
 	merged := plan.imageTags(ctx, r.data.defaultTags)
@@ -171,7 +174,7 @@ func (r *imageResource) checkSourceMatches(state, plan imageResourceModel, diags
 			plan.SourceImageID.ValueString(), state.SourceImageID.ValueString(), state.SourceRegion.ValueString()))
 }
 
-// stateGetter is tfsdk.State's Get, for checkDestroyAllowed.
+// stateGetter is tfsdk.State's Get, for destroyRefusal.
 type stateGetter interface {
 	Get(ctx context.Context, target any) diag.Diagnostics
 }
@@ -292,7 +295,8 @@ func replaceUnlessAdoptingString() planmodifier.String {
 
 func replaceUnlessAdoptingBool() planmodifier.Bool {
 	return boolplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.BoolRequest, resp *boolplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull() || !isAdopting(ctx, req.Private) && !adoptingDefault(ctx, req)
+		adopting := isAdopting(ctx, req.Private)
+		resp.RequiresReplace = (!req.StateValue.IsNull() || !adopting) && (!adopting || !adoptingDefault(ctx, req)) && !encryptionNotDropped(req)
 		if resp.RequiresReplace {
 			resp.Diagnostics.Append(replacementRefusal(ctx, req.State, req.Private, req.ConfigValue, req.PlanValue)...)
 		}
@@ -326,6 +330,13 @@ func replaceAlwaysString() planmodifier.String {
 		resp.RequiresReplace = true
 		resp.Diagnostics.Append(replacementRefusal(ctx, req.State, req.Private, req.ConfigValue, req.PlanValue)...)
 	}, "Changing this replaces the AMI.", "Changing this replaces the AMI.")
+}
+
+// encryptionNotDropped is the case of encrypted going from true to false:
+// false means "do not ask for encryption", and a copy of an encrypted
+// source is encrypted whatever is asked, so nothing is copied again.
+func encryptionNotDropped(req planmodifier.BoolRequest) bool {
+	return req.Path.Equal(path.Root("encrypted")) && req.StateValue.ValueBool() && !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() && !req.ConfigValue.ValueBool()
 }
 
 // adoptingDefault covers booleans that import sets to their default

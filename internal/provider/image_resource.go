@@ -61,6 +61,10 @@ const (
 	// ("disabled-until ..."). The setting reads "disabled" then, so plans
 	// need this to refuse a destroy that EC2 would refuse.
 	privateDeregistrationCooldown = "deregistration_cooldown"
+	// privateCopyStarted records when a create whose CopyImage got no
+	// answer started, so that only an AMI created after it is taken for
+	// its copy.
+	privateCopyStarted = "copy_started_at"
 )
 
 // imageResource is the amicopy_image resource.
@@ -324,6 +328,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	imageTags := plan.imageTags(ctx, r.data.defaultTags)
 	snapshotTags := plan.snapshotTags(ctx, r.data.defaultTags)
 	input := plan.copyImageInput(imageTags, snapshotTags)
+	copyStarted := time.Now()
 	imageID, err := client.Copy(ctx, input)
 	if err != nil && ami.IsAmbiguousCopyError(err) {
 		// The copy may have started even though no answer came back.
@@ -332,7 +337,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		// outlives an interrupt or timeout, but not by much: a user who
 		// pressed Ctrl-C is waiting.
 		lookupCtx, cancelLookup := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		found, findErr := client.FindOwnImageByName(lookupCtx, plan.Name.ValueString())
+		found, findErr := findUnresolvedCopy(lookupCtx, client, plan, copyStarted)
 		cancelLookup()
 		if findErr == nil {
 			tflog.Warn(ctx, "CopyImage failed without an answer, but the copy exists; tracking it", map[string]any{"image_id": aws.ToString(found.ImageId)})
@@ -352,6 +357,8 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 			unresolved.ID = types.StringNull()
 			unresolved.ARN = types.StringNull()
 			resp.Diagnostics.Append(resp.State.Set(ctx, &unresolved)...)
+			started, _ := json.Marshal(copyStarted.UTC().Format(time.RFC3339))
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCopyStarted, started)...)
 			resp.Diagnostics.AddError("Unable to Copy Image", fmt.Sprintf(
 				"CopyImage of %s from %s to %s failed without a clear answer: %s\n\n"+
 					"EC2 may have made the copy anyway, as an AMI named %q; %s.\n\n"+
@@ -412,9 +419,6 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 	plan.refreshAfterApply(img, r.data.defaultTags, copiedTagKeys)
-	if plan.SnapshotTags.IsUnknown() {
-		plan.SnapshotTags = types.MapNull(types.StringType)
-	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -434,7 +438,7 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	if state.ID.IsNull() || state.ID.ValueString() == "" {
 		// A create that could not tell whether EC2 made the copy.
-		found, err := findUnresolvedCopy(ctx, client, state)
+		found, err := findUnresolvedCopy(ctx, client, state, copyStartedFrom(ctx, req.Private))
 		if ami.IsNotFound(err) {
 			resp.State.RemoveResource(ctx)
 			return
@@ -568,7 +572,7 @@ func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if imageID == "" {
 		// A create that could not tell whether EC2 made the copy, destroyed
 		// without a refresh.
-		found, err := findUnresolvedCopy(ctx, client, state)
+		found, err := findUnresolvedCopy(ctx, client, state, copyStartedFrom(ctx, req.Private))
 		if ami.IsNotFound(err) {
 			return
 		}
@@ -626,19 +630,41 @@ func (r *imageResource) ImportState(ctx context.Context, req resource.ImportStat
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }
 
+// clockSkew is how much earlier than the provider's clock EC2 may date a
+// copy that the provider started.
+const clockSkew = 5 * time.Minute
+
 // findUnresolvedCopy finds the copy that a create without a CopyImage answer
-// may have made: this account's AMI with the planned name, copied from the
-// planned source when EC2 reports the source.
-func findUnresolvedCopy(ctx context.Context, client *ami.Client, state imageResourceModel) (ec2types.Image, error) {
+// may have made: this account's AMI with the planned name, created after the
+// attempt started, and copied from the planned source when EC2 reports the
+// source. An older AMI of that name is someone else's and must never be
+// adopted: a later destroy would deregister it.
+func findUnresolvedCopy(ctx context.Context, client *ami.Client, state imageResourceModel, notBefore time.Time) (ec2types.Image, error) {
 	img, err := client.FindOwnImageByName(ctx, state.Name.ValueString())
 	if err != nil {
 		return img, err
+	}
+	if created, err := time.Parse(time.RFC3339, aws.ToString(img.CreationDate)); err == nil && !notBefore.IsZero() && created.Before(notBefore.Add(-clockSkew)) {
+		return ec2types.Image{}, &ami.NotFoundError{ID: state.Name.ValueString(),
+			Reason: fmt.Sprintf("the AMI with that name, %s, was created at %s, before this copy was started", aws.ToString(img.ImageId), aws.ToString(img.CreationDate))}
 	}
 	if source := aws.ToString(img.SourceImageId); source != "" && source != state.SourceImageID.ValueString() {
 		return ec2types.Image{}, &ami.NotFoundError{ID: state.Name.ValueString(),
 			Reason: fmt.Sprintf("the AMI with that name, %s, is a copy of %s, not of %s", aws.ToString(img.ImageId), source, state.SourceImageID.ValueString())}
 	}
 	return img, nil
+}
+
+// copyStartedFrom reads when an unresolved create started from private
+// state; zero when unknown.
+func copyStartedFrom(ctx context.Context, private privateGetter) time.Time {
+	raw, _ := private.GetKey(ctx, privateCopyStarted)
+	var started string
+	if len(raw) == 0 || json.Unmarshal(raw, &started) != nil {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.RFC3339, started)
+	return t
 }
 
 // parseImportID splits "ami-...[@region]".

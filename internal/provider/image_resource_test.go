@@ -469,3 +469,45 @@ resource "amicopy_image" "test" {
 		},
 	})
 }
+
+// TestAccImage_importAdoptsCreateInputs imports a hand-made copy with a
+// configuration that sets create-time inputs EC2 does not report
+// (copy_image_tags, client_token): they are taken in place, never by
+// replacing the adopted AMI.
+func TestAccImage_importAdoptsCreateInputs(t *testing.T) {
+	name := randomName()
+	region := acctest.AlternateRegion()
+	imageID := copyOutsideTerraform(t, region, name, nil)
+	address := "amicopy_image.adopted"
+	config := providerConfig() + fmt.Sprintf(`
+import {
+  to = amicopy_image.adopted
+  id = "%[5]s@%[4]s"
+}
+
+resource "amicopy_image" "adopted" {
+  region          = %[4]q
+  name            = %[1]q
+  source_image_id = %[2]q
+  source_region   = %[3]q
+  copy_image_tags = true
+  client_token    = "made-by-hand"
+}
+`, name, acctest.SourceImageID(), acctest.SourceRegion(), region, imageID)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkImagesDestroyed(t),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(imageID)),
+				statecheck.ExpectKnownValue(address, tfjsonpath.New("copy_image_tags"), knownvalue.Bool(true)),
+			},
+		}},
+	})
+}

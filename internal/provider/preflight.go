@@ -118,6 +118,9 @@ func (r *imageResource) checkCopyAllowed(ctx context.Context, region string, inp
 	code := ami.ErrorCode(err)
 	switch {
 	case code == "DryRunOperation":
+	case ami.IsTransient(err) || code == "ResourceLimitExceeded":
+		// EC2 is busy, not saying no; Create waits such conditions out.
+		diags.AddWarning("Unable to Check Copy Permission", fmt.Sprintf("CopyImage with DryRun in %s did not get a clear answer: %s", region, describeAWSError(err)))
 	case code == "UnauthorizedOperation":
 		permissions := "ec2:CopyImage"
 		if len(input.TagSpecifications) > 0 {

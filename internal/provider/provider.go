@@ -198,7 +198,7 @@ type assumeRoleModel struct {
 
 // defaultTagsModel is the default_tags block.
 type defaultTagsModel struct {
-	Tags map[string]types.String `tfsdk:"tags"`
+	Tags types.Map `tfsdk:"tags"`
 }
 
 // endpointsModel is the endpoints block.
