@@ -516,12 +516,15 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		fail("the tags", err)
 		return
 	}
-	if !plan.SnapshotTags.Equal(state.SnapshotTags) {
-		snapshotIDs := stringList(ctx, state.SnapshotIDs)
-		if err := client.UpdateTags(ctx, snapshotIDs, mergeTags(r.data.defaultTags, mapValue(ctx, state.SnapshotTags)), plan.snapshotTags(ctx, r.data.defaultTags)); err != nil {
-			fail("the snapshot tags", err)
-			return
-		}
+	// The default tags the snapshots got are the AMI's tags that its own
+	// tags do not explain: tags_all less tags (less copied source tags).
+	// Diffing against them lets a default_tags change reach the snapshots.
+	previousDefaults := withoutKeys(oldImageTags, mapKeys(mapValue(ctx, state.Tags)))
+	oldSnapshotTags := mergeTags(previousDefaults, mapValue(ctx, state.SnapshotTags))
+	newSnapshotTags := plan.snapshotTags(ctx, r.data.defaultTags)
+	if err := client.UpdateTags(ctx, stringList(ctx, state.SnapshotIDs), oldSnapshotTags, newSnapshotTags); err != nil {
+		fail("the snapshot tags", err)
+		return
 	}
 	if err := applyLifecycleSettings(ctx, client, imageID, state, plan, &resp.Diagnostics); err != nil {
 		fail("the image", err)
@@ -881,9 +884,6 @@ func (m imageResourceModel) imageTags(ctx context.Context, defaultTags map[strin
 
 // snapshotTags are the tags the copy's snapshots should carry.
 func (m imageResourceModel) snapshotTags(ctx context.Context, defaultTags map[string]string) map[string]string {
-	if m.SnapshotTags.IsNull() && len(mapValue(ctx, m.Tags)) == 0 && len(defaultTags) == 0 {
-		return nil
-	}
 	return mergeTags(defaultTags, mapValue(ctx, m.SnapshotTags))
 }
 

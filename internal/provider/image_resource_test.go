@@ -456,7 +456,10 @@ resource "amicopy_image" "test" {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: checkImageTagged(t, address, "team", "b"),
+				Check: resource.ComposeTestCheckFunc(
+					checkImageTagged(t, address, "team", "b"),
+					checkSnapshotsTagged(t, address, "team", "b"),
+				),
 			},
 			{
 				Config: config(`{ team = "b", env = "prod" }`),
@@ -510,4 +513,38 @@ resource "amicopy_image" "adopted" {
 			},
 		}},
 	})
+}
+
+// checkSnapshotsTagged asks EC2 whether every snapshot of the image carries
+// the tag.
+func checkSnapshotsTagged(t *testing.T, address, key, value string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		img, err := describeImage(t, s, address)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for _, m := range img.BlockDeviceMappings {
+			if m.Ebs != nil && m.Ebs.SnapshotId != nil {
+				ids = append(ids, aws.ToString(m.Ebs.SnapshotId))
+			}
+		}
+		out, err := acctest.EC2Client(t, s.RootModule().Resources[address].Primary.Attributes["region"]).DescribeSnapshots(context.Background(),
+			&ec2.DescribeSnapshotsInput{SnapshotIds: ids})
+		if err != nil {
+			return err
+		}
+		for _, snap := range out.Snapshots {
+			found := false
+			for _, tag := range snap.Tags {
+				if aws.ToString(tag.Key) == key && aws.ToString(tag.Value) == value {
+					found = true
+				}
+			}
+			if !found {
+				return fmt.Errorf("snapshot %s of %s lacks tag %s=%s in EC2", aws.ToString(snap.SnapshotId), aws.ToString(img.ImageId), key, value)
+			}
+		}
+		return nil
+	}
 }

@@ -172,6 +172,12 @@ func withoutKeys(m map[string]string, keys []string) map[string]string {
 	return out
 }
 
+// mapKeys returns the keys of m.
+func mapKeys(m map[string]string) []string {
+	return slices.Collect(maps.Keys(m))
+}
+
+// hasKey reports whether m has the key k.
 func hasKey(m map[string]string, k string) bool {
 	_, ok := m[k]
 	return ok
