@@ -205,11 +205,12 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"owner_id":         computedString("AWS account that owns the copy."),
 			"platform_details": computedString("Platform details, such as `Linux/UNIX` or `Windows`."),
 			"region": schema.StringAttribute{
-				MarkdownDescription: "Destination Region of this copy. Defaults to the provider's `region`, so one provider block can copy to many Regions with `for_each`. Changing it replaces the AMI.",
-				Optional:            true,
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{replaceAlwaysString()},
-				Validators:          []validator.String{regionNameValidator()},
+				MarkdownDescription: "Destination Region of this copy. Defaults to the provider's `region`, so one provider block can copy to many Regions with `for_each`. " +
+					"A copy made with the default stays in its Region when the provider's `region` changes later; set `region` to move it. Changing it replaces the AMI.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{replaceAlwaysString()},
+				Validators:    []validator.String{regionNameValidator()},
 			},
 			"root_device_name": computedString("Root device name, such as `/dev/xvda`."),
 			"skip_destroy": schema.BoolAttribute{
