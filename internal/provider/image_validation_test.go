@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -1239,5 +1240,39 @@ resource "terraform_data" "later" {
 			})
 			assertNoCalls(t, p)
 		})
+	}
+}
+
+// TestAccImage_preflightKMSUnreachable: with no KMS endpoint to reach, the
+// plan-time key check gives up quickly with a warning instead of failing
+// or holding the plan for the provider's whole retry budget.
+func TestAccImage_preflightKMSUnreachable(t *testing.T) {
+	acctest.SkipOnRealAWS(t, "points KMS at a closed loopback port")
+	start := time.Now()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "amicopy" {
+  endpoints {
+    kms = "http://127.0.0.1:1"
+  }
+}
+
+resource "amicopy_image" "test" {
+  name            = "kms-unreachable"
+  source_image_id = %[1]q
+  source_region   = %[2]q
+  encrypted       = true
+  kms_key_id      = "alias/nowhere"
+}
+`, acctest.SourceImageID(), acctest.SourceRegion()),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+	if elapsed := time.Since(start); elapsed > 90*time.Second {
+		t.Errorf("two plans with an unreachable KMS endpoint took %s; the check should give up within %s each", elapsed, 20*time.Second)
 	}
 }

@@ -141,6 +141,12 @@ func (r *imageResource) checkCopyAllowed(ctx context.Context, region string, inp
 	return diags
 }
 
+// The bounds of the plan-time KMS check.
+const (
+	preflightKMSTimeout  = 20 * time.Second
+	preflightKMSAttempts = 3
+)
+
 // encodedMessagePrefix starts the encoded part of an UnauthorizedOperation.
 const encodedMessagePrefix = "Encoded authorization failure message: "
 
@@ -171,7 +177,12 @@ func (r *imageResource) decodeAuthorizationMessage(ctx context.Context, region s
 // encrypt EBS snapshots: it must exist, be enabled and be symmetric.
 func (r *imageResource) checkKMSKey(ctx context.Context, region, keyID string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	out, err := r.data.kmsClient(region).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)})
+	// A courtesy check: bounded, so that an unreachable KMS endpoint costs
+	// seconds and a warning, not the provider's full retry budget.
+	ctx, cancel := context.WithTimeout(ctx, preflightKMSTimeout)
+	defer cancel()
+	out, err := r.data.kmsClient(region).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)},
+		func(o *kms.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
 	var notFound *kmstypes.NotFoundException
 	switch {
 	case errors.As(err, &notFound):
