@@ -64,6 +64,21 @@ terraform output -no-color snapshots
 echo "==> terraform plan (expect no changes)"
 terraform plan -no-color -detailed-exitcode
 echo "==> terraform destroy"
+terraform output -json copies >copies.json
 terraform destroy -auto-approve -no-color
 rm -f terraform.tfstate
+echo "==> Asking the local EC2 whether anything is left"
+python3 - "$AWS_ENDPOINT_URL_EC2" copies.json <<'PY'
+import json, sys
+import boto3
+endpoint, copies = sys.argv[1], json.load(open(sys.argv[2]))
+left = 0
+for region, image_id in sorted(copies.items()):
+    ec2 = boto3.client("ec2", region_name=region, endpoint_url=endpoint)
+    images = ec2.describe_images(Filters=[{"Name": "image-id", "Values": [image_id]}])["Images"]
+    snapshots = ec2.describe_snapshots(OwnerIds=["self"], Filters=[{"Name": "description", "Values": ["*" + image_id + "*"]}])["Snapshots"]
+    print(f"  {region}: {image_id}: {len(images)} image(s), {len(snapshots)} snapshot(s) left")
+    left += len(images) + len(snapshots)
+sys.exit(1 if left else 0)
+PY
 echo "==> Demo finished: copies made, shown and destroyed."
