@@ -559,6 +559,7 @@ func EC2Tags(m map[string]string) []types.Tag {
 	return tags
 }
 
+// sortedKeys returns the keys of m in order, so requests repeat.
 func sortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

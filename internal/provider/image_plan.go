@@ -293,6 +293,8 @@ func replaceUnlessAdoptingString() planmodifier.String {
 	}, "Changing this replaces the AMI.", "Changing this replaces the AMI.")
 }
 
+// replaceUnlessAdoptingBool is replaceUnlessAdoptingString for booleans,
+// with the exceptions of adoptingDefault and encryptionNotDropped.
 func replaceUnlessAdoptingBool() planmodifier.Bool {
 	return boolplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.BoolRequest, resp *boolplanmodifier.RequiresReplaceIfFuncResponse) {
 		adopting := isAdopting(ctx, req.Private)
@@ -303,6 +305,7 @@ func replaceUnlessAdoptingBool() planmodifier.Bool {
 	}, "Changing this replaces the AMI.", "Changing this replaces the AMI.")
 }
 
+// replaceUnlessAdoptingInt64 is replaceUnlessAdoptingString for numbers.
 func replaceUnlessAdoptingInt64() planmodifier.Int64 {
 	return int64planmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
 		resp.RequiresReplace = !req.StateValue.IsNull() || !isAdopting(ctx, req.Private)

@@ -813,6 +813,7 @@ func partitionOf(region string) string {
 	return "aws"
 }
 
+// valueOr returns s, or fallback when s is empty.
 func valueOr(s, fallback string) string {
 	if s == "" {
 		return fallback

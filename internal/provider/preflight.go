@@ -35,6 +35,7 @@ type preflightEntry struct {
 	diags diag.Diagnostics
 }
 
+// newPreflightCache returns an empty cache, one per provider process.
 func newPreflightCache() *preflightCache {
 	return &preflightCache{entries: map[string]*preflightEntry{}}
 }
