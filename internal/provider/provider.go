@@ -24,6 +24,8 @@ var _ provider.Provider = (*amicopyProvider)(nil)
 // amicopyProvider is the amicopy provider.
 type amicopyProvider struct {
 	version string
+	// data is what Configure built, kept for the server's plan shortcut.
+	data *providerData
 }
 
 // New returns a constructor for the provider, as providerserver.Serve wants.
@@ -160,6 +162,7 @@ func (p *amicopyProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 	resp.ResourceData = data
+	p.data = data
 }
 
 // Resources lists the provider's one resource.

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	sdkacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -28,7 +27,7 @@ func TestMain(m *testing.M) {
 
 // protoV6ProviderFactories serves the provider in-process to Terraform.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"amicopy": providerserver.NewProtocol6WithError(provider.New("test")()),
+	"amicopy": func() (tfprotov6.ProviderServer, error) { return provider.NewServer("test")(), nil },
 }
 
 // randomName returns an AMI name that no other test uses.
