@@ -602,7 +602,8 @@ func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 		detail := fmt.Sprintf("Deregistering %s in %s failed: %s", imageID, region, describeAWSError(err))
 		if strings.Contains(strings.ToLower(err.Error()), "deregistration protection") {
 			detail += "\n\nThe AMI has deregistration protection. Set deregistration_protection = \"disabled\" and apply " +
-				"(with a cooldown, EC2 keeps it protected for 24 hours after that), or set skip_destroy = true to keep the AMI."
+				"(with a cooldown, EC2 keeps it protected for 24 hours after that), or set skip_destroy = true to keep the AMI. " +
+				"If Terraform is replacing a tainted copy, terraform untaint keeps the copy instead."
 		}
 		resp.Diagnostics.AddError("Unable to Delete Image", detail)
 		return
