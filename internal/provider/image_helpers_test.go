@@ -88,13 +88,14 @@ func TestProtectionSetting(t *testing.T) {
 }
 
 func TestResourceTags(t *testing.T) {
-	defaults := map[string]string{"managed-by": "terraform", "team": "images"}
+	defaults := map[string]string{"managed-by": "terraform", "team": "images", "owner": ""}
 	tests := []struct {
-		name   string
-		all    map[string]string
-		prior  types.Map
-		copied []string
-		want   map[string]string
+		name     string
+		all      map[string]string
+		prior    types.Map
+		priorAll types.Map // null unless set
+		copied   []string
+		want     map[string]string
 	}{
 		{
 			name:  "default tags are left out",
@@ -133,10 +134,48 @@ func TestResourceTags(t *testing.T) {
 			prior: stringMap(map[string]string{"Name": "x"}),
 			want:  map[string]string{"Name": "x", "extra": "y"},
 		},
+		{
+			name:  "a default tag with an empty value is left out",
+			all:   map[string]string{"Name": "x", "owner": ""},
+			prior: stringMap(map[string]string{"Name": "x"}),
+			want:  map[string]string{"Name": "x"},
+		},
+		{
+			name:     "a key removed from default_tags stays out of tags",
+			all:      map[string]string{"Name": "x", "cost-center": "42"},
+			prior:    stringMap(map[string]string{"Name": "x"}),
+			priorAll: stringMap(map[string]string{"Name": "x", "cost-center": "42"}),
+			want:     map[string]string{"Name": "x"},
+		},
+		{
+			name:     "a key removed from default_tags leaves unset tags null",
+			all:      map[string]string{"cost-center": "42"},
+			prior:    types.MapNull(types.StringType),
+			priorAll: stringMap(map[string]string{"cost-center": "42"}),
+			want:     nil,
+		},
+		{
+			name:     "a default tag that drifted on a managed copy shows in tags_all only",
+			all:      map[string]string{"managed-by": "someone-else"},
+			prior:    types.MapNull(types.StringType),
+			priorAll: stringMap(map[string]string{"managed-by": "terraform"}),
+			want:     nil,
+		},
+		{
+			name:     "a key the resource sets itself stays when it was in tags_all too",
+			all:      map[string]string{"Name": "y"},
+			prior:    stringMap(map[string]string{"Name": "x"}),
+			priorAll: stringMap(map[string]string{"Name": "x"}),
+			want:     map[string]string{"Name": "y"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := resourceTags(tt.all, tt.prior, defaults, tt.copied)
+			priorAll := tt.priorAll
+			if priorAll.IsNull() {
+				priorAll = types.MapNull(types.StringType)
+			}
+			got := resourceTags(tt.all, tt.prior, priorAll, defaults, tt.copied)
 			if (got == nil) != (tt.want == nil) || !maps.Equal(got, tt.want) {
 				t.Errorf("resourceTags() = %v, want %v", got, tt.want)
 			}
@@ -179,5 +218,45 @@ func TestIsAWSProviderAddress(t *testing.T) {
 		if got := isAWSProviderAddress(address); got != want {
 			t.Errorf("isAWSProviderAddress(%q) = %v, want %v", address, got, want)
 		}
+	}
+}
+
+func TestTagsAllApplied(t *testing.T) {
+	tests := []struct {
+		name        string
+		defaultTags map[string]string
+		unknown     bool // a default tag is known only at apply
+		tags        map[string]string
+		tagsAll     map[string]string
+		copied      []string
+		want        bool
+	}{
+		{name: "no tags at all", tagsAll: map[string]string{}, want: true},
+		{name: "own tags only", tags: map[string]string{"Name": "x"}, tagsAll: map[string]string{"Name": "x"}, want: true},
+		{name: "default tag applied", defaultTags: map[string]string{"team": "a"}, tagsAll: map[string]string{"team": "a"}, want: true},
+		{name: "default tag not applied yet", defaultTags: map[string]string{"team": "a"}, tagsAll: map[string]string{}},
+		{name: "default tag with another value", defaultTags: map[string]string{"team": "a"}, tagsAll: map[string]string{"team": "b"}},
+		{name: "default tag with an empty value not applied yet", defaultTags: map[string]string{"owner": ""}, tagsAll: map[string]string{}},
+		{name: "default tag with an empty value applied", defaultTags: map[string]string{"owner": ""}, tagsAll: map[string]string{"owner": ""}, want: true},
+		{name: "removed default tag still in tags_all", tagsAll: map[string]string{"owner": "alice"}},
+		{name: "removed default tag next to another default", defaultTags: map[string]string{"team": "a"}, tagsAll: map[string]string{"team": "a", "owner": "alice"}},
+		{name: "removed default tag with an empty value", tagsAll: map[string]string{"owner": ""}},
+		{name: "own tag overrides a default", defaultTags: map[string]string{"Name": "d"}, tags: map[string]string{"Name": "x"}, tagsAll: map[string]string{"Name": "x"}, want: true},
+		{name: "own tag with an empty value", tags: map[string]string{"Name": ""}, tagsAll: map[string]string{}},
+		{name: "copied source tag is kept", tagsAll: map[string]string{"source": "1"}, copied: []string{"source"}, want: true},
+		{name: "copied source tag gone from tags_all is not added back", tagsAll: map[string]string{}, copied: []string{"source"}, want: true},
+		{name: "default tags unknown", unknown: true, tagsAll: map[string]string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defaults := tt.defaultTags
+			if defaults == nil {
+				defaults = map[string]string{}
+			}
+			data := &providerData{defaultTags: defaults, defaultTagsUnknown: tt.unknown}
+			if got := tagsAllApplied(data, tt.tags, tt.tagsAll, tt.copied); got != tt.want {
+				t.Errorf("tagsAllApplied(default_tags %v, tags %v, tags_all %v, copied %v) = %v, want %v", tt.defaultTags, tt.tags, tt.tagsAll, tt.copied, got, tt.want)
+			}
+		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		resp.Diagnostics.Append(destroyRefusal(ctx, req.State, req.Private, "destroy")...)
 		return
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && r.defaultTagsApplied(ctx, req.State) {
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && r.defaultTagsApplied(ctx, req.State, req.Private) {
 		// Nothing changes: the plan is the state, which was checked when it
 		// was planned. This is every resource of a plan without changes,
 		// so it must cost next to nothing.
@@ -84,7 +85,9 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		plan.Encrypted = types.BoolValue(true)
 	}
 
-	plan.TagsAll = r.plannedTagsAll(ctx, plan, state, creating)
+	copiedTagKeys, diags := copiedTagKeysFrom(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	plan.TagsAll = r.plannedTagsAll(ctx, plan, state, creating, copiedTagKeys)
 
 	// An unknown region reads as "" and skips only the rules that compare
 	// with the destination Region; the source Region must match an Outpost
@@ -109,49 +112,61 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// defaultTagsApplied reports whether the AMI already carries every default
-// tag that its own tags do not override. A change to the provider's
+// defaultTagsApplied reports whether the AMI's tags_all is already what
+// the plan would make it (tagsAllApplied). A change to the provider's
 // default_tags changes no resource's configuration, so the plan can equal
 // the state even though tags_all must change.
-func (r *imageResource) defaultTagsApplied(ctx context.Context, state tfsdk.State) bool {
-	if r.data.defaultTagsUnknown {
-		return false
-	}
-	if len(r.data.defaultTags) == 0 {
-		return true
-	}
+func (r *imageResource) defaultTagsApplied(ctx context.Context, state tfsdk.State, private privateGetter) bool {
 	var tags, tagsAll types.Map
 	if state.GetAttribute(ctx, path.Root("tags"), &tags).HasError() || state.GetAttribute(ctx, path.Root("tags_all"), &tagsAll).HasError() {
 		return false
 	}
-	own, all := mapValue(ctx, tags), mapValue(ctx, tagsAll)
-	for k, v := range r.data.defaultTags {
-		if _, overridden := own[k]; !overridden && all[k] != v {
-			return false
-		}
+	copiedTagKeys, diags := copiedTagKeysFrom(ctx, private)
+	if diags.HasError() {
+		return false
 	}
-	return true
+	return tagsAllApplied(r.data, mapValue(ctx, tags), mapValue(ctx, tagsAll), copiedTagKeys)
 }
 
-// plannedTagsAll is default_tags merged with tags, known at plan time
-// whenever tags is. A tag whose value is known only after apply
+// tagsAllApplied reports whether tagsAll already holds exactly the tags the
+// AMI should carry (appliedTagsAll). Keys are compared by presence, not
+// only by value: a default tag with an empty value is missing until the AMI
+// has the key, and a key removed from default_tags is left over until the
+// AMI loses it. ModifyPlan and the server's unchanged-plan shortcut both
+// decide with this one function, so they cannot disagree.
+func tagsAllApplied(data *providerData, tags, tagsAll map[string]string, copiedTagKeys []string) bool {
+	if data.defaultTagsUnknown {
+		return false
+	}
+	return maps.Equal(tagsAll, appliedTagsAll(data.defaultTags, tags, tagsAll, copiedTagKeys))
+}
+
+// appliedTagsAll is what tags_all holds once the configuration is applied:
+// default_tags under tags, plus the source tags that copy_image_tags
+// brought (copiedTagKeys, from private state), at the values priorTagsAll
+// holds for them. It is computed from the configuration and the state
+// alone, so a plan without a refresh (-refresh=false) also drops a key
+// that default_tags no longer has.
+func appliedTagsAll(defaultTags, tags, priorTagsAll map[string]string, copiedTagKeys []string) map[string]string {
+	merged := mergeTags(defaultTags, tags)
+	for _, k := range copiedTagKeys {
+		if v, ok := priorTagsAll[k]; ok && !hasKey(merged, k) {
+			merged[k] = v
+		}
+	}
+	return merged
+}
+
+// plannedTagsAll is appliedTagsAll, known at plan time whenever tags is. A
+// tag whose value is known only after apply
 // (tags = { owner = terraform_data.x.output }) is planned under its key with
 // an unknown value. Copied source tags (copy_image_tags) are only known
-// after apply.
-func (r *imageResource) plannedTagsAll(ctx context.Context, plan, state imageResourceModel, creating bool) types.Map {
+// after the copy is made.
+func (r *imageResource) plannedTagsAll(ctx context.Context, plan, state imageResourceModel, creating bool, copiedTagKeys []string) types.Map {
 	if plan.Tags.IsUnknown() || plan.CopyImageTags.IsUnknown() || (plan.CopyImageTags.ValueBool() && creating) || r.data.defaultTagsUnknown {
 		return types.MapUnknown(types.StringType)
 	}
-	merged := plan.imageTags(ctx, r.data.defaultTags)
-	if !creating && plan.CopyImageTags.ValueBool() {
-		// Keep what the source brought: those keys are in state, not config.
-		for k, v := range mapValue(ctx, state.TagsAll) {
-			if _, managed := merged[k]; !managed && !hasKey(mapValue(ctx, state.Tags), k) && !hasKey(r.data.defaultTags, k) {
-				merged[k] = v
-			}
-		}
-	}
-	values := stringAttrs(merged)
+	values := stringAttrs(appliedTagsAll(r.data.defaultTags, mapValue(ctx, plan.Tags), mapValue(ctx, state.TagsAll), copiedTagKeys))
 	for k, v := range plan.Tags.Elements() {
 		if v.IsUnknown() {
 			values[k] = types.StringUnknown()

@@ -973,8 +973,8 @@ func (m *imageResourceModel) refreshFrom(img ec2types.Image, defaultTags map[str
 	}
 
 	all := ami.TagMap(img.Tags)
+	m.Tags = stringMap(resourceTags(all, m.Tags, m.TagsAll, defaultTags, copiedTagKeys))
 	m.TagsAll = stringMap(all)
-	m.Tags = stringMap(resourceTags(all, m.Tags, defaultTags, copiedTagKeys))
 
 	m.DeprecationTime = refreshedDeprecationTime(m.DeprecationTime, aws.ToString(img.DeprecationTime))
 	m.DeregistrationProtection = types.StringValue(protectionSetting(aws.ToString(img.DeregistrationProtection)))

@@ -109,9 +109,14 @@ func sameSetting(a, b types.String) bool {
 
 // resourceTags are the tags that belong in the resource's tags attribute:
 // the AMI's tags less those that only default_tags (or CopyImageTags)
-// put there. A default tag whose value differs, or a key the resource set
-// itself, stays, so drift on it shows.
-func resourceTags(all map[string]string, prior types.Map, defaultTags map[string]string, copiedTagKeys []string) map[string]string {
+// put there. A key the resource set itself stays, so drift on it shows. A
+// key that the prior state had in tags_all but not in tags came from
+// default_tags (or the source), so it stays out even when default_tags no
+// longer has it or its value drifted: the plan shows that change in
+// tags_all, an attribute the user never has to set. A key the prior state
+// does not explain (an import, a tag added out of band) stays, unless it is
+// a default tag with the default's value.
+func resourceTags(all map[string]string, prior, priorAll types.Map, defaultTags map[string]string, copiedTagKeys []string) map[string]string {
 	priorTags := map[string]string{}
 	if !prior.IsNull() && !prior.IsUnknown() {
 		for k, v := range prior.Elements() {
@@ -120,6 +125,7 @@ func resourceTags(all map[string]string, prior types.Map, defaultTags map[string
 			}
 		}
 	}
+	priorTagsAll := mapValue(context.Background(), priorAll)
 	tags := map[string]string{}
 	for k, v := range all {
 		_, own := priorTags[k]
@@ -130,7 +136,7 @@ func resourceTags(all map[string]string, prior types.Map, defaultTags map[string
 		if dv, isDefault := defaultTags[k]; isDefault && dv == v {
 			continue
 		}
-		if slices.Contains(copiedTagKeys, k) {
+		if slices.Contains(copiedTagKeys, k) || hasKey(priorTagsAll, k) {
 			continue
 		}
 		tags[k] = v

@@ -62,8 +62,8 @@ var imageDefaults = map[string]tftypes.Value{
 //     unknown), so no plan modifier or ModifyPlan step has work to do;
 //   - every attribute with a default already holds it, so applying
 //     defaults changes nothing;
-//   - the AMI already carries the provider's default_tags (ModifyPlan's
-//     defaultTagsApplied).
+//   - tags_all already holds exactly the provider's default_tags under
+//     tags (tagsAllApplied, which ModifyPlan asks too).
 //
 // Anything it cannot decide quickly it leaves to the framework.
 func (s *server) planIsUnchanged(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) bool {
@@ -85,19 +85,9 @@ func (s *server) planIsUnchanged(ctx context.Context, req *tfprotov6.PlanResourc
 			return false
 		}
 	}
-	if data.defaultTagsUnknown {
-		return false
-	}
-	if len(data.defaultTags) == 0 {
-		return true
-	}
-	own, all := tftypesStringMap(attrs["tags"]), tftypesStringMap(attrs["tags_all"])
-	for k, v := range data.defaultTags {
-		if _, overridden := own[k]; !overridden && all[k] != v {
-			return false
-		}
-	}
-	return true
+	// copy_image_tags is false (an imageDefaults check above), so the copy
+	// has no copied source tags to keep.
+	return tagsAllApplied(data, tftypesStringMap(attrs["tags"]), tftypesStringMap(attrs["tags_all"]), nil)
 }
 
 // imageObjectType is the Terraform type of an amicopy_image state.

@@ -21,6 +21,7 @@ func TestServerPlanShortcut(t *testing.T) {
 		change       map[string]tftypes.Value // applied to the prior state
 		propose      map[string]tftypes.Value // applied to the proposed state only
 		wantShortcut bool
+		wantChange   bool // the framework must plan a change: the shortcut must decline
 	}{
 		{name: "nothing changes", wantShortcut: true},
 		{name: "the description changes", propose: map[string]tftypes.Value{"description": str("new")}},
@@ -28,8 +29,14 @@ func TestServerPlanShortcut(t *testing.T) {
 		{name: "a defaulted attribute is not at its default", change: map[string]tftypes.Value{"delete_snapshots": tftypes.NewValue(tftypes.Bool, false)}},
 		{name: "default tags already applied", defaultTags: map[string]string{"team": "a"},
 			change: map[string]tftypes.Value{"tags_all": strMap(map[string]string{"Name": "x", "team": "a"})}, wantShortcut: true},
-		{name: "a default tag not applied yet", defaultTags: map[string]string{"team": "a"}},
+		{name: "a default tag not applied yet", defaultTags: map[string]string{"team": "a"}, wantChange: true},
 		{name: "a default tag overridden by the resource's own", defaultTags: map[string]string{"Name": "y"}, wantShortcut: true},
+		{name: "a default tag with an empty value not applied yet", defaultTags: map[string]string{"owner": ""}, wantChange: true},
+		{name: "a default tag with an empty value applied", defaultTags: map[string]string{"owner": ""},
+			change: map[string]tftypes.Value{"tags_all": strMap(map[string]string{"Name": "x", "owner": ""})}, wantShortcut: true},
+		{name: "a default tag removed from the provider", change: map[string]tftypes.Value{"tags_all": strMap(map[string]string{"Name": "x", "owner": "a"})}, wantChange: true},
+		{name: "a default tag removed, another kept", defaultTags: map[string]string{"team": "a"},
+			change: map[string]tftypes.Value{"tags_all": strMap(map[string]string{"Name": "x", "team": "a", "owner": "a"})}, wantChange: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,12 +61,15 @@ func TestServerPlanShortcut(t *testing.T) {
 			if got := s.planIsUnchanged(ctx, req); got != tt.wantShortcut {
 				t.Fatalf("planIsUnchanged = %v, want %v", got, tt.wantShortcut)
 			}
-			if !tt.wantShortcut {
-				return
-			}
 			framework, err := s.ProviderServer.PlanResourceChange(ctx, req)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if !tt.wantShortcut {
+				if planned, err := framework.PlannedState.Unmarshal(imageType); tt.wantChange && (err != nil || planned.Equal(prior)) {
+					t.Errorf("the framework plans the prior state (%v), want a change of tags_all", err)
+				}
+				return
 			}
 			for _, d := range framework.Diagnostics {
 				t.Errorf("framework diagnostic: %s: %s", d.Summary, d.Detail)
