@@ -42,6 +42,15 @@ func ErrorCode(err error) string {
 	return ""
 }
 
+// IsDeregistrationProtected reports whether EC2 refused to deregister an
+// image because of its deregistration protection (EC2 User Guide, "Protect
+// an AMI from deregistration": a protected AMI can't be deregistered). EC2
+// refuses what a protection setting forbids with OperationNotPermitted, as
+// it does for instances with termination protection.
+func IsDeregistrationProtected(err error) bool {
+	return ErrorCode(err) == "OperationNotPermitted"
+}
+
 // notFoundCodes are the EC2 error codes that mean "this ID does not exist".
 // EC2 answers InvalidAMIID.Unavailable for an image that is being removed.
 var notFoundCodes = map[string]bool{

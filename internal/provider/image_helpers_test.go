@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"errors"
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -256,6 +258,38 @@ func TestTagsAllApplied(t *testing.T) {
 			data := &providerData{defaultTags: defaults, defaultTagsUnknown: tt.unknown}
 			if got := tagsAllApplied(data, tt.tags, tt.tagsAll, tt.copied); got != tt.want {
 				t.Errorf("tagsAllApplied(default_tags %v, tags %v, tags_all %v, copied %v) = %v, want %v", tt.defaultTags, tt.tags, tt.tagsAll, tt.copied, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestProtectedDeregistrationDetail(t *testing.T) {
+	refused := errors.New("api error OperationNotPermitted: can't be deregistered")
+	always := []string{"ami-12345678", "us-east-1", "deregistration_protection", "OperationNotPermitted", "stays in state",
+		"-replace, replace_triggered_by, a tainted copy", "skip_destroy = true", "terraform untaint", "without -replace"}
+	tests := []struct {
+		reported string
+		want     []string
+		notWant  []string
+	}{
+		{reported: "enabled-without-cooldown", want: []string{`EC2 reports "enabled-without-cooldown"`, `deregistration_protection = "disabled" and apply`, "24 hours"}},
+		{reported: "enabled-with-cooldown", want: []string{`EC2 reports "enabled-with-cooldown"`, `deregistration_protection = "disabled" and apply`, "24 hours"}},
+		{reported: "disabled-until 2030-01-01T00:00:00.000Z", want: []string{"cooldown that still runs", "2030-01-01T00:00:00.000Z", "wait until that time"},
+			notWant: []string{`deregistration_protection = "disabled" and apply`}},
+		{reported: "", want: []string{"is on:", `deregistration_protection = "disabled" and apply`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.reported, func(t *testing.T) {
+			got := protectedDeregistrationDetail("ami-12345678", "us-east-1", tt.reported, refused)
+			for _, want := range append(always, tt.want...) {
+				if !strings.Contains(got, want) {
+					t.Errorf("detail lacks %q:\n%s", want, got)
+				}
+			}
+			for _, notWant := range tt.notWant {
+				if strings.Contains(got, notWant) {
+					t.Errorf("detail has %q:\n%s", notWant, got)
+				}
 			}
 		})
 	}

@@ -137,7 +137,8 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			},
 			"deregistration_protection": schema.StringAttribute{
 				MarkdownDescription: "Deregistration protection: `disabled`, `enabled`, or `enabled-with-cooldown` (after it is disabled, the AMI stays protected for 24 hours). " +
-					"While it is on, destroying or replacing the copy fails at plan time unless `skip_destroy` is set. Defaults to `disabled`. Updated in place.",
+					"While it is on, destroying or replacing the copy fails at plan time unless `skip_destroy` is set; a replacement that Terraform forces itself " +
+					"(`-replace`, `replace_triggered_by`, a tainted copy) fails at apply instead, leaving the AMI in place. Defaults to `disabled`. Updated in place.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(protectionDisabled),
@@ -591,21 +592,22 @@ func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	// Delete the snapshots EC2 reports now, and those in state in case the
 	// AMI has already gone without them.
 	snapshotIDs := stringList(ctx, state.SnapshotIDs)
+	var reportedProtection string
 	if img, err := client.FindImage(ctx, imageID); err == nil {
 		snapshotIDs = union(ami.SnapshotIDs(img), snapshotIDs)
+		reportedProtection = aws.ToString(img.DeregistrationProtection)
 	} else if !ami.IsNotFound(err) {
 		resp.Diagnostics.AddError("Unable to Delete Image", fmt.Sprintf("Reading %s in %s before deregistering it failed: %s", imageID, region, describeAWSError(err)))
 		return
 	}
 	result, err := client.Deregister(ctx, imageID, snapshotIDs, state.DeleteSnapshots.ValueBool())
 	if err != nil {
-		detail := fmt.Sprintf("Deregistering %s in %s failed: %s", imageID, region, describeAWSError(err))
-		if strings.Contains(strings.ToLower(err.Error()), "deregistration protection") {
-			detail += "\n\nThe AMI has deregistration protection. Set deregistration_protection = \"disabled\" and apply " +
-				"(with a cooldown, EC2 keeps it protected for 24 hours after that), or set skip_destroy = true to keep the AMI. " +
-				"If Terraform is replacing a tainted copy, terraform untaint keeps the copy instead."
+		if ami.IsDeregistrationProtected(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("deregistration_protection"), "Image Has Deregistration Protection",
+				protectedDeregistrationDetail(imageID, region, reportedProtection, err))
+			return
 		}
-		resp.Diagnostics.AddError("Unable to Delete Image", detail)
+		resp.Diagnostics.AddError("Unable to Delete Image", fmt.Sprintf("Deregistering %s in %s failed: %s", imageID, region, describeAWSError(err)))
 		return
 	}
 	if len(result.KeptSnapshots) > 0 {
@@ -769,6 +771,31 @@ func (r *imageResource) refreshSnapshotTags(ctx context.Context, client *ami.Cli
 	}
 	state.SnapshotTags = stringMap(refreshed)
 	return nil
+}
+
+// protectedDeregistrationDetail explains a deregistration that EC2 refused
+// because of the AMI's deregistration protection, and the ways on. The plan
+// refuses such a destroy when it is asked (destroyRefusal), but Terraform
+// never asks about the destroy half of a replacement it forces itself
+// (-replace, replace_triggered_by, a tainted copy), so those end here.
+func protectedDeregistrationDetail(imageID, region, reported string, err error) string {
+	protection := "is on"
+	lift := "set deregistration_protection = \"disabled\" and apply, then run this again " +
+		"(with enabled-with-cooldown, EC2 keeps the AMI protected for 24 hours after that, so run it again after those 24 hours);"
+	switch {
+	case strings.HasPrefix(reported, "disabled-until"):
+		protection = fmt.Sprintf("was enabled with a cooldown that still runs (EC2 reports %q)", reported)
+		lift = "wait until that time, then run this again;"
+	case reported != "":
+		protection = fmt.Sprintf("is on (EC2 reports %q)", reported)
+	}
+	return fmt.Sprintf("EC2 refused to deregister amicopy_image %s in %s because its deregistration_protection %s: %s\n\n"+
+		"Nothing was deleted, and the AMI stays in state. A plan refuses this destroy when the configuration causes it, "+
+		"but not the destroy half of a replacement that Terraform forces itself (terraform apply -replace, replace_triggered_by, a tainted copy). Either:\n"+
+		"  - %s\n"+
+		"  - or set skip_destroy = true and apply, then run this again: the replaced AMI stays in EC2 and is only removed from state;\n"+
+		"  - or keep this copy: for a tainted copy, run terraform untaint on it; for terraform apply -replace, run it without -replace.",
+		imageID, region, protection, describeAWSError(err), lift)
 }
 
 // waitDiagnostic explains why waiting for a copy ended, always naming the
