@@ -602,7 +602,9 @@ func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 	result, err := client.Deregister(ctx, imageID, snapshotIDs, state.DeleteSnapshots.ValueBool())
 	if err != nil {
-		if ami.IsDeregistrationProtected(err) {
+		// EC2's error code for this refusal is not documented, so the
+		// protection EC2 reported just before counts as well.
+		if ami.IsDeregistrationProtected(err) || protectionReported(reportedProtection) {
 			resp.Diagnostics.AddAttributeError(path.Root("deregistration_protection"), "Image Has Deregistration Protection",
 				protectedDeregistrationDetail(imageID, region, reportedProtection, err))
 			return
@@ -771,6 +773,13 @@ func (r *imageResource) refreshSnapshotTags(ctx context.Context, client *ami.Cli
 	}
 	state.SnapshotTags = stringMap(refreshed)
 	return nil
+}
+
+// protectionReported reports whether EC2's DeregistrationProtection value
+// ("enabled-with-cooldown", "enabled-without-cooldown", "disabled-until
+// TIME") says that the AMI is protected.
+func protectionReported(reported string) bool {
+	return strings.HasPrefix(reported, "enabled") || strings.HasPrefix(reported, "disabled-until")
 }
 
 // protectedDeregistrationDetail explains a deregistration that EC2 refused
