@@ -353,14 +353,37 @@ type privateGetter interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
 
-// isAdopting reports whether the resource was imported and has not been
-// applied since.
+// isAdopting reports whether the resource was imported or moved and no
+// plan for it has been applied since.
 func isAdopting(ctx context.Context, private privateGetter) bool {
 	if private == nil {
 		return false
 	}
 	v, _ := private.GetKey(ctx, privateImported)
 	return len(v) > 0
+}
+
+// adoptionMarkerAfterRead is the value Read leaves under privateImported:
+// adoptingAfterRead for a copy that ImportState or MoveState has just
+// marked, and nil (no marker: adoption over) for one whose adopting read
+// has been saved before.
+//
+// Why Read: the first plan after an import block or a moved block is
+// usually a no-op, and Terraform then never calls ApplyResourceChange (so
+// never Update); it saves the refresh of that plan, private state
+// included. So the refresh that precedes the adopting plan advances the
+// marker, the plan itself still adopts, and the next refresh, which follows
+// that apply, ends adoption. An update in between ends it earlier (Update
+// removes the marker).
+func adoptionMarkerAfterRead(ctx context.Context, private privateGetter) []byte {
+	if private == nil {
+		return nil
+	}
+	v, _ := private.GetKey(ctx, privateImported)
+	if len(v) == 0 || string(v) == adoptingAfterRead {
+		return nil
+	}
+	return []byte(adoptingAfterRead)
 }
 
 // Deregistration protection settings, as the schema spells them.

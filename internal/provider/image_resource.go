@@ -48,10 +48,16 @@ const (
 
 // Private-state keys.
 const (
-	// privateImported marks a resource adopted by import whose create-time
-	// inputs (which EC2 does not report) are not known yet. The first plan
-	// takes them from the configuration without replacing the AMI.
+	// privateImported marks a resource adopted by import or moved whose
+	// create-time inputs (which EC2 does not report) are not known yet. The
+	// plan that adopts it takes them from the configuration without
+	// replacing the AMI; once that plan is applied, changing them replaces
+	// it again (adoptionMarkerAfterRead, Update).
 	privateImported = "imported"
+	// adoptingAfterRead is the privateImported value once the adopting
+	// read has happened (adoptionMarkerAfterRead). ImportState and
+	// MoveState write true.
+	adoptingAfterRead = `"adopting"`
 	// privateCopiedTagKeys lists tags that CopyImageTags brought over from
 	// the source. They are the source's, not the configuration's, so they
 	// are kept out of tags (but stay in tags_all).
@@ -468,6 +474,7 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	resp.Diagnostics.Append(diags...)
 	state.refreshFrom(img, r.data.defaultTags, copied)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDeregistrationCooldown, cooldownPrivateValue(img))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, adoptionMarkerAfterRead(ctx, req.Private))...)
 	if err := r.refreshSnapshotTags(ctx, client, &state); err != nil {
 		resp.Diagnostics.AddError("Unable to Read Snapshot Tags", fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed: %s", state.ID.ValueString(), describeAWSError(err)))
 		return
