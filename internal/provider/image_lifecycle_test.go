@@ -3,7 +3,10 @@ package provider
 import (
 	"context"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
@@ -36,6 +39,65 @@ func TestAdoptionMarkerAfterRead(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := string(adoptionMarkerAfterRead(context.Background(), tt.private)); got != tt.want {
 				t.Errorf("adoptionMarkerAfterRead = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFailedCopyReason records EC2's StateReason only for a copy that
+// failed, for the plan that replaces it.
+func TestFailedCopyReason(t *testing.T) {
+	tests := []struct {
+		name  string
+		image ec2types.Image
+		want  string // "" removes the key
+	}{
+		{name: "available", image: ec2types.Image{State: ec2types.ImageStateAvailable}},
+		{name: "pending", image: ec2types.Image{State: ec2types.ImageStatePending}},
+		{name: "failed with a reason", image: ec2types.Image{State: ec2types.ImageStateFailed,
+			StateReason: &ec2types.StateReason{Code: aws.String("Client.InternalError"), Message: aws.String("snapshot copy failed")}},
+			want: `"Client.InternalError: snapshot copy failed"`},
+		{name: "error without a reason", image: ec2types.Image{State: ec2types.ImageStateError}, want: `"(no code): (no message)"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := failedCopyReason(tt.image)
+			if string(got) != tt.want {
+				t.Errorf("failedCopyReason = %q, want %q", got, tt.want)
+			}
+			if tt.want != "" {
+				if reason := stateReasonFrom(context.Background(), fakePrivate{privateStateReason: string(got)}); "\""+reason+"\"" != tt.want {
+					t.Errorf("stateReasonFrom reads %q back, want %s", reason, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestUnresolvedCopyKept keeps an unanswered copy attempt for the grace
+// period after it started, and never one whose start is unknown.
+func TestUnresolvedCopyKept(t *testing.T) {
+	started := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		started time.Time
+		now     time.Time
+		want    bool
+	}{
+		{name: "just after the attempt", started: started, now: started.Add(time.Second), want: true},
+		{name: "EC2's clock ahead of ours", started: started, now: started.Add(-time.Minute), want: true},
+		{name: "within the grace period", started: started, now: started.Add(unresolvedCopyGrace - time.Second), want: true},
+		{name: "once the grace period has passed", started: started, now: started.Add(unresolvedCopyGrace)},
+		{name: "start unknown", now: started},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			until, keep := unresolvedCopyKept(tt.started, tt.now)
+			if keep != tt.want {
+				t.Errorf("unresolvedCopyKept keeps = %v, want %v", keep, tt.want)
+			}
+			if keep && !until.Equal(tt.started.Add(unresolvedCopyGrace)) {
+				t.Errorf("kept until %s, want %s", until, tt.started.Add(unresolvedCopyGrace))
 			}
 		})
 	}

@@ -30,6 +30,8 @@ func TestServerPlanShortcut(t *testing.T) {
 			change: map[string]tftypes.Value{"tags_all": strMap(map[string]string{"Name": "x", "team": "a"})}, wantShortcut: true},
 		{name: "a default tag not applied yet", defaultTags: map[string]string{"team": "a"}},
 		{name: "a default tag overridden by the resource's own", defaultTags: map[string]string{"Name": "y"}, wantShortcut: true},
+		{name: "a copy still pending", change: map[string]tftypes.Value{"state": str("pending")}},
+		{name: "a failed copy", change: map[string]tftypes.Value{"state": str("failed")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
