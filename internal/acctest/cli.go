@@ -107,7 +107,13 @@ func (w *Workdir) WriteFile(t testing.TB, name, content string) {
 // Command returns a terraform command for the folder, not yet started, for
 // tests that send it signals.
 func (w *Workdir) Command(ctx context.Context, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, "terraform", append(args[:1:1], append([]string{"-no-color"}, args[1:]...)...)...)
+	// -no-color goes after the command, and after the subcommand of the
+	// commands that have them (terraform state rm -no-color ADDRESS).
+	n := 1
+	if len(args) > 1 && (args[0] == "state" || args[0] == "workspace") {
+		n = 2
+	}
+	cmd := exec.CommandContext(ctx, "terraform", append(args[:n:n], append([]string{"-no-color"}, args[n:]...)...)...)
 	cmd.Dir = w.Dir
 	cmd.Env = w.env
 	return cmd

@@ -194,6 +194,26 @@ func (s *faultState) copiedImageFaults() imageFaults {
 	}
 }
 
+// SettleCopy decides how a copy made through any proxy goes on from now on:
+// DescribeImages lists it (EC2 has caught up with the copy,
+// NotFoundAfterCopy), it stays "pending" for pendingPolls more answers, and
+// then turns "available", or "failed" with failure when that is set. A test
+// uses it for a copy that outlives one apply (a long copy that a later
+// apply waits for, or fails in the meantime; an unanswered copy that EC2
+// lists later), as EC2 copies go on whatever Terraform does (EC2 User
+// Guide, "Copy an Amazon EC2 AMI": the copy runs asynchronously).
+func (p *Proxy) SettleCopy(imageID string, pendingPolls int, failure *StateReason) {
+	if failure != nil {
+		reason := *failure
+		failure = &reason
+	}
+	p.emu.update(imageID, func(rec *imageRecord) {
+		rec.faults.notFoundLeft = 0
+		rec.faults.pendingLeft = pendingPolls
+		rec.faults.failure = failure
+	})
+}
+
 // encodedAuthorizationFailure makes the opaque blob EC2 appends to an
 // UnauthorizedOperation message, from the seeded random source.
 func (s *faultState) encodedAuthorizationFailure() string {

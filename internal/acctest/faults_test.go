@@ -225,6 +225,57 @@ func TestPendingPollsAndFailedCopies(t *testing.T) {
 	})
 }
 
+func TestSettleCopy(t *testing.T) {
+	t.Parallel()
+	reason := &StateReason{Code: "Client.InternalError", Message: "Copy failed: snapshot copy error"}
+	tests := []struct {
+		name    string
+		pending int
+		failure *StateReason
+		want    []types.ImageState
+	}{
+		{"a long copy finishes", 1, nil, []types.ImageState{"pending", "available", "available"}},
+		{"a long copy fails", 1, reason, []types.ImageState{"pending", "failed", "failed"}},
+		{"at once", 0, nil, []types.ImageState{"available"}},
+	}
+	t.Run("a hidden copy is listed", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, 1)
+		f.proxy.SetFaults(Faults{NotFoundAfterCopy: 1000})
+		id := mustCopy(t, f.client, nil)
+		if got := describeByFilter(t, f.shared, id); len(got) != 0 {
+			t.Fatalf("before SettleCopy: got %d images, want the copy hidden", len(got))
+		}
+		f.proxy.SettleCopy(id, 0, nil)
+		if got := describeByFilter(t, f.shared, id); len(got) != 1 {
+			t.Errorf("after SettleCopy: got %d images, want the copy listed", len(got))
+		}
+	})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, 1)
+			f.proxy.SetFaults(Faults{PendingPolls: 1000})
+			id := mustCopy(t, f.client, nil)
+			if img := mustDescribe(t, f.client, id); img.State != types.ImageStatePending {
+				t.Fatalf("before SettleCopy: state %q, want pending", img.State)
+			}
+			// Settled through another proxy: the per-image state is shared.
+			f.proxy.Reset()
+			NewProxy(t).SettleCopy(id, tt.pending, tt.failure)
+			for i, want := range tt.want {
+				img := mustDescribe(t, f.shared, id)
+				if img.State != want {
+					t.Fatalf("poll %d: state %q, want %q", i, img.State, want)
+				}
+				if want == types.ImageStateFailed && (img.StateReason == nil || aws.ToString(img.StateReason.Code) != reason.Code) {
+					t.Errorf("poll %d: state reason %+v, want %+v", i, img.StateReason, reason)
+				}
+			}
+		})
+	}
+}
+
 func TestUnauthorizedDryRun(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -50,13 +50,7 @@ func TestAccImage_movedFromAWSAMICopy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			// A proxy of this test's own, so its call log holds only this
-			// test's calls, for both providers.
-			proxy := acctest.NewProxy(t)
-			wd := acctest.NewWorkdir(t, map[string]string{
-				acctest.ProviderAddress:     amicopyDir,
-				awsprovider.ProviderAddress: awsprovider.BuildShape(t, tt.shape),
-			}, "AWS_ENDPOINT_URL_EC2="+proxy.URL())
+			proxy, wd := newMoveWorkdir(t, amicopyDir, tt.shape)
 
 			name := randomName()
 			// EC2 keeps deprecation times to the minute; a user writes them so.
@@ -698,6 +692,19 @@ resource "amicopy_image" "test" {
 			},
 		},
 	})
+}
+
+// newMoveWorkdir is a working folder with this provider and the stand-in
+// AWS provider, both sending EC2 calls to a proxy of the test's own, so its
+// call log holds only this test's calls.
+func newMoveWorkdir(t *testing.T, amicopyDir string, shape awsprovider.Shape) (*acctest.Proxy, *acctest.Workdir) {
+	t.Helper()
+	proxy := acctest.NewProxy(t)
+	wd := acctest.NewWorkdir(t, map[string]string{
+		acctest.ProviderAddress:     amicopyDir,
+		awsprovider.ProviderAddress: awsprovider.BuildShape(t, shape),
+	}, "AWS_ENDPOINT_URL_EC2="+proxy.URL())
+	return proxy, wd
 }
 
 // requiredProviders names the providers' sources ("amicopy/amicopy"), as a

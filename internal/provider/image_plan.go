@@ -38,7 +38,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		resp.Diagnostics.Append(destroyRefusal(ctx, req.State, req.Private, "destroy")...)
 		return
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && r.defaultTagsApplied(ctx, req.State, req.Private) {
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && r.defaultTagsApplied(ctx, req.State, req.Private) && !copyUnfinished(ctx, req.State) {
 		// Nothing changes: the plan is the state, which was checked when it
 		// was planned. This is every resource of a plan without changes,
 		// so it must cost next to nothing.
@@ -95,6 +95,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	addPlacementDiagnostics(&resp.Diagnostics, r.placementInput(plan, config))
 	if !creating {
 		r.checkSourceMatches(state, plan, &resp.Diagnostics)
+		planUnfinishedCopy(ctx, req, resp, state, &plan)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -187,6 +188,77 @@ func (r *imageResource) checkSourceMatches(state, plan imageResourceModel, diags
 			"The plan replaces the AMI with a new copy of %s. If the configuration is wrong, set source_image_id = %q and source_region = %q.",
 			state.ID.ValueString(), state.SourceImageID.ValueString(), state.SourceRegion.ValueString(), plan.SourceImageID.ValueString(),
 			plan.SourceImageID.ValueString(), state.SourceImageID.ValueString(), state.SourceRegion.ValueString()))
+}
+
+// copyUnfinished reports whether EC2 last reported the copy in state as not
+// available: still pending, or failed. Its plan is never empty.
+func copyUnfinished(ctx context.Context, st tfsdk.State) bool {
+	var state types.String
+	if st.GetAttribute(ctx, path.Root("state"), &state).HasError() || state.IsNull() || state.IsUnknown() {
+		return false
+	}
+	return state.ValueString() == string(ec2types.ImageStatePending) || copyFailed(state.ValueString())
+}
+
+// copyFailed reports whether an image state is one that a copy never leaves
+// (WaitForAvailable's failures).
+func copyFailed(state string) bool {
+	switch ec2types.ImageState(state) {
+	case ec2types.ImageStateFailed, ec2types.ImageStateError, ec2types.ImageStateInvalid:
+		return true
+	}
+	return false
+}
+
+// planUnfinishedCopy plans what a copy in state that EC2 has not finished
+// needs. One still pending (its create ran out of time or was interrupted,
+// and it was untainted) gets an in-place update whose apply waits for the
+// same copy: a copy may take hours, and copying again would throw that
+// away. One that failed is replaced, with EC2's reason.
+func planUnfinishedCopy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, state imageResourceModel, plan *imageResourceModel) {
+	reported := state.State.ValueString()
+	switch {
+	case reported == string(ec2types.ImageStatePending):
+		plan.State = types.StringValue(string(ec2types.ImageStateAvailable))
+	case copyFailed(reported):
+		plan.State = types.StringUnknown()
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("state"))
+		resp.Diagnostics.AddAttributeWarning(path.Root("state"), "Image Copy Failed",
+			fmt.Sprintf("EC2 reports the copy %s in %s as %s. State reason: %s\n\n"+
+				"The plan replaces it with a new copy. Check the source image, the KMS key and its key policy, and the service quotas.",
+				state.ID.ValueString(), state.Region.ValueString(), reported, stateReasonFrom(ctx, req.Private)))
+		resp.Diagnostics.Append(destroyRefusal(ctx, req.State, req.Private, "replace")...)
+	}
+}
+
+// failedCopyReason is the private-state value that records EC2's
+// StateReason for a failed copy, or nil, which removes the key.
+func failedCopyReason(img ec2types.Image) []byte {
+	if !copyFailed(string(img.State)) {
+		return nil
+	}
+	var code, message string
+	if img.StateReason != nil {
+		code, message = aws.ToString(img.StateReason.Code), aws.ToString(img.StateReason.Message)
+	}
+	return stateReasonValue(code, message)
+}
+
+// stateReasonValue is EC2's StateReason as a private-state value.
+func stateReasonValue(code, message string) []byte {
+	raw, _ := json.Marshal(valueOr(code, "(no code)") + ": " + valueOr(message, "(no message)")) // A string always marshals.
+	return raw
+}
+
+// stateReasonFrom reads the StateReason that the last refresh recorded.
+func stateReasonFrom(ctx context.Context, private privateGetter) string {
+	var reason string
+	if private != nil {
+		if raw, _ := private.GetKey(ctx, privateStateReason); len(raw) > 0 && json.Unmarshal(raw, &reason) == nil {
+			return reason
+		}
+	}
+	return "(EC2 gave none)"
 }
 
 // stateGetter is tfsdk.State's Get, for destroyRefusal.
@@ -368,14 +440,37 @@ type privateGetter interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
 
-// isAdopting reports whether the resource was imported and has not been
-// applied since.
+// isAdopting reports whether the resource was imported or moved and no
+// plan for it has been applied since.
 func isAdopting(ctx context.Context, private privateGetter) bool {
 	if private == nil {
 		return false
 	}
 	v, _ := private.GetKey(ctx, privateImported)
 	return len(v) > 0
+}
+
+// adoptionMarkerAfterRead is the value Read leaves under privateImported:
+// adoptingAfterRead for a copy that ImportState or MoveState has just
+// marked, and nil (no marker: adoption over) for one whose adopting read
+// has been saved before.
+//
+// Why Read: the first plan after an import block or a moved block is
+// usually a no-op, and Terraform then never calls ApplyResourceChange (so
+// never Update); it saves the refresh of that plan, private state
+// included. So the refresh that precedes the adopting plan advances the
+// marker, the plan itself still adopts, and the next refresh, which follows
+// that apply, ends adoption. An update in between ends it earlier (Update
+// removes the marker).
+func adoptionMarkerAfterRead(ctx context.Context, private privateGetter) []byte {
+	if private == nil {
+		return nil
+	}
+	v, _ := private.GetKey(ctx, privateImported)
+	if len(v) == 0 || string(v) == adoptingAfterRead {
+		return nil
+	}
+	return []byte(adoptingAfterRead)
 }
 
 // Deregistration protection settings, as the schema spells them.

@@ -48,10 +48,16 @@ const (
 
 // Private-state keys.
 const (
-	// privateImported marks a resource adopted by import whose create-time
-	// inputs (which EC2 does not report) are not known yet. The first plan
-	// takes them from the configuration without replacing the AMI.
+	// privateImported marks a resource adopted by import or moved whose
+	// create-time inputs (which EC2 does not report) are not known yet. The
+	// plan that adopts it takes them from the configuration without
+	// replacing the AMI; once that plan is applied, changing them replaces
+	// it again (adoptionMarkerAfterRead, Update).
 	privateImported = "imported"
+	// adoptingAfterRead is the privateImported value once the adopting
+	// read has happened (adoptionMarkerAfterRead). ImportState and
+	// MoveState write true.
+	adoptingAfterRead = `"adopting"`
 	// privateCopiedTagKeys lists tags that CopyImageTags brought over from
 	// the source. They are the source's, not the configuration's, so they
 	// are kept out of tags (but stay in tags_all).
@@ -65,6 +71,9 @@ const (
 	// answer started, so that only an AMI created after it is taken for
 	// its copy.
 	privateCopyStarted = "copy_started_at"
+	// privateStateReason holds EC2's StateReason for a copy that the last
+	// refresh found failed, for the plan that replaces it to show.
+	privateStateReason = "state_reason"
 )
 
 // imageResource is the amicopy_image resource.
@@ -349,8 +358,8 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 			// lookup shows it: the lookup failed, or EC2 does not list the
 			// new AMI yet. Keep the attempt in state without an ID;
 			// Terraform taints it, and the next refresh looks for the copy
-			// by name again (and forgets the attempt if there is none), so
-			// it cannot be orphaned.
+			// by name again (and forgets the attempt if there is none once
+			// unresolvedCopyGrace has passed), so it cannot be orphaned.
 			lookup := "EC2 lists no AMI of this account with that name yet"
 			if !ami.IsNotFound(findErr) {
 				lookup = "looking for it failed too: " + describeAWSError(findErr)
@@ -364,9 +373,10 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 			resp.Diagnostics.AddError("Unable to Copy Image", fmt.Sprintf(
 				"CopyImage of %s from %s to %s failed without a clear answer: %s\n\n"+
 					"EC2 may have made the copy anyway, as an AMI named %q; %s.\n\n"+
-					"The attempt is kept in state as tainted: the next plan looks for the AMI by name again and replaces it if it exists, or copies anew if not.",
+					"The attempt is kept in state as tainted: the next plan looks for the AMI by name again and replaces it if it exists. "+
+					"EC2 lists a new AMI with a delay, so the attempt stays until EC2 lists it or until %s after the attempt; only then does Terraform copy anew.",
 				plan.SourceImageID.ValueString(), plan.SourceRegion.ValueString(), client.Region(), describeAWSError(err),
-				plan.Name.ValueString(), lookup))
+				plan.Name.ValueString(), lookup, unresolvedCopyGrace))
 			return
 		}
 	}
@@ -388,13 +398,9 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	tflog.Info(ctx, "CopyImage started", map[string]any{"image_id": imageID, "region": client.Region(), "source_image_id": plan.SourceImageID.ValueString()})
 
-	img, err := client.WaitForAvailable(ctx, imageID, func(p ami.Progress) {
-		tflog.Info(ctx, "Waiting for AMI copy", map[string]any{
-			"image_id": p.ImageID, "state": p.State, "elapsed": p.Elapsed.Round(time.Second).String(), "snapshots": strings.Join(p.SnapshotProgress, ", "),
-		})
-	})
+	img, err := client.WaitForAvailable(ctx, imageID, waitProgressLogger(ctx))
 	if err != nil {
-		resp.Diagnostics.Append(waitDiagnostic(imageID, client.Region(), createTimeout, err))
+		resp.Diagnostics.Append(waitDiagnostic(imageID, client.Region(), plan.Name.ValueString(), createTimeout, err, false))
 		return
 	}
 
@@ -440,8 +446,19 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	if state.ID.IsNull() || state.ID.ValueString() == "" {
 		// A create that could not tell whether EC2 made the copy.
-		found, err := findUnresolvedCopy(ctx, client, state, copyStartedFrom(ctx, req.Private))
+		started := copyStartedFrom(ctx, req.Private)
+		found, err := findUnresolvedCopy(ctx, client, state, started)
 		if ami.IsNotFound(err) {
+			if until, keep := unresolvedCopyKept(started, time.Now()); keep {
+				// EC2 lists a new AMI with a delay; forgetting the attempt
+				// now could orphan a copy that EC2 did make.
+				resp.Diagnostics.AddWarning("Image Copy Not Listed Yet", fmt.Sprintf(
+					"CopyImage for the AMI named %q in %s got no answer, and EC2 does not list an AMI of this account with that name yet (%s). "+
+						"EC2 lists a new AMI with a delay, so the attempt stays in state until EC2 lists the copy or until %s (%s after the attempt), "+
+						"whichever comes first; it is forgotten only after that.",
+					state.Name.ValueString(), region, err, until.UTC().Format(time.RFC3339), unresolvedCopyGrace))
+				return
+			}
 			resp.State.RemoveResource(ctx)
 			return
 		}
@@ -469,6 +486,8 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	resp.Diagnostics.Append(diags...)
 	state.refreshFrom(img, r.data.defaultTags, copied)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDeregistrationCooldown, cooldownPrivateValue(img))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, adoptionMarkerAfterRead(ctx, req.Private))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStateReason, failedCopyReason(img))...)
 	if err := r.refreshSnapshotTags(ctx, client, &state); err != nil {
 		resp.Diagnostics.AddError("Unable to Read Snapshot Tags", fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed: %s", state.ID.ValueString(), describeAWSError(err)))
 		return
@@ -489,6 +508,9 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	client, diags := r.data.ec2Client(ctx, plan.Region.ValueString())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.State.ValueString() == string(ec2types.ImageStatePending) && !r.finishPendingCopy(ctx, client, plan, state, resp) {
 		return
 	}
 	updateTimeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
@@ -546,6 +568,45 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// finishPendingCopy waits, under timeouts.create, for a copy that an earlier
+// create left pending (its wait ran out of time or was interrupted, and the
+// copy was untainted): this update finishes that create instead of copying
+// again. When the wait fails, the copy stays in state as EC2 last reported
+// it, so the next plan waits again, or replaces a copy that failed.
+func (r *imageResource) finishPendingCopy(ctx context.Context, client *ami.Client, plan, state imageResourceModel, resp *resource.UpdateResponse) bool {
+	createTimeout, diags := plan.Timeouts.Create(ctx, plan.defaultCreateTimeout())
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return false
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, createTimeout)
+	defer cancel()
+	imageID := state.ID.ValueString()
+	tflog.Info(ctx, "Waiting again for an unfinished AMI copy", map[string]any{"image_id": imageID, "region": client.Region()})
+	_, err := client.WaitForAvailable(waitCtx, imageID, waitProgressLogger(ctx))
+	if err == nil {
+		return true
+	}
+	resp.Diagnostics.Append(waitDiagnostic(imageID, client.Region(), state.Name.ValueString(), createTimeout, err, true))
+	kept := state
+	var failed *ami.CopyFailedError
+	if errors.As(err, &failed) {
+		kept.State = types.StringValue(failed.State)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStateReason, stateReasonValue(failed.Code, failed.Message))...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &kept)...)
+	return false
+}
+
+// waitProgressLogger logs each poll of a wait for a copy.
+func waitProgressLogger(ctx context.Context) func(ami.Progress) {
+	return func(p ami.Progress) {
+		tflog.Info(ctx, "Waiting for AMI copy", map[string]any{
+			"image_id": p.ImageID, "state": p.State, "elapsed": p.Elapsed.Round(time.Second).String(), "snapshots": strings.Join(p.SnapshotProgress, ", "),
+		})
+	}
+}
+
 // Delete deregisters the copy and deletes its snapshots, unless
 // skip_destroy keeps them. A copy that is already gone counts as deleted.
 func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -577,7 +638,17 @@ func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if imageID == "" {
 		// A create that could not tell whether EC2 made the copy, destroyed
 		// without a refresh.
-		found, err := findUnresolvedCopy(ctx, client, state, copyStartedFrom(ctx, req.Private))
+		started := copyStartedFrom(ctx, req.Private)
+		found, err := findUnresolvedCopy(ctx, client, state, started)
+		if until, keep := unresolvedCopyKept(started, time.Now()); ami.IsNotFound(err) && keep {
+			resp.Diagnostics.AddError("Unable to Delete Image", fmt.Sprintf(
+				"CopyImage for the AMI named %q in %s got no answer, and EC2 does not list an AMI of this account with that name yet (%s). "+
+					"EC2 lists a new AMI with a delay, so Terraform cannot tell yet whether the copy exists, and keeps the attempt in state "+
+					"rather than orphan a copy. Apply again once EC2 lists it (it is then deregistered), or after %s, when the attempt is forgotten. "+
+					"If you are sure that EC2 made no copy (it lists no AMI named %q in %s), remove the attempt with terraform state rm.",
+				state.Name.ValueString(), region, err, until.UTC().Format(time.RFC3339), state.Name.ValueString(), region))
+			return
+		}
 		if ami.IsNotFound(err) {
 			return
 		}
@@ -662,6 +733,22 @@ func findUnresolvedCopy(ctx context.Context, client *ami.Client, state imageReso
 			Reason: fmt.Sprintf("the AMI with that name, %s, is a copy of %s, not of %s", aws.ToString(img.ImageId), source, state.SourceImageID.ValueString())}
 	}
 	return img, nil
+}
+
+// unresolvedCopyGrace is how long after a CopyImage without an answer an
+// attempt whose AMI EC2 does not list is kept in state. EC2 lists new AMIs
+// with a delay (its API is eventually consistent), usually of seconds.
+const unresolvedCopyGrace = 10 * time.Minute
+
+// unresolvedCopyKept reports whether an attempt started at started, whose
+// AMI EC2 does not list, is still kept at now, and until when. An attempt
+// whose start is unknown is not kept.
+func unresolvedCopyKept(started, now time.Time) (until time.Time, keep bool) {
+	if started.IsZero() {
+		return time.Time{}, false
+	}
+	until = started.Add(unresolvedCopyGrace)
+	return until, now.Before(until)
 }
 
 // copyStartedFrom reads when an unresolved create started from private
@@ -808,27 +895,40 @@ func protectedDeregistrationDetail(imageID, region, reported string, err error) 
 }
 
 // waitDiagnostic explains why waiting for a copy ended, always naming the
-// AMI that stays in state.
-func waitDiagnostic(imageID, region string, timeout time.Duration, err error) diag.Diagnostic {
+// AMI that stays in state, and how to keep a copy that EC2 is still making.
+// resumed is a wait of Update for a copy that an earlier create left
+// pending: that copy stays in state untainted, as EC2 last reported it.
+func waitDiagnostic(imageID, region, name string, timeout time.Duration, err error, resumed bool) diag.Diagnostic {
+	// Create does not know the resource's address, so the hint names the
+	// AMI it copied.
+	keep := fmt.Sprintf("The AMI is kept in state as tainted, so it is not orphaned, and EC2 goes on copying it. "+
+		"To keep this copy rather than start over, run terraform untaint with the address of the amicopy_image named %q "+
+		"(for example terraform untaint 'amicopy_image.NAME'), then apply: the apply waits for the same copy again under timeouts.create. "+
+		"Without untaint, the next apply deregisters it and copies again.", name)
+	if resumed {
+		keep = "The AMI stays in state as pending, and EC2 goes on copying it: the next apply waits for the same copy again."
+	}
 	var failed *ami.CopyFailedError
 	switch {
 	case errors.As(err, &failed):
+		after := "The failed AMI is kept in state as tainted; the next apply deregisters it and copies again."
+		if resumed {
+			after = "The failed AMI stays in state as " + failed.State + "; the next plan replaces it with a new copy."
+		}
 		return diag.NewErrorDiagnostic("Image Copy Failed", fmt.Sprintf(
-			"EC2 reports the copy %s in %s as %s. State reason: %s: %s\n\n"+
-				"The failed AMI is kept in state as tainted; the next apply deregisters it and copies again. "+
+			"EC2 reports the copy %s in %s as %s. State reason: %s: %s\n\n%s "+
 				"Check the source image, the KMS key and its key policy, and the service quotas.",
-			imageID, region, failed.State, valueOr(failed.Code, "(no code)"), valueOr(failed.Message, "(no message)")))
+			imageID, region, failed.State, valueOr(failed.Code, "(no code)"), valueOr(failed.Message, "(no message)"), after))
 	case errors.Is(err, context.DeadlineExceeded):
 		return diag.NewErrorDiagnostic("Timeout Waiting for Image Copy", fmt.Sprintf(
-			"The create timeout (%s) ended before the copy %s in %s became available: %s\n\n"+
-				"The AMI is kept in state as tainted, so it is not orphaned. The copy may still finish in EC2: raise timeouts.create "+
-				"(for example timeouts = { create = \"2h\" }), or let the next apply replace it.", timeout, imageID, region, err))
+			"The create timeout (%s) ended before the copy %s in %s became available: %s\n\n%s "+
+				"To wait longer, raise timeouts.create (for example timeouts = { create = \"2h\" }).", timeout, imageID, region, err, keep))
 	case errors.Is(err, context.Canceled):
 		return diag.NewErrorDiagnostic("Image Copy Interrupted", fmt.Sprintf(
-			"Waiting for the copy %s in %s was interrupted: %s\n\nThe AMI is kept in state as tainted, so it is not orphaned; the next apply replaces it.", imageID, region, err))
+			"Waiting for the copy %s in %s was interrupted: %s\n\n%s", imageID, region, err, keep))
 	default:
 		return diag.NewErrorDiagnostic("Unable to Wait for Image Copy", fmt.Sprintf(
-			"Waiting for the copy %s in %s failed: %s\n\nThe AMI is kept in state as tainted; the next apply replaces it.", imageID, region, describeAWSError(err)))
+			"Waiting for the copy %s in %s failed: %s\n\n%s", imageID, region, describeAWSError(err), keep))
 	}
 }
 

@@ -588,9 +588,9 @@ func TestAccImage_reliabilityFailuresAfterCreate(t *testing.T) {
 
 // TestAccImage_reliabilityCopyImageFails stands for CopyImage failing:
 // refused for the concurrent-copy limit until the create timeout (no copy is
-// made, and the apply says so), then with EC2 errors on every attempt, then
-// with every answer lost after EC2 made the copy (the provider finds the
-// copy by its name and tracks it).
+// made, and the apply says so), then with every answer lost after EC2 made
+// the copy (the provider finds the copy by its name and tracks it). EC2
+// errors on every attempt are TestAccImage_unansweredCopyServerErrors.
 func TestAccImage_reliabilityCopyImageFails(t *testing.T) {
 	p := acctest.NewProxy(t)
 	name := randomName()
@@ -609,13 +609,6 @@ func TestAccImage_reliabilityCopyImageFails(t *testing.T) {
 				Config:    provider + reliabilityImage(name, `timeouts = { create = "6s" }`),
 				ExpectError: diagnosticPattern("Unable to Copy Image", "still at EC2's limit of concurrent AMI copies when the timeout ended",
 					"ResourceLimitExceeded", "No AMI was created"),
-			},
-			{
-				PreConfig: func() { p.SetFaults(acctest.Faults{ServerErrorRate: 1, ServerErrorActions: []string{"CopyImage"}}) },
-				Config:    config,
-				// Whether the provider says that EC2 may have made the copy or
-				// keeps the attempt in state, no AMI may be left untracked.
-				ExpectError: diagnosticPattern("Unable to Copy Image", "InternalError"),
 			},
 			{
 				PreConfig: func() {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"sync"
 
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -84,6 +85,11 @@ func (s *server) planIsUnchanged(ctx context.Context, req *tfprotov6.PlanResourc
 		if !attrs[name].Equal(def) {
 			return false
 		}
+	}
+	// A copy that is not available yet, or failed, has a plan
+	// (ModifyPlan's planUnfinishedCopy).
+	if !attrs["state"].Equal(tftypes.NewValue(tftypes.String, string(ec2types.ImageStateAvailable))) {
+		return false
 	}
 	// copy_image_tags is false (an imageDefaults check above), so the copy
 	// has no copied source tags to keep.

@@ -39,6 +39,8 @@ func TestServerPlanShortcut(t *testing.T) {
 			change: map[string]tftypes.Value{"tags": {}, "tags_all": strMap(map[string]string{"owner": "a"})}, wantChange: true},
 		{name: "a default tag removed, another kept", defaultTags: map[string]string{"team": "a"},
 			change: map[string]tftypes.Value{"tags_all": strMap(map[string]string{"Name": "x", "team": "a", "owner": "a"})}, wantChange: true},
+		{name: "a copy still pending", change: map[string]tftypes.Value{"state": str("pending")}, wantChange: true},
+		{name: "a failed copy", change: map[string]tftypes.Value{"state": str("failed")}, wantChange: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

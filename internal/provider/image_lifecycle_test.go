@@ -1,0 +1,104 @@
+package provider
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+)
+
+// fakePrivate is private state as the framework hands it to a resource.
+type fakePrivate map[string]string
+
+// GetKey returns the value of key, or nil.
+func (p fakePrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	if v, ok := p[key]; ok {
+		return []byte(v), nil
+	}
+	return nil, nil
+}
+
+// TestAdoptionMarkerAfterRead follows the adoption marker through the
+// refreshes of each way of adopting a copy.
+func TestAdoptionMarkerAfterRead(t *testing.T) {
+	tests := []struct {
+		name    string
+		private privateGetter
+		want    string // "" removes the marker
+	}{
+		{name: "made by Terraform", private: fakePrivate{}, want: ""},
+		{name: "no private state", private: nil, want: ""},
+		{name: "the read that follows ImportState or MoveState", private: fakePrivate{privateImported: "true"}, want: adoptingAfterRead},
+		{name: "the refresh after the adopting plan was applied", private: fakePrivate{privateImported: adoptingAfterRead}, want: ""},
+		{name: "other keys do not count", private: fakePrivate{privateCopiedTagKeys: `["a"]`}, want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(adoptionMarkerAfterRead(context.Background(), tt.private)); got != tt.want {
+				t.Errorf("adoptionMarkerAfterRead = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFailedCopyReason records EC2's StateReason only for a copy that
+// failed, for the plan that replaces it.
+func TestFailedCopyReason(t *testing.T) {
+	tests := []struct {
+		name  string
+		image ec2types.Image
+		want  string // "" removes the key
+	}{
+		{name: "available", image: ec2types.Image{State: ec2types.ImageStateAvailable}},
+		{name: "pending", image: ec2types.Image{State: ec2types.ImageStatePending}},
+		{name: "failed with a reason", image: ec2types.Image{State: ec2types.ImageStateFailed,
+			StateReason: &ec2types.StateReason{Code: aws.String("Client.InternalError"), Message: aws.String("snapshot copy failed")}},
+			want: `"Client.InternalError: snapshot copy failed"`},
+		{name: "error without a reason", image: ec2types.Image{State: ec2types.ImageStateError}, want: `"(no code): (no message)"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := failedCopyReason(tt.image)
+			if string(got) != tt.want {
+				t.Errorf("failedCopyReason = %q, want %q", got, tt.want)
+			}
+			if tt.want != "" {
+				if reason := stateReasonFrom(context.Background(), fakePrivate{privateStateReason: string(got)}); "\""+reason+"\"" != tt.want {
+					t.Errorf("stateReasonFrom reads %q back, want %s", reason, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestUnresolvedCopyKept keeps an unanswered copy attempt for the grace
+// period after it started, and never one whose start is unknown.
+func TestUnresolvedCopyKept(t *testing.T) {
+	started := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		started time.Time
+		now     time.Time
+		want    bool
+	}{
+		{name: "just after the attempt", started: started, now: started.Add(time.Second), want: true},
+		{name: "EC2's clock ahead of ours", started: started, now: started.Add(-time.Minute), want: true},
+		{name: "within the grace period", started: started, now: started.Add(unresolvedCopyGrace - time.Second), want: true},
+		{name: "once the grace period has passed", started: started, now: started.Add(unresolvedCopyGrace)},
+		{name: "start unknown", now: started},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			until, keep := unresolvedCopyKept(tt.started, tt.now)
+			if keep != tt.want {
+				t.Errorf("unresolvedCopyKept keeps = %v, want %v", keep, tt.want)
+			}
+			if keep && !until.Equal(tt.started.Add(unresolvedCopyGrace)) {
+				t.Errorf("kept until %s, want %s", until, tt.started.Add(unresolvedCopyGrace))
+			}
+		})
+	}
+}
