@@ -32,6 +32,8 @@ type emulator struct {
 	// encryptedSnapshots maps a snapshot of an encrypted copy to its KMS key
 	// (empty for the default key).
 	encryptedSnapshots map[string]string
+	// accountSettings are the account-wide settings moto does not serve.
+	accountSettings map[settingsKey]accountSettings
 }
 
 // tokenKey identifies a ClientToken; EC2 scopes tokens to an account and a
@@ -75,6 +77,7 @@ func newEmulator(motoURL string) *emulator {
 		tokenLocks:         map[tokenKey]*sync.Mutex{},
 		images:             map[string]*imageRecord{},
 		encryptedSnapshots: map[string]string{},
+		accountSettings:    map[settingsKey]accountSettings{},
 	}
 }
 

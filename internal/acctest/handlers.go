@@ -26,6 +26,12 @@ var actionHandlers = map[string]actionHandler{
 	"EnableImageDeregistrationProtection":  (*Proxy).handleEnableImageDeregistrationProtection,
 	"DisableImageDeregistrationProtection": (*Proxy).handleDisableImageDeregistrationProtection,
 	"DeregisterImage":                      (*Proxy).handleDeregisterImage,
+	"GetEbsDefaultKmsKeyId":                (*Proxy).handleGetEbsDefaultKmsKeyID,
+	"ModifyEbsDefaultKmsKeyId":             (*Proxy).handleModifyEbsDefaultKmsKeyID,
+	"ResetEbsDefaultKmsKeyId":              (*Proxy).handleResetEbsDefaultKmsKeyID,
+	"GetImageBlockPublicAccessState":       (*Proxy).handleGetImageBlockPublicAccessState,
+	"EnableImageBlockPublicAccess":         (*Proxy).handleEnableImageBlockPublicAccess,
+	"DisableImageBlockPublicAccess":        (*Proxy).handleDisableImageBlockPublicAccess,
 }
 
 // handleCopyImage copies an image through the emulator (token idempotency,

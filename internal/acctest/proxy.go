@@ -3,8 +3,10 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"sync"
@@ -54,6 +56,9 @@ type Call struct {
 	// FromTokenCache is set for a CopyImage answered with the image an
 	// earlier call with the same ClientToken made.
 	FromTokenCache bool
+	// Params are the request's Query parameters, for tests that check
+	// what was sent (which launch permissions were added, for example).
+	Params url.Values
 }
 
 // newProxy starts a proxy on a free loopback port in front of the moto that
@@ -113,6 +118,7 @@ func (p *Proxy) Calls() []Call {
 	out := make([]Call, len(p.calls))
 	for i, c := range p.calls {
 		c.ImageIDs = slices.Clone(c.ImageIDs)
+		c.Params = maps.Clone(c.Params)
 		out[i] = c
 	}
 	return out
@@ -176,6 +182,7 @@ func (p *Proxy) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		ClientToken: req.form.Get("ClientToken"),
 		ImageIDs:    requestedImageIDs(req.form),
 		DryRun:      req.dryRun(),
+		Params:      req.form,
 	}
 	ans, err := p.serve(r.Context(), req, &call)
 	if err != nil {

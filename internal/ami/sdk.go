@@ -29,6 +29,11 @@ func FromSDK(client *ec2.Client) EC2API {
 		enableImageDeprecation:               client.EnableImageDeprecation,
 		enableImageDeregistrationProtection:  client.EnableImageDeregistrationProtection,
 		modifyImageAttribute:                 client.ModifyImageAttribute,
+		describeImageAttribute:               client.DescribeImageAttribute,
+		describeSnapshotAttribute:            client.DescribeSnapshotAttribute,
+		modifySnapshotAttribute:              client.ModifySnapshotAttribute,
+		getEbsDefaultKmsKeyID:                client.GetEbsDefaultKmsKeyId,
+		getImageBlockPublicAccessState:       client.GetImageBlockPublicAccessState,
 	}
 }
 
@@ -46,6 +51,11 @@ type sdkEC2 struct {
 	enableImageDeprecation               func(context.Context, *ec2.EnableImageDeprecationInput, ...func(*ec2.Options)) (*ec2.EnableImageDeprecationOutput, error)
 	enableImageDeregistrationProtection  func(context.Context, *ec2.EnableImageDeregistrationProtectionInput, ...func(*ec2.Options)) (*ec2.EnableImageDeregistrationProtectionOutput, error)
 	modifyImageAttribute                 func(context.Context, *ec2.ModifyImageAttributeInput, ...func(*ec2.Options)) (*ec2.ModifyImageAttributeOutput, error)
+	describeImageAttribute               func(context.Context, *ec2.DescribeImageAttributeInput, ...func(*ec2.Options)) (*ec2.DescribeImageAttributeOutput, error)
+	describeSnapshotAttribute            func(context.Context, *ec2.DescribeSnapshotAttributeInput, ...func(*ec2.Options)) (*ec2.DescribeSnapshotAttributeOutput, error)
+	modifySnapshotAttribute              func(context.Context, *ec2.ModifySnapshotAttributeInput, ...func(*ec2.Options)) (*ec2.ModifySnapshotAttributeOutput, error)
+	getEbsDefaultKmsKeyID                func(context.Context, *ec2.GetEbsDefaultKmsKeyIdInput, ...func(*ec2.Options)) (*ec2.GetEbsDefaultKmsKeyIdOutput, error)
+	getImageBlockPublicAccessState       func(context.Context, *ec2.GetImageBlockPublicAccessStateInput, ...func(*ec2.Options)) (*ec2.GetImageBlockPublicAccessStateOutput, error)
 }
 
 func (s sdkEC2) CopyImage(ctx context.Context, in *ec2.CopyImageInput, optFns ...func(*ec2.Options)) (*ec2.CopyImageOutput, error) {
@@ -94,4 +104,24 @@ func (s sdkEC2) EnableImageDeregistrationProtection(ctx context.Context, in *ec2
 
 func (s sdkEC2) ModifyImageAttribute(ctx context.Context, in *ec2.ModifyImageAttributeInput, optFns ...func(*ec2.Options)) (*ec2.ModifyImageAttributeOutput, error) {
 	return s.modifyImageAttribute(ctx, in, optFns...)
+}
+
+func (s sdkEC2) DescribeImageAttribute(ctx context.Context, in *ec2.DescribeImageAttributeInput, optFns ...func(*ec2.Options)) (*ec2.DescribeImageAttributeOutput, error) {
+	return s.describeImageAttribute(ctx, in, optFns...)
+}
+
+func (s sdkEC2) DescribeSnapshotAttribute(ctx context.Context, in *ec2.DescribeSnapshotAttributeInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSnapshotAttributeOutput, error) {
+	return s.describeSnapshotAttribute(ctx, in, optFns...)
+}
+
+func (s sdkEC2) ModifySnapshotAttribute(ctx context.Context, in *ec2.ModifySnapshotAttributeInput, optFns ...func(*ec2.Options)) (*ec2.ModifySnapshotAttributeOutput, error) {
+	return s.modifySnapshotAttribute(ctx, in, optFns...)
+}
+
+func (s sdkEC2) GetEbsDefaultKmsKeyId(ctx context.Context, in *ec2.GetEbsDefaultKmsKeyIdInput, optFns ...func(*ec2.Options)) (*ec2.GetEbsDefaultKmsKeyIdOutput, error) {
+	return s.getEbsDefaultKmsKeyID(ctx, in, optFns...)
+}
+
+func (s sdkEC2) GetImageBlockPublicAccessState(ctx context.Context, in *ec2.GetImageBlockPublicAccessStateInput, optFns ...func(*ec2.Options)) (*ec2.GetImageBlockPublicAccessStateOutput, error) {
+	return s.getImageBlockPublicAccessState(ctx, in, optFns...)
 }

@@ -217,6 +217,7 @@ func measurePlans(t *testing.T, b binaries, r *results) {
 	// Refreshing plans over the copies, counting DescribeImages each time.
 	var refreshTimes []time.Duration
 	var refreshCalls []int
+	permissionReads := 0
 	for i := range timingRuns + 1 {
 		proxy.ResetCalls()
 		run := mustPlan(t, amicopy)
@@ -227,12 +228,14 @@ func measurePlans(t *testing.T, b binaries, r *results) {
 		}
 		refreshTimes = append(refreshTimes, run.Wall)
 		refreshCalls = append(refreshCalls, summary.Calls)
+		permissionReads = max(permissionReads, proxy.Count("DescribeImageAttribute")+proxy.Count("DescribeSnapshotAttribute"))
 	}
 	worst := maxInt(refreshCalls)
 	perResource := float64(worst) / stateCopies
 	r.goal(fmt.Sprintf("refresh: DescribeImages per resource (plan of %d, worst of %d)", stateCopies, timingRuns),
 		fmt.Sprintf("%.2f (%s calls)", perResource, joinInts(refreshCalls)), fmt.Sprintf("<= %.2f", maxDescribeImagesPerRefresh), perResource <= maxDescribeImagesPerRefresh)
 	r.info("refresh: plan wall time (median)", seconds(Median(refreshTimes)))
+	r.goal("refresh: permission reads of copies that share nothing (worst)", fmt.Sprint(permissionReads), "0", permissionReads == 0)
 
 	// Non-refreshing plans, interleaved so that any drift in the machine's
 	// speed touches all three alike.

@@ -55,6 +55,8 @@ type providerData struct {
 	credentialsProblem string
 
 	preflight *preflightCache
+	// sharingFacts caches what the plan-time sharing checks learn.
+	sharingFacts sharingFacts
 }
 
 // newProviderData turns the provider configuration into an AWS

@@ -107,6 +107,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if creating && !r.data.skipPreflight {
 		r.preflight(ctx, plan, &resp.Diagnostics)
 	}
+	r.planSharing(ctx, plan, state, creating, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -206,6 +206,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				PlanModifiers: replace,
 				Validators:    []validator.String{kmsKeyIDValidator()},
 			},
+			attrLaunchPermission: launchPermissionSchema(),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the new AMI: 3 to 128 letters, digits, spaces and `( ) [ ] . / - ' @ _`, unique in the destination Region. Changing it replaces the AMI.",
 				Required:            true,
@@ -237,6 +238,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				PlanModifiers: []planmodifier.Int64{replaceUnlessAdoptingInt64()},
 				Validators:    snapshotCopyMinutesValidators(),
 			},
+			attrSnapshotCreateVolumePermissions: snapshotCreateVolumePermissionSchema(),
 			"snapshot_ids": schema.ListAttribute{
 				MarkdownDescription: "IDs of the snapshots that the copy created.",
 				ElementType:         types.StringType,
@@ -421,6 +423,11 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 
+	if err := applySharing(ctx, client, imageID, ami.SnapshotIDs(img), plan, true); err != nil {
+		resp.Diagnostics.Append(sharingDiagnostic(imageID, client.Region(), true, err))
+		return
+	}
+
 	img, err = client.FindImage(ctx, imageID)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read Image", fmt.Sprintf("The copy %s in %s is available, but reading it back failed: %s", imageID, client.Region(), describeAWSError(err)))
@@ -492,6 +499,10 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		resp.Diagnostics.AddError("Unable to Read Snapshot Tags", fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed: %s", state.ID.ValueString(), describeAWSError(err)))
 		return
 	}
+	if err := refreshSharing(ctx, client, &state, isAdopting(ctx, req.Private)); err != nil {
+		resp.Diagnostics.AddError("Unable to Read Sharing", fmt.Sprintf("Reading who may use %s in %s failed: %s", state.ID.ValueString(), region, describeAWSError(err)))
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -553,6 +564,12 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if err := applyLifecycleSettings(ctx, client, imageID, state, plan, &resp.Diagnostics); err != nil {
 		fail("the image", err)
 		return
+	}
+	if sharingChanged(plan, state) {
+		if err := applySharing(ctx, client, imageID, stringList(ctx, state.SnapshotIDs), plan, false); err != nil {
+			resp.Diagnostics.Append(sharingDiagnostic(imageID, client.Region(), false, err))
+			return
+		}
 	}
 
 	img, err := client.FindImage(ctx, imageID)
@@ -978,6 +995,7 @@ type imageResourceModel struct {
 	Encrypted                             types.Bool     `tfsdk:"encrypted"`
 	ID                                    types.String   `tfsdk:"id"`
 	KMSKeyID                              types.String   `tfsdk:"kms_key_id"`
+	LaunchPermission                      types.Object   `tfsdk:"launch_permission"`
 	Name                                  types.String   `tfsdk:"name"`
 	OwnerID                               types.String   `tfsdk:"owner_id"`
 	PlatformDetails                       types.String   `tfsdk:"platform_details"`
@@ -985,6 +1003,7 @@ type imageResourceModel struct {
 	RootDeviceName                        types.String   `tfsdk:"root_device_name"`
 	SkipDestroy                           types.Bool     `tfsdk:"skip_destroy"`
 	SnapshotCopyCompletionDurationMinutes types.Int64    `tfsdk:"snapshot_copy_completion_duration_minutes"`
+	SnapshotCreateVolumeAccounts          types.Set      `tfsdk:"snapshot_create_volume_permission_account_ids"`
 	SnapshotIDs                           types.List     `tfsdk:"snapshot_ids"`
 	SnapshotTags                          types.Map      `tfsdk:"snapshot_tags"`
 	SourceImageID                         types.String   `tfsdk:"source_image_id"`
@@ -1178,6 +1197,7 @@ func (m imageResourceModel) withUnknownsNull() imageResourceModel {
 			*mp = types.MapNull(types.StringType)
 		}
 	}
+	m.sharingNullIfUnset()
 	if m.State.IsNull() {
 		m.State = types.StringValue(string(ec2types.ImageStatePending))
 	}

@@ -1,0 +1,89 @@
+package acctest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+)
+
+// settingsTestRegion is a Region no other harness test uses, because the
+// settings are account-wide.
+const settingsTestRegion = "eu-west-3"
+
+func TestEBSDefaultKMSKey(t *testing.T) {
+	t.Parallel()
+	p := NewProxy(t)
+	client := testClient(p.URL(), settingsTestRegion, 1)
+	ctx := context.Background()
+
+	get := func() string {
+		t.Helper()
+		out, err := client.GetEbsDefaultKmsKeyId(ctx, &ec2.GetEbsDefaultKmsKeyIdInput{})
+		if err != nil {
+			t.Fatalf("GetEbsDefaultKmsKeyId: %v", err)
+		}
+		return aws.ToString(out.KmsKeyId)
+	}
+	if got := get(); got != "alias/aws/ebs" {
+		t.Errorf("a new account's default key = %q, want alias/aws/ebs", got)
+	}
+
+	keys := kms.New(kms.Options{Region: settingsTestRegion, BaseEndpoint: aws.String(MotoURL()), Credentials: client.Options().Credentials})
+	key, err := keys.CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatalf("CreateKey: %v", err)
+	}
+	if _, err := client.ModifyEbsDefaultKmsKeyId(ctx, &ec2.ModifyEbsDefaultKmsKeyIdInput{KmsKeyId: key.KeyMetadata.KeyId}); err != nil {
+		t.Fatalf("ModifyEbsDefaultKmsKeyId: %v", err)
+	}
+	if got, want := get(), aws.ToString(key.KeyMetadata.Arn); got != want {
+		t.Errorf("default key after ModifyEbsDefaultKmsKeyId = %q, want %q", got, want)
+	}
+	other, err := testClient(p.URL(), "eu-south-1", 1).GetEbsDefaultKmsKeyId(ctx, &ec2.GetEbsDefaultKmsKeyIdInput{})
+	if err != nil || aws.ToString(other.KmsKeyId) != "alias/aws/ebs" {
+		t.Errorf("another Region's default key = %v, %v; want alias/aws/ebs: the setting is per Region", other, err)
+	}
+	if _, err := client.ResetEbsDefaultKmsKeyId(ctx, &ec2.ResetEbsDefaultKmsKeyIdInput{}); err != nil {
+		t.Fatalf("ResetEbsDefaultKmsKeyId: %v", err)
+	}
+	if got := get(); got != "alias/aws/ebs" {
+		t.Errorf("default key after ResetEbsDefaultKmsKeyId = %q, want alias/aws/ebs", got)
+	}
+}
+
+func TestImageBlockPublicAccess(t *testing.T) {
+	t.Parallel()
+	p := NewProxy(t)
+	client := testClient(p.URL(), "eu-west-2", 1)
+	ctx := context.Background()
+
+	get := func() string {
+		t.Helper()
+		out, err := client.GetImageBlockPublicAccessState(ctx, &ec2.GetImageBlockPublicAccessStateInput{})
+		if err != nil {
+			t.Fatalf("GetImageBlockPublicAccessState: %v", err)
+		}
+		return aws.ToString(out.ImageBlockPublicAccessState)
+	}
+	if got := get(); got != "unblocked" {
+		t.Errorf("initial state = %q, want unblocked", got)
+	}
+	if _, err := client.EnableImageBlockPublicAccess(ctx, &ec2.EnableImageBlockPublicAccessInput{ImageBlockPublicAccessState: "block-new-sharing"}); err != nil {
+		t.Fatalf("EnableImageBlockPublicAccess: %v", err)
+	}
+	if got := get(); got != "block-new-sharing" {
+		t.Errorf("state after enabling = %q, want block-new-sharing", got)
+	}
+	if _, err := client.EnableImageBlockPublicAccess(ctx, &ec2.EnableImageBlockPublicAccessInput{ImageBlockPublicAccessState: "unblocked"}); err == nil {
+		t.Error("EnableImageBlockPublicAccess with unblocked succeeded; EC2 accepts only block-new-sharing")
+	}
+	if _, err := client.DisableImageBlockPublicAccess(ctx, &ec2.DisableImageBlockPublicAccessInput{}); err != nil {
+		t.Fatalf("DisableImageBlockPublicAccess: %v", err)
+	}
+	if got := get(); got != "unblocked" {
+		t.Errorf("state after disabling = %q, want unblocked", got)
+	}
+}
