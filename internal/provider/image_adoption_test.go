@@ -61,10 +61,13 @@ func TestAccImage_movedFromAWSAMICopy(t *testing.T) {
 			name := randomName()
 			// EC2 keeps deprecation times to the minute; a user writes them so.
 			deprecation := time.Now().AddDate(1, 0, 0).UTC().Truncate(time.Minute).Format(time.RFC3339)
+			// Every argument the local EC2 can take; kms_key_id and
+			// destination_outpost_arn need a KMS key and an Outpost.
 			body := fmt.Sprintf(`
   name             = %[1]q
   description      = "taken over from aws_ami_copy"
   deprecation_time = %[2]q
+  encrypted        = true
   tags             = { Name = %[1]q, origin = "aws_ami_copy" }
 `, name, deprecation)
 			awsBlock := requiredProviders("amicopy/amicopy", "hashicorp/aws") + standInAWSProviderBlock(proxy.URL())
@@ -72,7 +75,12 @@ func TestAccImage_movedFromAWSAMICopy(t *testing.T) {
 resource "aws_ami_copy" "x" {
   source_ami_id     = %[1]q
   source_ami_region = %[2]q
-%[3]s}
+%[3]s
+  timeouts {
+    create = "45m"
+    delete = "15m"
+  }
+}
 `, acctest.SourceImageID(), acctest.SourceRegion(), body))
 			mustTerraform(t, wd, "apply", "-auto-approve", "-input=false")
 			original := shownResourceOf(t, wd, "aws_ami_copy.x")
@@ -94,7 +102,9 @@ moved {
 resource "amicopy_image" "x" {
   source_image_id = %[1]q
   source_region   = %[2]q
-%[3]s}
+%[3]s
+  timeouts = { create = "45m", delete = "15m" }
+}
 `, acctest.SourceImageID(), acctest.SourceRegion(), body))
 
 			out, code := runTerraform(t, wd, "plan", "-detailed-exitcode", "-input=false", "-out=move.tfplan")
@@ -130,10 +140,36 @@ resource "amicopy_image" "x" {
 				"skip_destroy":     false,
 				"state":            "available",
 				"tags":             map[string]any{"Name": name, "origin": "aws_ami_copy"},
+				"encrypted":        true,
+				"timeouts":         map[string]any{"create": "45m", "delete": "15m", "update": nil},
 			}
 			for key, want := range wantValues {
 				if got := moved.Values[key]; !sameJSON(got, want) {
 					t.Errorf("amicopy_image.x %s = %#v, want %#v", key, got, want)
+				}
+			}
+			// Every attribute that aws_ami_copy reported, amicopy_image
+			// reports too, as EC2 reports it: where aws_ami_copy stored a
+			// value, the same one; where it stored "" for a field EC2
+			// leaves out, null.
+			img := describeImageByID(t, acctest.Region(), imageID)
+			if err := compareWithEC2(moved.Values, img); err != nil {
+				t.Errorf("after the move: %v", err)
+			}
+			for name, want := range ec2ReportedValues(img) {
+				if name == "block_device_mappings" {
+					continue // aws_ami_copy splits them into two sets
+				}
+				before, had := original.Values[name]
+				if !had {
+					t.Errorf("aws_ami_copy.x has no %s; the stand-in AWS provider lacks an attribute of aws_ami_copy", name)
+					continue
+				}
+				if before == "" {
+					before = nil
+				}
+				if !sameJSON(before, want) {
+					t.Errorf("aws_ami_copy.x %s = %#v, EC2 reports %#v", name, before, want)
 				}
 			}
 			if _, err := shownResource(t, wd, "aws_ami_copy.x"); err == nil {
@@ -149,7 +185,7 @@ resource "amicopy_image" "x" {
 			if n := proxy.Count("DeregisterImage"); n != 0 {
 				t.Errorf("the move made %d DeregisterImage calls, want none", n)
 			}
-			img := describeImageByID(t, acctest.Region(), imageID)
+			img = describeImageByID(t, acctest.Region(), imageID)
 			if got := tagValue(img.Tags, "origin"); got != "aws_ami_copy" {
 				t.Errorf("EC2 tag origin of %s = %q, want aws_ami_copy", imageID, got)
 			}

@@ -89,7 +89,7 @@ func (r *imageResource) moveFromAWSAMICopy(ctx context.Context, req resource.Mov
 		BlockDeviceMappings:      source.blockDeviceMappings(),
 		SnapshotIDs:              source.snapshotIDs(),
 		SnapshotTags:             types.MapNull(types.StringType),
-		Timeouts:                 timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)},
+		Timeouts:                 source.timeouts(),
 
 		// What EC2 reported to the AWS provider, until the refresh that
 		// follows the move reports it again. The AWS provider stores "" for
@@ -203,6 +203,34 @@ type awsAMICopyState struct {
 	VirtualizationType    string                    `json:"virtualization_type"`
 	EBSBlockDevices       []awsEBSBlockDevice       `json:"ebs_block_device"`
 	EphemeralBlockDevices []awsEphemeralBlockDevice `json:"ephemeral_block_device"`
+	Timeouts              *awsTimeouts              `json:"timeouts"`
+}
+
+// awsTimeouts is the timeouts block of an aws_ami_copy state.
+type awsTimeouts struct {
+	Create *string `json:"create"`
+	Delete *string `json:"delete"`
+	Update *string `json:"update"`
+}
+
+// timeouts carries the timeouts block over to the timeouts attribute, so a
+// configuration that writes the same durations as
+// timeouts = { create = "..." } plans no change after the move.
+func (s awsAMICopyState) timeouts() timeouts.Value {
+	if s.Timeouts == nil {
+		return timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)}
+	}
+	duration := func(v *string) types.String {
+		if v == nil {
+			return types.StringNull()
+		}
+		return types.StringValue(*v)
+	}
+	return timeouts.Value{Object: types.ObjectValueMust(timeoutsAttrTypes, map[string]attr.Value{
+		"create": duration(s.Timeouts.Create),
+		"delete": duration(s.Timeouts.Delete),
+		"update": duration(s.Timeouts.Update),
+	})}
 }
 
 // awsEBSBlockDevice is one ebs_block_device of an aws_ami_copy state.
