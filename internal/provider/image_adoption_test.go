@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -84,6 +86,7 @@ resource "aws_ami_copy" "x" {
 `, acctest.SourceImageID(), acctest.SourceRegion(), body))
 			mustTerraform(t, wd, "apply", "-auto-approve", "-input=false")
 			original := shownResourceOf(t, wd, "aws_ami_copy.x")
+			checkMigrationTableCovers(t, original.Values)
 			imageID, _ := original.Values["id"].(string)
 			if !amiIDPattern.MatchString(imageID) {
 				t.Fatalf("aws_ami_copy.x has id %q, want an AMI ID", imageID)
@@ -207,6 +210,41 @@ resource "amicopy_image" "x" {
 				t.Errorf("after destroy: %v", err)
 			}
 		})
+	}
+}
+
+// checkMigrationTableCovers fails for each attribute of an aws_ami_copy
+// state, nested ones too, that the docs' migration table has no row for.
+func checkMigrationTableCovers(t *testing.T, values map[string]any) {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "resources", "image.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, found := strings.Cut(string(doc), "### What becomes of each argument and attribute")
+	if !found {
+		t.Fatal("docs/resources/image.md has no migration table")
+	}
+	rows := map[string]bool{}
+	for _, line := range strings.Split(table, "\n") {
+		if first, ok := strings.CutPrefix(line, "| `"); ok {
+			name, _, _ := strings.Cut(first, "`")
+			rows[strings.Fields(name)[0]] = true
+		}
+	}
+	for name, value := range values {
+		if !rows[name] {
+			t.Errorf("the migration table has no row for aws_ami_copy's %s", name)
+		}
+		blocks, _ := value.([]any)
+		for _, block := range blocks {
+			nested, _ := block.(map[string]any)
+			for key := range nested {
+				if !rows[name+"."+key] {
+					t.Errorf("the migration table has no row for aws_ami_copy's %s.%s", name, key)
+				}
+			}
+		}
 	}
 }
 

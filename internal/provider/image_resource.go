@@ -187,7 +187,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Computed:      true,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown(), replaceUnlessAdoptingBool()},
 			},
-			"hypervisor": computedString("Hypervisor type of the image: `xen` or `ovm`."),
+			"hypervisor": computedString("Hypervisor type of the image; EC2 reports `xen`."),
 			"id": schema.StringAttribute{
 				MarkdownDescription: "ID of the new AMI.",
 				Computed:            true,
