@@ -192,6 +192,7 @@ func (e *emulator) decorateImages(root *xmlNode, byFilter bool) []string {
 	defer e.mu.Unlock()
 	var applied []string
 	for _, item := range set.ChildrenNamed("item") {
+		fillImageFields(item)
 		id := item.ChildText("imageId")
 		rec, known := e.images[id]
 		if !known {
@@ -227,6 +228,82 @@ func (e *emulator) decorateImages(root *xmlNode, byFilter bool) []string {
 		}
 	}
 	return applied
+}
+
+// usageOperationByPlatform maps platformDetails to usageOperation, from the
+// EC2 User Guide, "AMI billing information fields" (Sample data: usage
+// operation by platform).
+var usageOperationByPlatform = map[string]string{
+	"Linux/UNIX":                       "RunInstances",
+	"Red Hat BYOL Linux":               "RunInstances:00g0",
+	"Red Hat Enterprise Linux":         "RunInstances:0010",
+	"Red Hat Enterprise Linux with HA": "RunInstances:1010",
+	"Red Hat Enterprise Linux with SQL Server Standard and HA":   "RunInstances:1014",
+	"Red Hat Enterprise Linux with SQL Server Enterprise and HA": "RunInstances:1110",
+	"Red Hat Enterprise Linux with SQL Server Standard":          "RunInstances:0014",
+	"Red Hat Enterprise Linux with SQL Server Web":               "RunInstances:0210",
+	"Red Hat Enterprise Linux with SQL Server Enterprise":        "RunInstances:0110",
+	"SQL Server Enterprise":                                      "RunInstances:0100",
+	"SQL Server Standard":                                        "RunInstances:0004",
+	"SQL Server Web":                                             "RunInstances:0200",
+	"SUSE Linux":                                                 "RunInstances:000g",
+	"Ubuntu Pro":                                                 "RunInstances:0g00",
+	"Windows":                                                    "RunInstances:0002",
+	"Windows BYOL":                                               "RunInstances:0800",
+	"Windows with SQL Server Enterprise":                         "RunInstances:0102",
+	"Windows with SQL Server Standard":                           "RunInstances:0006",
+	"Windows with SQL Server Web":                                "RunInstances:0202",
+}
+
+// fillImageFields adds to an image item the fields that EC2's
+// DescribeImages always reports but moto leaves out, at least for copies,
+// and drops what EC2 never reports. Fields that EC2 reports only when an
+// image has them (kernelId and ramdiskId for paravirtual images,
+// sriovNetSupport, tpmSupport, imdsSupport, imageOwnerAlias for Amazon and
+// Marketplace images) are left as moto answers: its images have none of
+// them, and a copy has them only when its source does.
+func fillImageFields(item *xmlNode) {
+	// EC2 API Reference, Image: platform "This value is set to windows for
+	// Windows AMIs; otherwise, it is blank." Moto says Linux/UNIX for some
+	// of its images.
+	platform := item.ChildText("platform")
+	if platform != "" && platform != "windows" {
+		if node := item.Child("platform"); node != nil {
+			item.RemoveChild(node)
+		}
+		platform = ""
+	}
+	// EC2 API Reference, Image: hypervisor "The hypervisor type of the
+	// image. Only xen is supported."
+	if item.ChildText("hypervisor") == "" {
+		item.SetChildText("hypervisor", "xen")
+	}
+	// EC2 User Guide, "AMI billing information fields": every AMI carries
+	// platform details and the usage operation of its billing code, and a
+	// copy keeps its source's. Moto copies only the platform, which tells
+	// Windows from Linux/UNIX.
+	details := item.ChildText("platformDetails")
+	if details == "" {
+		details = "Linux/UNIX"
+		if platform == "windows" {
+			details = "Windows"
+		}
+		item.SetChildText("platformDetails", details)
+	}
+	if item.ChildText("usageOperation") == "" {
+		if operation, ok := usageOperationByPlatform[details]; ok {
+			item.SetChildText("usageOperation", operation)
+		}
+	}
+	// EC2 API Reference, Image: imageLocation "The location of the AMI".
+	// For an EBS-backed AMI that an account registers or copies, EC2
+	// reports OWNER/NAME (as the describe-images examples of the AWS CLI
+	// reference show); moto reports nothing for copies.
+	if item.ChildText("imageLocation") == "" {
+		if owner, name := item.ChildText("imageOwnerId"), item.ChildText("name"); owner != "" && name != "" {
+			item.SetChildText("imageLocation", owner+"/"+name)
+		}
+	}
 }
 
 // applyImageState reports a copy as pending for its first polls and then as

@@ -406,6 +406,22 @@ func SnapshotIDs(img types.Image) []string {
 	return ids
 }
 
+// RootSnapshotID returns the snapshot behind the image's root device, or ""
+// when the root device is not an EBS volume with a snapshot. The AWS
+// provider's aws_ami and aws_ami_copy report it as root_snapshot_id.
+func RootSnapshotID(img types.Image) string {
+	root := aws.ToString(img.RootDeviceName)
+	if root == "" {
+		return ""
+	}
+	for _, m := range img.BlockDeviceMappings {
+		if aws.ToString(m.DeviceName) == root && m.Ebs != nil {
+			return aws.ToString(m.Ebs.SnapshotId)
+		}
+	}
+	return ""
+}
+
 // DeregisterResult says what Deregister left behind on purpose.
 type DeregisterResult struct {
 	// KeptSnapshots are snapshots that could not be deleted because

@@ -548,3 +548,29 @@ func checkTagResources(t *testing.T, call string, got, want []string) {
 		t.Errorf("%s resources = %v, want %v", call, got, want)
 	}
 }
+
+func TestRootSnapshotID(t *testing.T) {
+	ebs := func(device, snapshot string) types.BlockDeviceMapping {
+		return types.BlockDeviceMapping{DeviceName: aws.String(device), Ebs: &types.EbsBlockDevice{SnapshotId: aws.String(snapshot)}}
+	}
+	tests := []struct {
+		name  string
+		image types.Image
+		want  string
+	}{
+		{name: "root device is the second mapping", want: "snap-root", image: types.Image{RootDeviceName: aws.String("/dev/xvda"),
+			BlockDeviceMappings: []types.BlockDeviceMapping{ebs("/dev/sdf", "snap-data"), ebs("/dev/xvda", "snap-root")}}},
+		{name: "instance store root device", image: types.Image{RootDeviceName: aws.String("/dev/sda1"),
+			BlockDeviceMappings: []types.BlockDeviceMapping{{DeviceName: aws.String("/dev/sda1"), VirtualName: aws.String("ephemeral0")}, ebs("/dev/sdf", "snap-data")}}},
+		{name: "no root device name", image: types.Image{BlockDeviceMappings: []types.BlockDeviceMapping{ebs("/dev/xvda", "snap-root")}}},
+		{name: "root device without a mapping", image: types.Image{RootDeviceName: aws.String("/dev/xvda"),
+			BlockDeviceMappings: []types.BlockDeviceMapping{ebs("/dev/sdf", "snap-data")}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := RootSnapshotID(tt.image); got != tt.want {
+				t.Errorf("RootSnapshotID = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

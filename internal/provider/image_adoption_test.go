@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -55,10 +57,13 @@ func TestAccImage_movedFromAWSAMICopy(t *testing.T) {
 			name := randomName()
 			// EC2 keeps deprecation times to the minute; a user writes them so.
 			deprecation := time.Now().AddDate(1, 0, 0).UTC().Truncate(time.Minute).Format(time.RFC3339)
+			// Every argument the local EC2 can take; kms_key_id and
+			// destination_outpost_arn need a KMS key and an Outpost.
 			body := fmt.Sprintf(`
   name             = %[1]q
   description      = "taken over from aws_ami_copy"
   deprecation_time = %[2]q
+  encrypted        = true
   tags             = { Name = %[1]q, origin = "aws_ami_copy" }
 `, name, deprecation)
 			awsBlock := requiredProviders("amicopy/amicopy", "hashicorp/aws") + standInAWSProviderBlock(proxy.URL())
@@ -66,10 +71,16 @@ func TestAccImage_movedFromAWSAMICopy(t *testing.T) {
 resource "aws_ami_copy" "x" {
   source_ami_id     = %[1]q
   source_ami_region = %[2]q
-%[3]s}
+%[3]s
+  timeouts {
+    create = "45m"
+    delete = "15m"
+  }
+}
 `, acctest.SourceImageID(), acctest.SourceRegion(), body))
 			mustTerraform(t, wd, "apply", "-auto-approve", "-input=false")
 			original := shownResourceOf(t, wd, "aws_ami_copy.x")
+			checkMigrationTableCovers(t, original.Values)
 			imageID, _ := original.Values["id"].(string)
 			if !amiIDPattern.MatchString(imageID) {
 				t.Fatalf("aws_ami_copy.x has id %q, want an AMI ID", imageID)
@@ -88,7 +99,9 @@ moved {
 resource "amicopy_image" "x" {
   source_image_id = %[1]q
   source_region   = %[2]q
-%[3]s}
+%[3]s
+  timeouts = { create = "45m", delete = "15m" }
+}
 `, acctest.SourceImageID(), acctest.SourceRegion(), body))
 
 			out, code := runTerraform(t, wd, "plan", "-detailed-exitcode", "-input=false", "-out=move.tfplan")
@@ -124,10 +137,36 @@ resource "amicopy_image" "x" {
 				"skip_destroy":     false,
 				"state":            "available",
 				"tags":             map[string]any{"Name": name, "origin": "aws_ami_copy"},
+				"encrypted":        true,
+				"timeouts":         map[string]any{"create": "45m", "delete": "15m", "update": nil},
 			}
 			for key, want := range wantValues {
 				if got := moved.Values[key]; !sameJSON(got, want) {
 					t.Errorf("amicopy_image.x %s = %#v, want %#v", key, got, want)
+				}
+			}
+			// Every attribute that aws_ami_copy reported, amicopy_image
+			// reports too, as EC2 reports it: where aws_ami_copy stored a
+			// value, the same one; where it stored "" for a field EC2
+			// leaves out, null.
+			img := describeImageByID(t, acctest.Region(), imageID)
+			if err := compareWithEC2(moved.Values, img); err != nil {
+				t.Errorf("after the move: %v", err)
+			}
+			for name, want := range ec2ReportedValues(img) {
+				if name == "block_device_mappings" {
+					continue // aws_ami_copy splits them into two sets
+				}
+				before, had := original.Values[name]
+				if !had {
+					t.Errorf("aws_ami_copy.x has no %s; the stand-in AWS provider lacks an attribute of aws_ami_copy", name)
+					continue
+				}
+				if before == "" {
+					before = nil
+				}
+				if !sameJSON(before, want) {
+					t.Errorf("aws_ami_copy.x %s = %#v, EC2 reports %#v", name, before, want)
 				}
 			}
 			if _, err := shownResource(t, wd, "aws_ami_copy.x"); err == nil {
@@ -143,7 +182,7 @@ resource "amicopy_image" "x" {
 			if n := proxy.Count("DeregisterImage"); n != 0 {
 				t.Errorf("the move made %d DeregisterImage calls, want none", n)
 			}
-			img := describeImageByID(t, acctest.Region(), imageID)
+			img = describeImageByID(t, acctest.Region(), imageID)
 			if got := tagValue(img.Tags, "origin"); got != "aws_ami_copy" {
 				t.Errorf("EC2 tag origin of %s = %q, want aws_ami_copy", imageID, got)
 			}
@@ -165,6 +204,41 @@ resource "amicopy_image" "x" {
 				t.Errorf("after destroy: %v", err)
 			}
 		})
+	}
+}
+
+// checkMigrationTableCovers fails for each attribute of an aws_ami_copy
+// state, nested ones too, that the docs' migration table has no row for.
+func checkMigrationTableCovers(t *testing.T, values map[string]any) {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "resources", "image.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, found := strings.Cut(string(doc), "### What becomes of each argument and attribute")
+	if !found {
+		t.Fatal("docs/resources/image.md has no migration table")
+	}
+	rows := map[string]bool{}
+	for _, line := range strings.Split(table, "\n") {
+		if first, ok := strings.CutPrefix(line, "| `"); ok {
+			name, _, _ := strings.Cut(first, "`")
+			rows[strings.Fields(name)[0]] = true
+		}
+	}
+	for name, value := range values {
+		if !rows[name] {
+			t.Errorf("the migration table has no row for aws_ami_copy's %s", name)
+		}
+		blocks, _ := value.([]any)
+		for _, block := range blocks {
+			nested, _ := block.(map[string]any)
+			for key := range nested {
+				if !rows[name+"."+key] {
+					t.Errorf("the migration table has no row for aws_ami_copy's %s.%s", name, key)
+				}
+			}
+		}
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -84,10 +86,34 @@ func (r *imageResource) moveFromAWSAMICopy(ctx context.Context, req resource.Mov
 		SkipDestroy:              types.BoolValue(false),
 		CopyImageTags:            types.BoolValue(false),
 		DeregistrationProtection: types.StringNull(),
-		BlockDeviceMappings:      types.ListNull(types.ObjectType{AttrTypes: blockDeviceMappingAttrTypes}),
-		SnapshotIDs:              types.ListNull(types.StringType),
+		BlockDeviceMappings:      source.blockDeviceMappings(),
+		SnapshotIDs:              source.snapshotIDs(),
 		SnapshotTags:             types.MapNull(types.StringType),
-		Timeouts:                 timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)},
+		Timeouts:                 source.timeouts(),
+
+		// What EC2 reported to the AWS provider, until the refresh that
+		// follows the move reports it again. The AWS provider stores "" for
+		// what EC2 leaves out; amicopy_image stores null, as Read does.
+		Architecture:       nullIfEmpty(source.Architecture),
+		BootMode:           nullIfEmpty(source.BootMode),
+		ENASupport:         optionalBool(source.ENASupport),
+		Hypervisor:         nullIfEmpty(source.Hypervisor),
+		ImageLocation:      nullIfEmpty(source.ImageLocation),
+		ImageOwnerAlias:    nullIfEmpty(source.ImageOwnerAlias),
+		ImageType:          nullIfEmpty(source.ImageType),
+		IMDSSupport:        nullIfEmpty(source.IMDSSupport),
+		KernelID:           nullIfEmpty(source.KernelID),
+		OwnerID:            nullIfEmpty(source.OwnerID),
+		Platform:           nullIfEmpty(source.Platform),
+		PlatformDetails:    nullIfEmpty(source.PlatformDetails),
+		Public:             optionalBool(source.Public),
+		RamdiskID:          nullIfEmpty(source.RamdiskID),
+		RootDeviceName:     nullIfEmpty(source.RootDeviceName),
+		RootSnapshotID:     nullIfEmpty(source.RootSnapshotID),
+		SRIOVNetSupport:    nullIfEmpty(source.SRIOVNetSupport),
+		TPMSupport:         nullIfEmpty(source.TPMSupport),
+		UsageOperation:     nullIfEmpty(source.UsageOperation),
+		VirtualizationType: nullIfEmpty(source.VirtualizationType),
 	}
 	target = target.withUnknownsNull()
 	target.State = types.StringNull()
@@ -120,22 +146,176 @@ func nullIfEmpty(s string) types.String {
 	return types.StringValue(s)
 }
 
+// optionalInt64Of is null for a number the state did not hold.
+func optionalInt64Of(v *int64) types.Int64 {
+	if v == nil {
+		return types.Int64Null()
+	}
+	return types.Int64Value(*v)
+}
+
+// optionalBool is null for a boolean the state did not hold.
+func optionalBool(b *bool) types.Bool {
+	if b == nil {
+		return types.BoolNull()
+	}
+	return types.BoolValue(*b)
+}
+
 // awsAMICopyState is the part of an aws_ami_copy state (AWS provider v5
-// and v6, schema version 0) that amicopy_image keeps. The rest is
-// refreshed from EC2.
+// and v6, schema version 0) that amicopy_image keeps. The templates'
+// migration table says what becomes of the rest (timeouts, uefi_data,
+// last_launched_time). Everything is refreshed from EC2 right after.
 type awsAMICopyState struct {
-	ID                    string            `json:"id"`
-	ARN                   string            `json:"arn"`
-	Name                  string            `json:"name"`
-	Description           string            `json:"description"`
-	SourceAMIID           string            `json:"source_ami_id"`
-	SourceAMIRegion       string            `json:"source_ami_region"`
-	Region                string            `json:"region"`
-	Encrypted             bool              `json:"encrypted"`
-	KMSKeyID              string            `json:"kms_key_id"`
-	DestinationOutpostARN string            `json:"destination_outpost_arn"`
-	DeprecationTime       string            `json:"deprecation_time"`
-	ManageEBSSnapshots    *bool             `json:"manage_ebs_snapshots"`
-	Tags                  map[string]string `json:"tags"`
-	TagsAll               map[string]string `json:"tags_all"`
+	ID                    string                    `json:"id"`
+	ARN                   string                    `json:"arn"`
+	Name                  string                    `json:"name"`
+	Description           string                    `json:"description"`
+	SourceAMIID           string                    `json:"source_ami_id"`
+	SourceAMIRegion       string                    `json:"source_ami_region"`
+	Region                string                    `json:"region"`
+	Encrypted             bool                      `json:"encrypted"`
+	KMSKeyID              string                    `json:"kms_key_id"`
+	DestinationOutpostARN string                    `json:"destination_outpost_arn"`
+	DeprecationTime       string                    `json:"deprecation_time"`
+	ManageEBSSnapshots    *bool                     `json:"manage_ebs_snapshots"`
+	Tags                  map[string]string         `json:"tags"`
+	TagsAll               map[string]string         `json:"tags_all"`
+	Architecture          string                    `json:"architecture"`
+	BootMode              string                    `json:"boot_mode"`
+	ENASupport            *bool                     `json:"ena_support"`
+	Hypervisor            string                    `json:"hypervisor"`
+	ImageLocation         string                    `json:"image_location"`
+	ImageOwnerAlias       string                    `json:"image_owner_alias"`
+	ImageType             string                    `json:"image_type"`
+	IMDSSupport           string                    `json:"imds_support"`
+	KernelID              string                    `json:"kernel_id"`
+	OwnerID               string                    `json:"owner_id"`
+	Platform              string                    `json:"platform"`
+	PlatformDetails       string                    `json:"platform_details"`
+	Public                *bool                     `json:"public"`
+	RamdiskID             string                    `json:"ramdisk_id"`
+	RootDeviceName        string                    `json:"root_device_name"`
+	RootSnapshotID        string                    `json:"root_snapshot_id"`
+	SRIOVNetSupport       string                    `json:"sriov_net_support"`
+	TPMSupport            string                    `json:"tpm_support"`
+	UsageOperation        string                    `json:"usage_operation"`
+	VirtualizationType    string                    `json:"virtualization_type"`
+	EBSBlockDevices       []awsEBSBlockDevice       `json:"ebs_block_device"`
+	EphemeralBlockDevices []awsEphemeralBlockDevice `json:"ephemeral_block_device"`
+	Timeouts              *awsTimeouts              `json:"timeouts"`
+}
+
+// awsTimeouts is the timeouts block of an aws_ami_copy state.
+type awsTimeouts struct {
+	Create *string `json:"create"`
+	Delete *string `json:"delete"`
+	Update *string `json:"update"`
+}
+
+// timeouts carries the timeouts block over to the timeouts attribute, so a
+// configuration that writes the same durations as
+// timeouts = { create = "..." } plans no change after the move.
+func (s awsAMICopyState) timeouts() timeouts.Value {
+	if s.Timeouts == nil {
+		return timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)}
+	}
+	duration := func(v *string) types.String {
+		if v == nil {
+			return types.StringNull()
+		}
+		return types.StringValue(*v)
+	}
+	return timeouts.Value{Object: types.ObjectValueMust(timeoutsAttrTypes, map[string]attr.Value{
+		"create": duration(s.Timeouts.Create),
+		"delete": duration(s.Timeouts.Delete),
+		"update": duration(s.Timeouts.Update),
+	})}
+}
+
+// awsEBSBlockDevice is one ebs_block_device of an aws_ami_copy state.
+// outpost_arn has no counterpart: CopyImage puts every snapshot of an
+// Outpost copy on destination_outpost_arn.
+type awsEBSBlockDevice struct {
+	DeleteOnTermination *bool  `json:"delete_on_termination"`
+	DeviceName          string `json:"device_name"`
+	Encrypted           *bool  `json:"encrypted"`
+	IOPS                *int64 `json:"iops"`
+	SnapshotID          string `json:"snapshot_id"`
+	Throughput          *int64 `json:"throughput"`
+	VolumeSize          *int64 `json:"volume_size"`
+	VolumeType          string `json:"volume_type"`
+}
+
+// awsEphemeralBlockDevice is one ephemeral_block_device of an aws_ami_copy
+// state.
+type awsEphemeralBlockDevice struct {
+	DeviceName  string `json:"device_name"`
+	VirtualName string `json:"virtual_name"`
+}
+
+// blockDeviceMappings joins the state's EBS and ephemeral devices into
+// block_device_mappings, ordered by device name (the AWS provider keeps them
+// in sets, so EC2's order is lost; the refresh after the move restores it).
+// The AWS provider stores 0 for an IOPS or throughput that EC2 leaves out,
+// which Read stores as null.
+func (s awsAMICopyState) blockDeviceMappings() types.List {
+	elementType := types.ObjectType{AttrTypes: blockDeviceMappingAttrTypes}
+	if s.EBSBlockDevices == nil && s.EphemeralBlockDevices == nil {
+		return types.ListNull(elementType)
+	}
+	positive := func(v *int64) types.Int64 {
+		if v == nil || *v <= 0 {
+			return types.Int64Null()
+		}
+		return types.Int64Value(*v)
+	}
+	byDevice := map[string]attr.Value{}
+	for _, d := range s.EBSBlockDevices {
+		byDevice[d.DeviceName] = types.ObjectValueMust(blockDeviceMappingAttrTypes, map[string]attr.Value{
+			"delete_on_termination": optionalBool(d.DeleteOnTermination),
+			"device_name":           types.StringValue(d.DeviceName),
+			"encrypted":             optionalBool(d.Encrypted),
+			"iops":                  positive(d.IOPS),
+			"snapshot_id":           nullIfEmpty(d.SnapshotID),
+			"throughput":            positive(d.Throughput),
+			"virtual_name":          types.StringNull(),
+			"volume_size":           optionalInt64Of(d.VolumeSize),
+			"volume_type":           nullIfEmpty(d.VolumeType),
+		})
+	}
+	for _, d := range s.EphemeralBlockDevices {
+		byDevice[d.DeviceName] = types.ObjectValueMust(blockDeviceMappingAttrTypes, map[string]attr.Value{
+			"delete_on_termination": types.BoolNull(),
+			"device_name":           types.StringValue(d.DeviceName),
+			"encrypted":             types.BoolNull(),
+			"iops":                  types.Int64Null(),
+			"snapshot_id":           types.StringNull(),
+			"throughput":            types.Int64Null(),
+			"virtual_name":          nullIfEmpty(d.VirtualName),
+			"volume_size":           types.Int64Null(),
+			"volume_type":           types.StringNull(),
+		})
+	}
+	mappings := make([]attr.Value, 0, len(byDevice))
+	for _, name := range slices.Sorted(maps.Keys(byDevice)) {
+		mappings = append(mappings, byDevice[name])
+	}
+	return types.ListValueMust(elementType, mappings)
+}
+
+// snapshotIDs lists the snapshots of the state's EBS devices, in device
+// order.
+func (s awsAMICopyState) snapshotIDs() types.List {
+	if s.EBSBlockDevices == nil {
+		return types.ListNull(types.StringType)
+	}
+	devices := slices.SortedFunc(slices.Values(s.EBSBlockDevices), func(a, b awsEBSBlockDevice) int { return strings.Compare(a.DeviceName, b.DeviceName) })
+	var ids []string
+	for _, d := range devices {
+		if d.SnapshotID != "" {
+			ids = append(ids, d.SnapshotID)
+		}
+	}
+	return stringListValue(ids)
 }

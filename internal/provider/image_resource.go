@@ -105,11 +105,15 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Computed:            true,
 				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"device_name": schema.StringAttribute{MarkdownDescription: "Device name, such as `/dev/xvda`.", Computed: true},
-					"encrypted":   schema.BoolAttribute{MarkdownDescription: "Whether the volume's snapshot is encrypted.", Computed: true},
-					"snapshot_id": schema.StringAttribute{MarkdownDescription: "ID of the snapshot that the copy created.", Computed: true},
-					"volume_size": schema.Int64Attribute{MarkdownDescription: "Size of the volume, in GiB.", Computed: true},
-					"volume_type": schema.StringAttribute{MarkdownDescription: "EBS volume type, such as `gp3`.", Computed: true},
+					"delete_on_termination": schema.BoolAttribute{MarkdownDescription: "Whether an instance launched from the AMI deletes the volume when it terminates. Null for an instance store (ephemeral) device.", Computed: true},
+					"device_name":           schema.StringAttribute{MarkdownDescription: "Device name, such as `/dev/xvda`.", Computed: true},
+					"encrypted":             schema.BoolAttribute{MarkdownDescription: "Whether the volume's snapshot is encrypted.", Computed: true},
+					"iops":                  schema.Int64Attribute{MarkdownDescription: "Provisioned IOPS of the volume (`io1`, `io2`, `gp3`). Null when EC2 reports none.", Computed: true},
+					"snapshot_id":           schema.StringAttribute{MarkdownDescription: "ID of the snapshot that the copy created.", Computed: true},
+					"throughput":            schema.Int64Attribute{MarkdownDescription: "Throughput of a `gp3` volume, in MiB/s. Null when EC2 reports none.", Computed: true},
+					"virtual_name":          schema.StringAttribute{MarkdownDescription: "Instance store volume name, such as `ephemeral0`, for an ephemeral device. Null for an EBS device.", Computed: true},
+					"volume_size":           schema.Int64Attribute{MarkdownDescription: "Size of the volume, in GiB.", Computed: true},
+					"volume_type":           schema.StringAttribute{MarkdownDescription: "EBS volume type, such as `gp3`.", Computed: true},
 				}},
 			},
 			"boot_mode": computedString("Boot mode of the image: `legacy-bios`, `uefi` or `uefi-preferred`."),
@@ -193,11 +197,17 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Computed:      true,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown(), replaceUnlessAdoptingBool()},
 			},
+			"hypervisor": computedString("Hypervisor type of the image; EC2 reports `xen`."),
 			"id": schema.StringAttribute{
 				MarkdownDescription: "ID of the new AMI.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			"image_location":    computedString("Location of the AMI as EC2 reports it: `ACCOUNT/NAME` for a copy."),
+			"image_owner_alias": computedString("Owner alias of the AMI, such as `amazon` or `aws-marketplace`. Null for an AMI that an account owns, such as a copy."),
+			"image_type":        computedString("Type of the image: `machine`, `kernel` or `ramdisk`."),
+			"imds_support":      computedString("`v2.0` when instances launched from the AMI require IMDSv2. Null when the AMI does not set it."),
+			"kernel_id":         computedString("Kernel of a paravirtual AMI. Null when EC2 reports none (every `hvm` AMI)."),
 			"kms_key_id": schema.StringAttribute{
 				MarkdownDescription: "Symmetric KMS key for the new snapshots: a key ID, `alias/NAME`, a key ARN or an alias ARN, in the destination Region. " +
 					"AWS managed aliases other than `alias/aws/ebs` are refused. " +
@@ -214,7 +224,14 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Validators:          imageNameValidators(),
 			},
 			"owner_id":         computedString("AWS account that owns the copy."),
+			"platform":         computedString("`windows` for a Windows AMI. Null otherwise."),
 			"platform_details": computedString("Platform details, such as `Linux/UNIX` or `Windows`."),
+			"public": schema.BoolAttribute{
+				MarkdownDescription: "Whether the AMI has public launch permissions.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"ramdisk_id": computedString("RAM disk of a paravirtual AMI. Null when EC2 reports none (every `hvm` AMI)."),
 			"region": schema.StringAttribute{
 				MarkdownDescription: "Destination Region of this copy. Defaults to the provider's `region`, so one provider block can copy to many Regions with `for_each`. " +
 					"A copy made with the default stays in its Region when the provider's `region` changes later; set `region` to move it. Changing it replaces the AMI.",
@@ -224,6 +241,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Validators:    []validator.String{regionNameValidator()},
 			},
 			"root_device_name": computedString("Root device name, such as `/dev/xvda`."),
+			"root_snapshot_id": computedString("ID of the snapshot behind the root device. Null when the root device is not an EBS volume."),
 			"skip_destroy": schema.BoolAttribute{
 				MarkdownDescription: "Keep the AMI and its snapshots in EC2 when the resource is destroyed or replaced: it is only removed from state, with a warning naming it. " +
 					"Defaults to `false`. Changing it only changes state.",
@@ -263,7 +281,8 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				PlanModifiers:       replace,
 				Validators:          []validator.String{regionNameValidator()},
 			},
-			"state": computedString("State of the AMI, `available` once the copy has finished."),
+			"sriov_net_support": computedString("`simple` when enhanced networking with the Intel 82599 VF interface is enabled. Null otherwise."),
+			"state":             computedString("State of the AMI, `available` once the copy has finished."),
 			"tags": schema.MapAttribute{
 				MarkdownDescription: "Tags for the new AMI, added atomically by CopyImage. Updated in place.",
 				ElementType:         types.StringType,
@@ -280,6 +299,8 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				UpdateDescription: "How long an in-place update may take. Defaults to 10 minutes.",
 				DeleteDescription: "How long deregistering and deleting the snapshots may take. Defaults to 20 minutes.",
 			}),
+			"tpm_support":         computedString("`v2.0` when the AMI enables NitroTPM. Null when the AMI does not set it."),
+			"usage_operation":     computedString("Billing code of the AMI, such as `RunInstances` for `Linux/UNIX` or `RunInstances:0002` for `Windows`. It matches the `lineitem/Operation` column of the AWS Cost and Usage Report."),
 			"virtualization_type": computedString("Virtualization type: `hvm` or `paravirtual`."),
 		},
 	}
@@ -967,6 +988,14 @@ func partitionOf(region string) string {
 	return "aws"
 }
 
+// optionalInt64 is an integer that EC2 may leave out, null when it does.
+func optionalInt64(v *int32) types.Int64 {
+	if v == nil {
+		return types.Int64Null()
+	}
+	return types.Int64Value(int64(*v))
+}
+
 // valueOr returns s, or fallback when s is empty.
 func valueOr(s, fallback string) string {
 	if s == "" {
@@ -993,14 +1022,24 @@ type imageResourceModel struct {
 	DestinationOutpostARN                 types.String   `tfsdk:"destination_outpost_arn"`
 	ENASupport                            types.Bool     `tfsdk:"ena_support"`
 	Encrypted                             types.Bool     `tfsdk:"encrypted"`
+	Hypervisor                            types.String   `tfsdk:"hypervisor"`
 	ID                                    types.String   `tfsdk:"id"`
+	ImageLocation                         types.String   `tfsdk:"image_location"`
+	ImageOwnerAlias                       types.String   `tfsdk:"image_owner_alias"`
+	ImageType                             types.String   `tfsdk:"image_type"`
+	IMDSSupport                           types.String   `tfsdk:"imds_support"`
+	KernelID                              types.String   `tfsdk:"kernel_id"`
 	KMSKeyID                              types.String   `tfsdk:"kms_key_id"`
 	LaunchPermission                      types.Object   `tfsdk:"launch_permission"`
 	Name                                  types.String   `tfsdk:"name"`
 	OwnerID                               types.String   `tfsdk:"owner_id"`
+	Platform                              types.String   `tfsdk:"platform"`
 	PlatformDetails                       types.String   `tfsdk:"platform_details"`
+	Public                                types.Bool     `tfsdk:"public"`
+	RamdiskID                             types.String   `tfsdk:"ramdisk_id"`
 	Region                                types.String   `tfsdk:"region"`
 	RootDeviceName                        types.String   `tfsdk:"root_device_name"`
+	RootSnapshotID                        types.String   `tfsdk:"root_snapshot_id"`
 	SkipDestroy                           types.Bool     `tfsdk:"skip_destroy"`
 	SnapshotCopyCompletionDurationMinutes types.Int64    `tfsdk:"snapshot_copy_completion_duration_minutes"`
 	SnapshotCreateVolumeAccounts          types.Set      `tfsdk:"snapshot_create_volume_permission_account_ids"`
@@ -1008,20 +1047,27 @@ type imageResourceModel struct {
 	SnapshotTags                          types.Map      `tfsdk:"snapshot_tags"`
 	SourceImageID                         types.String   `tfsdk:"source_image_id"`
 	SourceRegion                          types.String   `tfsdk:"source_region"`
+	SRIOVNetSupport                       types.String   `tfsdk:"sriov_net_support"`
 	State                                 types.String   `tfsdk:"state"`
 	Tags                                  types.Map      `tfsdk:"tags"`
 	TagsAll                               types.Map      `tfsdk:"tags_all"`
 	Timeouts                              timeouts.Value `tfsdk:"timeouts"`
+	TPMSupport                            types.String   `tfsdk:"tpm_support"`
+	UsageOperation                        types.String   `tfsdk:"usage_operation"`
 	VirtualizationType                    types.String   `tfsdk:"virtualization_type"`
 }
 
 // blockDeviceMappingAttrTypes is the element type of block_device_mappings.
 var blockDeviceMappingAttrTypes = map[string]attr.Type{
-	"device_name": types.StringType,
-	"encrypted":   types.BoolType,
-	"snapshot_id": types.StringType,
-	"volume_size": types.Int64Type,
-	"volume_type": types.StringType,
+	"delete_on_termination": types.BoolType,
+	"device_name":           types.StringType,
+	"encrypted":             types.BoolType,
+	"iops":                  types.Int64Type,
+	"snapshot_id":           types.StringType,
+	"throughput":            types.Int64Type,
+	"virtual_name":          types.StringType,
+	"volume_size":           types.Int64Type,
+	"volume_type":           types.StringType,
 }
 
 // defaultCreateTimeout is 40 minutes, or longer when a time-based copy asks
@@ -1093,18 +1139,41 @@ func (m *imageResourceModel) refreshFrom(img ec2types.Image, defaultTags map[str
 	m.RootDeviceName = types.StringValue(aws.ToString(img.RootDeviceName))
 	m.BootMode = types.StringValue(string(img.BootMode))
 	m.ENASupport = types.BoolValue(aws.ToBool(img.EnaSupport))
+	// EC2 leaves out what does not apply (a kernel for an hvm AMI, an
+	// owner alias for an account's own AMI, NitroTPM when it is off); null
+	// says so, where "" would read as a value.
+	m.Hypervisor = nullIfEmpty(string(img.Hypervisor))
+	m.ImageLocation = nullIfEmpty(aws.ToString(img.ImageLocation))
+	m.ImageOwnerAlias = nullIfEmpty(aws.ToString(img.ImageOwnerAlias))
+	m.ImageType = nullIfEmpty(string(img.ImageType))
+	m.IMDSSupport = nullIfEmpty(string(img.ImdsSupport))
+	m.KernelID = nullIfEmpty(aws.ToString(img.KernelId))
+	m.Platform = nullIfEmpty(string(img.Platform))
+	m.Public = types.BoolValue(aws.ToBool(img.Public))
+	m.RamdiskID = nullIfEmpty(aws.ToString(img.RamdiskId))
+	m.RootSnapshotID = nullIfEmpty(ami.RootSnapshotID(img))
+	m.SRIOVNetSupport = nullIfEmpty(aws.ToString(img.SriovNetSupport))
+	m.TPMSupport = nullIfEmpty(string(img.TpmSupport))
+	m.UsageOperation = nullIfEmpty(aws.ToString(img.UsageOperation))
 
 	mappings := make([]attr.Value, 0, len(img.BlockDeviceMappings))
 	anyEncrypted := false
 	for _, bdm := range img.BlockDeviceMappings {
 		obj := map[string]attr.Value{
-			"device_name": types.StringValue(aws.ToString(bdm.DeviceName)),
-			"encrypted":   types.BoolNull(),
-			"snapshot_id": types.StringNull(),
-			"volume_size": types.Int64Null(),
-			"volume_type": types.StringNull(),
+			"delete_on_termination": types.BoolNull(),
+			"device_name":           types.StringValue(aws.ToString(bdm.DeviceName)),
+			"encrypted":             types.BoolNull(),
+			"iops":                  types.Int64Null(),
+			"snapshot_id":           types.StringNull(),
+			"throughput":            types.Int64Null(),
+			"virtual_name":          nullIfEmpty(aws.ToString(bdm.VirtualName)),
+			"volume_size":           types.Int64Null(),
+			"volume_type":           types.StringNull(),
 		}
 		if bdm.Ebs != nil {
+			obj["delete_on_termination"] = types.BoolValue(aws.ToBool(bdm.Ebs.DeleteOnTermination))
+			obj["iops"] = optionalInt64(bdm.Ebs.Iops)
+			obj["throughput"] = optionalInt64(bdm.Ebs.Throughput)
 			obj["encrypted"] = types.BoolValue(aws.ToBool(bdm.Ebs.Encrypted))
 			obj["snapshot_id"] = types.StringValue(aws.ToString(bdm.Ebs.SnapshotId))
 			obj["volume_size"] = types.Int64Value(int64(aws.ToInt32(bdm.Ebs.VolumeSize)))
@@ -1176,12 +1245,14 @@ func (m *imageResourceModel) refreshAfterApply(img ec2types.Image, defaultTags m
 // it can be stored as the state of a copy that is not finished yet.
 func (m imageResourceModel) withUnknownsNull() imageResourceModel {
 	for _, s := range []*types.String{&m.Architecture, &m.BootMode, &m.ClientToken, &m.CreationDate, &m.Description, &m.OwnerID,
-		&m.PlatformDetails, &m.RootDeviceName, &m.State, &m.VirtualizationType, &m.DeregistrationProtection, &m.DeprecationTime} {
+		&m.PlatformDetails, &m.RootDeviceName, &m.State, &m.VirtualizationType, &m.DeregistrationProtection, &m.DeprecationTime,
+		&m.Hypervisor, &m.ImageLocation, &m.ImageOwnerAlias, &m.ImageType, &m.IMDSSupport, &m.KernelID, &m.Platform,
+		&m.RamdiskID, &m.RootSnapshotID, &m.SRIOVNetSupport, &m.TPMSupport, &m.UsageOperation} {
 		if s.IsUnknown() {
 			*s = types.StringNull()
 		}
 	}
-	for _, b := range []*types.Bool{&m.ENASupport, &m.Encrypted} {
+	for _, b := range []*types.Bool{&m.ENASupport, &m.Encrypted, &m.Public} {
 		if b.IsUnknown() {
 			*b = types.BoolNull()
 		}

@@ -24,6 +24,10 @@ func TestServerPlanShortcut(t *testing.T) {
 		wantChange   bool // the framework must plan a change: the shortcut must decline
 	}{
 		{name: "nothing changes", wantShortcut: true},
+		{name: "nothing changes, with what EC2 reports about the copy", wantShortcut: true, change: map[string]tftypes.Value{
+			"usage_operation": str("RunInstances:0002"), "hypervisor": str("xen"), "platform": str("windows"),
+			"public": tftypes.NewValue(tftypes.Bool, false), "root_snapshot_id": str("snap-0123456789abcdef0"),
+		}},
 		{name: "the description changes", propose: map[string]tftypes.Value{"description": str("new")}},
 		{name: "a tag changes", propose: map[string]tftypes.Value{"tags": strMap(map[string]string{"Name": "other"})}},
 		{name: "a defaulted attribute is not at its default", change: map[string]tftypes.Value{"delete_snapshots": tftypes.NewValue(tftypes.Bool, false)}},
@@ -96,7 +100,9 @@ func TestServerPlanShortcut(t *testing.T) {
 var computedOnlyNull = func() map[string]tftypes.Value {
 	m := map[string]tftypes.Value{}
 	for _, name := range []string{"arn", "architecture", "boot_mode", "creation_date", "ena_support", "id", "owner_id",
-		"platform_details", "root_device_name", "state", "tags_all", "virtualization_type", "snapshot_ids", "block_device_mappings"} {
+		"platform_details", "root_device_name", "state", "tags_all", "virtualization_type", "snapshot_ids", "block_device_mappings",
+		"hypervisor", "image_location", "image_owner_alias", "image_type", "imds_support", "kernel_id", "platform", "public",
+		"ramdisk_id", "root_snapshot_id", "sriov_net_support", "tpm_support", "usage_operation"} {
 		m[name] = tftypes.Value{} // replaced by a typed null in imageState
 	}
 	return m
