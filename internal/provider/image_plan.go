@@ -108,6 +108,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		r.preflight(ctx, plan, &resp.Diagnostics)
 	}
 	r.planSharing(ctx, plan, state, creating, &resp.Diagnostics)
+	plan.Public = plan.plannedPublic(ctx)
 	if resp.Diagnostics.HasError() {
 		return
 	}

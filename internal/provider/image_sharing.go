@@ -150,6 +150,24 @@ func (m imageResourceModel) launchPermissions(ctx context.Context) (perms ami.La
 	return perms, true, known
 }
 
+// plannedPublic is what the computed public attribute will read once
+// launch_permission is applied: EC2 reports an AMI public exactly when its
+// launch permissions hold the "all" group. Without launch_permission the
+// provider does not touch the permissions, so public keeps its value.
+func (m imageResourceModel) plannedPublic(ctx context.Context) types.Bool {
+	if m.LaunchPermission.IsNull() {
+		return m.Public
+	}
+	if m.LaunchPermission.IsUnknown() {
+		return types.BoolUnknown()
+	}
+	var lp launchPermissionModel
+	if m.LaunchPermission.As(ctx, &lp, objectAsOptions).HasError() || lp.Public.IsUnknown() {
+		return types.BoolUnknown()
+	}
+	return types.BoolValue(lp.Public.ValueBool())
+}
+
 // snapshotAccounts reads snapshot_create_volume_permission_account_ids.
 func (m imageResourceModel) snapshotAccounts() (accounts []string, managed, known bool) {
 	v := m.SnapshotCreateVolumeAccounts

@@ -87,6 +87,7 @@ resource "amicopy_image" "test" {
 						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(shareAccountA), knownvalue.StringExact(shareAccountB)})),
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("launch_permission").AtMapKey("organizational_unit_arns"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("launch_permission").AtMapKey("public"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("public"), knownvalue.Bool(false)),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					captureImage(address, &image),
@@ -116,6 +117,10 @@ resource "amicopy_image" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				// public follows launch_permission.public in the same apply.
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("public"), knownvalue.Bool(true)),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkLaunchPermissions(t, address, ami.LaunchPermissions{AccountIDs: []string{shareAccountB, shareAccountC}, OrganizationalUnitARNs: []string{shareOU}, Public: true}),
