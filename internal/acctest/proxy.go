@@ -41,6 +41,9 @@ type Call struct {
 	// ImageIDs are the images the request names; for CopyImage, the image
 	// it made or was answered with from the token cache.
 	ImageIDs []string
+	// Names are the AMI names a DescribeImages request asks for with the
+	// name filter.
+	Names []string
 	// DryRun is set for a request that only checks permissions.
 	DryRun bool
 	// Status is the HTTP status answered; 0 when the connection was closed
@@ -113,6 +116,7 @@ func (p *Proxy) Calls() []Call {
 	out := make([]Call, len(p.calls))
 	for i, c := range p.calls {
 		c.ImageIDs = slices.Clone(c.ImageIDs)
+		c.Names = slices.Clone(c.Names)
 		out[i] = c
 	}
 	return out
@@ -176,6 +180,9 @@ func (p *Proxy) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		ClientToken: req.form.Get("ClientToken"),
 		ImageIDs:    requestedImageIDs(req.form),
 		DryRun:      req.dryRun(),
+	}
+	if req.action == "DescribeImages" {
+		call.Names, _ = filterValues(req.form, "name")
 	}
 	ans, err := p.serve(r.Context(), req, &call)
 	if err != nil {

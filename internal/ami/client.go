@@ -112,9 +112,33 @@ func (c *Client) OwnImageNamed(ctx context.Context, name string) (types.Image, e
 	return c.names.Image(ctx, name)
 }
 
+// IsOwnImage reports whether this account owns the image: whether EC2
+// lists it when asked only for the account's own images (DescribeImages
+// with Owners self). Public images and images shared by other accounts are
+// not listed then.
+func (c *Client) IsOwnImage(ctx context.Context, imageID string) (bool, error) {
+	out, err := c.api.DescribeImages(ctx, &ec2.DescribeImagesInput{
+		Owners:            []string{"self"},
+		Filters:           []types.Filter{{Name: aws.String("image-id"), Values: []string{imageID}}},
+		IncludeDeprecated: aws.Bool(true),
+		IncludeDisabled:   aws.Bool(true),
+	})
+	if err != nil {
+		return false, err
+	}
+	for _, img := range out.Images {
+		if aws.ToString(img.ImageId) == imageID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // FindOwnImageByName returns this account's image with the given name. AMI
-// names are unique per account and Region, which makes the name a safe key
-// to find a copy whose CopyImage answer was lost.
+// names are unique per account and Region (EC2 refuses a CopyImage whose
+// name is in use with InvalidAMIName.Duplicate, which the plan-time name
+// check also relies on), which makes the name a safe key to find a copy
+// whose CopyImage answer was lost.
 func (c *Client) FindOwnImageByName(ctx context.Context, name string) (types.Image, error) {
 	out, err := c.api.DescribeImages(ctx, &ec2.DescribeImagesInput{
 		Owners:            []string{"self"},

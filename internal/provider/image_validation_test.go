@@ -153,10 +153,13 @@ func resourceError(summary, detail string) *regexp.Regexp {
 }
 
 // callKey names a recorded call for counting: the action, marked when it
-// was a DryRun.
+// was a DryRun or a lookup by name.
 func callKey(c acctest.Call) string {
-	if c.DryRun {
+	switch {
+	case c.DryRun:
 		return c.Action + " (DryRun)"
+	case len(c.Names) > 0:
+		return c.Action + " (by name)"
 	}
 	return c.Action
 }
