@@ -487,6 +487,7 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	state.refreshFrom(img, r.data.defaultTags, copied)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDeregistrationCooldown, cooldownPrivateValue(img))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateTrackedCopy, trackedCopyValue(state))...)
+	r.data.preflight.track(region, state)
 	if err := r.refreshSnapshotTags(ctx, client, &state); err != nil {
 		resp.Diagnostics.AddError("Unable to Read Snapshot Tags", fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed: %s", state.ID.ValueString(), describeAWSError(err)))
 		return

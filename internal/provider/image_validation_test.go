@@ -224,12 +224,46 @@ func (e expectCalls) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, 
 	}
 }
 
+// expectSharedCalls is expectCalls for a plan that also asks about names:
+// the lookups by name are batched, so how many calls they take depends on
+// timing, but each of the plan's names is asked about exactly once, in at
+// most that many calls.
+type expectSharedCalls struct {
+	proxy *acctest.Proxy
+	want  map[string]int
+	names int
+}
+
+var _ plancheck.PlanCheck = expectSharedCalls{}
+
+// CheckPlan compares and resets the recorded calls.
+func (e expectSharedCalls) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	calls := e.proxy.Calls()
+	e.proxy.ResetCalls()
+	got := countCalls(calls)
+	byName := got["DescribeImages (by name)"]
+	delete(got, "DescribeImages (by name)")
+	asked := map[string]int{}
+	for _, c := range calls {
+		for _, name := range c.Names {
+			asked[name]++
+		}
+	}
+	repeated := slices.ContainsFunc(slices.Collect(maps.Values(asked)), func(n int) bool { return n != 1 })
+	if !maps.Equal(got, e.want) || byName < 1 || byName > e.names || len(asked) != e.names || repeated {
+		resp.Error = fmt.Errorf("the plan sent %s and asked about names %v in %d calls; want %s and %d names, each once",
+			formatCounts(got), asked, byName, formatCounts(e.want), e.names)
+	}
+}
+
 // expectCallRegions is a plan check that every call of action the plan sent
 // went to region. It does not reset the recorded calls.
 type expectCallRegions struct {
 	proxy  *acctest.Proxy
 	action string
 	dryRun bool
+	// byName selects the lookups by name instead of the others.
+	byName bool
 	region string
 }
 
@@ -239,7 +273,7 @@ var _ plancheck.PlanCheck = expectCallRegions{}
 func (e expectCallRegions) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	seen := false
 	for _, c := range e.proxy.Calls() {
-		if c.Action != e.action || c.DryRun != e.dryRun {
+		if c.Action != e.action || c.DryRun != e.dryRun || (len(c.Names) > 0) != e.byName {
 			continue
 		}
 		seen = true
@@ -1018,8 +1052,8 @@ func TestAccImage_validationPreflight(t *testing.T) {
 				}},
 			})
 			assertNoCopy(t, p)
-			if got := countCalls(p.Calls()); !maps.Equal(got, map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1}) {
-				t.Errorf("the plan sent %s; want CopyImage (DryRun)×1, DescribeImages×1", formatCounts(got))
+			if got := countCalls(p.Calls()); !maps.Equal(got, map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1}) {
+				t.Errorf("the plan sent %s; want CopyImage (DryRun)×1, DescribeImages×1, DescribeImages (by name)×1", formatCounts(got))
 			}
 		})
 	}
@@ -1052,10 +1086,11 @@ tags            = { team = "images" }
 	})
 
 	// A plan over many copies of one source asks each question once: the
-	// copies differ only in name and tag values.
+	// copies differ only in name and tag values. Their names are asked
+	// about in shared calls, each name once.
 	t.Run("cached_across_copies", func(t *testing.T) {
 		p := acctest.NewProxy(t)
-		once := expectCalls{proxy: p, want: map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1}}
+		once := expectSharedCalls{proxy: p, want: map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1}, names: 5}
 		resource.ParallelTest(t, resource.TestCase{
 			PreCheck:                 func() { acctest.PreCheck(t) },
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -1083,8 +1118,8 @@ resource "amicopy_image" "test" {
 		assertNoCopy(t, p)
 	})
 
-	// The source is looked up in its own Region and the DryRun is sent in
-	// the destination Region.
+	// The source is looked up in its own Region; the name and the DryRun
+	// are checked in the destination Region.
 	t.Run("regions", func(t *testing.T) {
 		p := acctest.NewProxy(t)
 		resource.ParallelTest(t, resource.TestCase{
@@ -1096,6 +1131,7 @@ resource "amicopy_image" "test" {
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
 					expectCallRegions{proxy: p, action: "DescribeImages", region: acctest.SourceRegion()},
+					expectCallRegions{proxy: p, action: "DescribeImages", byName: true, region: acctest.AlternateRegion()},
 					expectCallRegions{proxy: p, action: "CopyImage", dryRun: true, region: acctest.AlternateRegion()},
 				}},
 			}},

@@ -29,6 +29,12 @@ import (
 type preflightCache struct {
 	mu      sync.Mutex
 	entries map[string]*preflightEntry
+	// tracked holds the copies that this run's refreshes found in state, by
+	// Region and ID. Terraform plans the replacement of a tainted copy as a
+	// plain create, without its prior state or private state, so this is
+	// how that plan can tell the tainted copy from an AMI that nothing
+	// tracks.
+	tracked map[string]trackedCopy
 }
 
 // preflightEntry is one question's answer, computed once: diagnostics, or
@@ -42,7 +48,25 @@ type preflightEntry struct {
 
 // newPreflightCache returns an empty cache, one per provider process.
 func newPreflightCache() *preflightCache {
-	return &preflightCache{entries: map[string]*preflightEntry{}}
+	return &preflightCache{entries: map[string]*preflightEntry{}, tracked: map[string]trackedCopy{}}
+}
+
+// track records a copy that a refresh found in state.
+func (c *preflightCache) track(region string, m imageResourceModel) {
+	if knownString(m.ID) == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.tracked[region+"|"+m.ID.ValueString()] = trackedCopy{ID: m.ID.ValueString(), Name: m.Name.ValueString(), SkipDestroy: m.SkipDestroy.ValueBool()}
+}
+
+// trackedCopy returns the copy with this ID that a refresh found in state.
+func (c *preflightCache) trackedCopy(region, imageID string) (trackedCopy, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.tracked[region+"|"+imageID]
+	return t, ok
 }
 
 // do returns the cached answer for key, computing it with check once.
@@ -149,13 +173,20 @@ func (r *imageResource) checkNameFree(ctx context.Context, region, name string, 
 		return client.OwnImageNamed(ctx, name)
 	})
 	holder := aws.ToString(img.ImageId)
+	tracked, isTracked := r.data.preflight.trackedCopy(region, holder)
+	if replaced != nil && holder == replaced.ID {
+		tracked, isTracked = *replaced, true
+	}
 	switch {
 	case ami.IsNotFound(err):
 	case err != nil:
 		diags.AddWarning("Unable to Check Image Name",
 			fmt.Sprintf("DescribeImages for this account's AMIs named %q in %s failed, so the plan could not confirm the name is free: %s", name, region, describeAWSError(err)))
-	case replaced != nil && holder == replaced.ID:
-		// The copy this resource tracks; replacedNameKept decides.
+	case isTracked && tracked.SkipDestroy:
+		diags.Append(nameKeptDiagnostic(tracked))
+	case isTracked:
+		// A copy in this state: the one this plan replaces (a tainted one
+		// among them), deregistered before the new copy is made.
 	default:
 		diags.AddAttributeError(path.Root("name"), "Image Name Already in Use",
 			fmt.Sprintf("This account already has an AMI named %q in %s: %s (%s, created %s). EC2 refuses a copy with a name in use (InvalidAMIName.Duplicate).\n\n"+
@@ -176,12 +207,18 @@ func replacedNameKept(plan imageResourceModel, replaced *trackedCopy) diag.Diagn
 	if replaced == nil || !replaced.SkipDestroy || plan.Name.IsUnknown() || plan.Name.ValueString() != replaced.Name {
 		return diags
 	}
-	diags.AddAttributeError(path.Root("name"), "Image Name Already in Use",
-		fmt.Sprintf("The plan replaces the copy %s, and skip_destroy keeps it in EC2 with its name %q, so EC2 would refuse the new copy of that name (InvalidAMIName.Duplicate). "+
-			"Give the new copy another name, such as one with a version or a date in it. "+
-			"To keep the name instead, apply skip_destroy = false first, so that the old copy is deregistered before the new one is made.",
-			replaced.ID, replaced.Name))
+	diags.Append(nameKeptDiagnostic(*replaced))
 	return diags
+}
+
+// nameKeptDiagnostic says that a copy that skip_destroy keeps in EC2 holds
+// the name of the new copy.
+func nameKeptDiagnostic(kept trackedCopy) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("name"), "Image Name Already in Use",
+		fmt.Sprintf("The plan makes a new copy named %q, but the copy %s has that name and skip_destroy keeps it in EC2 when it is replaced, "+
+			"so EC2 would refuse the new copy (InvalidAMIName.Duplicate). Give the new copy another name, such as one with a version or a date in it. "+
+			"To keep the name instead, apply skip_destroy = false first, so that the old copy is deregistered before the new one is made.",
+			kept.Name, kept.ID))
 }
 
 // checkCopyAllowed sends CopyImage with DryRun in the destination Region.
