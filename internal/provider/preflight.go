@@ -400,6 +400,6 @@ func deprecationTimeRefusal(planned, prior types.String, creating, public bool, 
 		fix = fmt.Sprintf("Set a time no later than %s, or remove deprecation_time.", refused.Limit.UTC().Format(time.RFC3339))
 	}
 	diags.AddAttributeError(path.Root("deprecation_time"), "Invalid Deprecation Time",
-		fmt.Sprintf("deprecation_time %s: EC2 would refuse to schedule the deprecation (EnableImageDeprecation), after the copy was made. %s", refused, fix))
+		fmt.Sprintf("deprecation_time %s. EnableImageDeprecation would refuse it only after the copy was made. %s", refused, fix))
 	return diags
 }
