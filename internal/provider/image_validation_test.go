@@ -826,7 +826,7 @@ func TestAccImage_validationValid(t *testing.T) {
 			p := acctest.NewProxy(t)
 			// Each plan asks about the source and sends one DryRun, or,
 			// with skip_preflight, asks nothing.
-			calls := expectCalls{proxy: p, want: map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1}}
+			calls := expectCalls{proxy: p, want: map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1}}
 			if tc.skipPreflight {
 				calls.want = map[string]int{}
 			}
@@ -913,7 +913,7 @@ func TestAccImage_validationKMSPreflight(t *testing.T) {
 					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(testImageAddress, plancheck.ResourceActionCreate),
 						plancheck.ExpectKnownValue(testImageAddress, tfjsonpath.New("kms_key_id"), knownvalue.StringExact(tc.kmsKeyID)),
-						expectCalls{proxy: p, want: map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1}},
+						expectCalls{proxy: p, want: map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1}},
 					}},
 				}},
 			})
@@ -1160,21 +1160,29 @@ func TestAccImage_validationUnknown(t *testing.T) {
 			name:       "kms_key_id",
 			later:      `"alias/aws/s3"`,
 			attributes: "kms_key_id = terraform_data.later.output",
-			calls:      map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1},
+			calls:      map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1},
 		},
 		{
 			// encrypted unknown: a key may turn out to have encryption on.
 			name:       "encrypted",
 			later:      "false",
 			attributes: "encrypted = terraform_data.later.output\nkms_key_id = \"alias/aws/ebs\"",
-			calls:      map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1},
+			calls:      map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1},
 		},
 		{
 			// tags unknown: the DryRun would not carry the real tags, so it
-			// waits for apply; the source lookup still runs.
+			// waits for apply; the source and name lookups still run.
 			name:       "tags",
 			later:      `{ team = "images" }`,
 			attributes: "tags = terraform_data.later.output",
+			calls:      map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1},
+		},
+		{
+			// name unknown: neither the name nor the DryRun, which carries
+			// it, can be checked yet; the source lookup still runs.
+			name:       "name",
+			later:      fmt.Sprintf("%q", randomName()),
+			attributes: "name = terraform_data.later.output",
 			calls:      map[string]int{"DescribeImages": 1},
 		},
 		{
@@ -1191,14 +1199,14 @@ func TestAccImage_validationUnknown(t *testing.T) {
 			name:       "destination_availability_zone",
 			later:      fmt.Sprintf("%q", localZoneIn(region)),
 			attributes: "destination_availability_zone = terraform_data.later.output\nsnapshot_copy_completion_duration_minutes = 60",
-			calls:      map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1},
+			calls:      map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1},
 		},
 		{
 			// Outpost unknown: encrypted = false is judged once it is known.
 			name:       "destination_outpost_arn",
 			later:      `"` + outpostARNIn(region) + `"`,
 			attributes: "destination_outpost_arn = terraform_data.later.output\nencrypted = false",
-			calls:      map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1},
+			calls:      map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1},
 		},
 		{
 			// source_region unknown: the Outpost's Region cannot be compared
