@@ -28,12 +28,31 @@ type emulator struct {
 	// tokenLocks serialise CopyImage calls that share a ClientToken, so that
 	// two concurrent retries make one image, as EC2 does.
 	tokenLocks map[tokenKey]*sync.Mutex
-	images     map[string]*imageRecord
+	// nameLocks serialise CopyImage calls for one AMI name in a Region, so
+	// that two concurrent copies cannot both take the name.
+	nameLocks map[[2]string]*sync.Mutex
+	images    map[string]*imageRecord
 	// encryptedSnapshots maps a snapshot of an encrypted copy to its KMS key
 	// (empty for the default key).
 	encryptedSnapshots map[string]string
 	// accountSettings are the account-wide settings moto does not serve.
 	accountSettings map[settingsKey]accountSettings
+	// deregistered holds the images deregistered through a proxy that EC2
+	// would still list, with state deregistered; moto forgets them at once.
+	deregistered map[imageKey]deregisteredImage
+}
+
+// imageKey identifies an image in a Region.
+type imageKey struct {
+	region  string
+	imageID string
+}
+
+// deregisteredImage is an image's DescribeImages item as it was just before
+// DeregisterImage, and until when EC2 lists it as deregistered.
+type deregisteredImage struct {
+	item  []byte
+	until time.Time
 }
 
 // tokenKey identifies a ClientToken; EC2 scopes tokens to an account and a
@@ -75,10 +94,52 @@ func newEmulator(motoURL string) *emulator {
 		now:                time.Now,
 		tokens:             map[tokenKey]tokenRecord{},
 		tokenLocks:         map[tokenKey]*sync.Mutex{},
+		nameLocks:          map[[2]string]*sync.Mutex{},
 		images:             map[string]*imageRecord{},
 		encryptedSnapshots: map[string]string{},
 		accountSettings:    map[settingsKey]accountSettings{},
+		deregistered:       map[imageKey]deregisteredImage{},
 	}
+}
+
+// rememberDeregistered keeps a deregistered image's item so that
+// DescribeImages lists it, as deregistered, for the given time.
+func (e *emulator) rememberDeregistered(region string, item *xmlNode, listedFor time.Duration) {
+	if item == nil || listedFor <= 0 {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	key := imageKey{region: region, imageID: item.ChildText("imageId")}
+	e.deregistered[key] = deregisteredImage{item: item.Bytes(), until: e.now().Add(listedFor)}
+}
+
+// listedDeregistered returns, by ID, the items of the images among ids that
+// EC2 still lists as deregistered in region, each a fresh copy with
+// imageState deregistered.
+func (e *emulator) listedDeregistered(region string, ids []string) map[string]*xmlNode {
+	now := e.now()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	listed := map[string]*xmlNode{}
+	for _, id := range ids {
+		key := imageKey{region: region, imageID: id}
+		d, ok := e.deregistered[key]
+		if !ok {
+			continue
+		}
+		if !now.Before(d.until) {
+			delete(e.deregistered, key)
+			continue
+		}
+		item, err := parseXMLTree(d.item)
+		if err != nil {
+			continue // Written by item.Bytes above; it always parses.
+		}
+		item.SetChildText("imageState", "deregistered")
+		listed[id] = item
+	}
+	return listed
 }
 
 // record returns the emulator's record of an image, creating it; the caller
@@ -138,6 +199,43 @@ func (e *emulator) tokenLock(key tokenKey) *sync.Mutex {
 		e.tokenLocks[key] = m
 	}
 	return m
+}
+
+// nameLock returns the lock that serialises CopyImage calls for one name.
+func (e *emulator) nameLock(region, name string) *sync.Mutex {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	key := [2]string{region, name}
+	m, ok := e.nameLocks[key]
+	if !ok {
+		m = &sync.Mutex{}
+		e.nameLocks[key] = m
+	}
+	return m
+}
+
+// imageNamed returns the ID of the account's image in region with this
+// name, or "". Moto forgets deregistered images, so they hold no name.
+func (e *emulator) imageNamed(ctx context.Context, region, akid, name string) (string, error) {
+	ans, err := e.call(ctx, region, akid, "DescribeImages", url.Values{
+		"Owner.1": {"self"}, "Filter.1.Name": {"name"}, "Filter.1.Value.1": {name},
+	})
+	if err != nil {
+		return "", err
+	}
+	if ans.status != http.StatusOK {
+		return "", fmt.Errorf("listing images named %q in moto: HTTP %d: %s", name, ans.status, ans.body)
+	}
+	root, err := parseXMLTree(ans.body)
+	if err != nil {
+		return "", fmt.Errorf("DescribeImages answer from moto: %w", err)
+	}
+	for _, item := range imageItems(root) {
+		if item.ChildText("name") == name {
+			return item.ChildText("imageId"), nil
+		}
+	}
+	return "", nil
 }
 
 // forward sends a client's request to moto untouched and returns moto's

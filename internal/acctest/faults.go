@@ -61,7 +61,19 @@ type Faults struct {
 	// image copied through this proxy act as if it did not exist yet, the
 	// way EC2's eventual consistency does.
 	NotFoundAfterCopy int
+
+	// DeregisteredListedFor is how long DescribeImages lists an image
+	// deregistered through this proxy, with state deregistered, to requests
+	// that name its ID. Zero means DefaultDeregisteredListing; a negative
+	// value lists it not at all, as EC2 does once the interval is over.
+	DeregisteredListedFor time.Duration
 }
+
+// DefaultDeregisteredListing is how long the harness lists a deregistered
+// image unless a test says otherwise. EC2 API Reference, DescribeImages:
+// "Recently deregistered images appear in the returned results for a short
+// interval and then return empty results"; EC2 does not say how long.
+const DefaultDeregisteredListing = 5 * time.Minute
 
 // StateReason is the reason EC2 gives for a failed image (Image.StateReason).
 type StateReason struct {
@@ -181,6 +193,17 @@ func (s *faultState) unauthorizedDryRun() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.faults.UnauthorizedDryRun
+}
+
+// deregisteredListing returns how long an image deregistered through this
+// proxy stays listed; zero or less means not at all.
+func (s *faultState) deregisteredListing() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.faults.DeregisteredListedFor == 0 {
+		return DefaultDeregisteredListing
+	}
+	return s.faults.DeregisteredListedFor
 }
 
 // copiedImageFaults returns the per-image faults a new copy starts with.

@@ -55,6 +55,22 @@ func (e *emulator) copyImage(ctx context.Context, req *ec2Request, faults imageF
 		}
 	}
 
+	// EC2 API Reference, CopyImage and RegisterImage: an AMI name is unique
+	// among the account's AMIs in a Region, and a copy that would take a
+	// name in use fails with InvalidAMIName.Duplicate. Moto does not check.
+	name := req.form.Get("Name")
+	nameLock := e.nameLock(req.region, name)
+	nameLock.Lock()
+	defer nameLock.Unlock()
+	holder, err := e.imageNamed(ctx, req.region, req.akid, name)
+	if err != nil {
+		return copyResult{}, err
+	}
+	if holder != "" {
+		return copyResult{failure: errorAnswer(http.StatusBadRequest, "InvalidAMIName.Duplicate",
+			fmt.Sprintf("AMI name %s is already in use by AMI %s", name, holder))}, nil
+	}
+
 	ans, err := e.forward(ctx, req)
 	if err != nil {
 		return copyResult{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -88,7 +89,12 @@ func (p *Proxy) handleDescribeImages(ctx context.Context, req *ec2Request, call 
 		return errorAnswer(http.StatusBadRequest, "InvalidAMIID.NotFound",
 			fmt.Sprintf("The image id '[%s]' does not exist", strings.Join(hidden, ", "))), nil
 	}
-	ans, err := p.relay(ctx, req, call)
+	// EC2 API Reference, DescribeImages: "Recently deregistered images appear
+	// in the returned results for a short interval and then return empty
+	// results." Moto forgets them at once, so the emulator lists those a
+	// request names by ID, with state deregistered.
+	listed := p.emu.listedDeregistered(req.region, idsNamedAlone(req.form, ids))
+	ans, err := p.describeImagesWithout(ctx, req, call, ids, listed)
 	if err != nil || ans.status != http.StatusOK {
 		return ans, err
 	}
@@ -98,8 +104,77 @@ func (p *Proxy) handleDescribeImages(ctx context.Context, req *ec2Request, call 
 	}
 	applied := p.emu.decorateImages(root, len(ids) == 0)
 	call.Fault = joinFaults(applied)
+	appendImageItems(root, ids, listed)
 	ans.body = root.Bytes()
 	return ans, nil
+}
+
+// idsNamedAlone returns the image IDs a DescribeImages request names, by
+// ImageId.N or by the image-id filter, when nothing else narrows it (no
+// other filter), or nil. Only such requests list deregistered images here.
+func idsNamedAlone(form url.Values, ids []string) []string {
+	filtered, _ := filterValues(form, "image-id")
+	for _, i := range indexedGroups(form, "Filter") {
+		if form.Get(fmt.Sprintf("Filter.%d.Name", i)) != "image-id" {
+			return nil
+		}
+	}
+	return append(slices.Clone(ids), filtered...)
+}
+
+// describeImagesWithout relays a DescribeImages request to moto, leaving
+// out of ImageId.N the deregistered images the emulator lists itself: moto
+// answers an empty list for them, or fails the call. A request that names
+// only such images is answered without moto.
+func (p *Proxy) describeImagesWithout(ctx context.Context, req *ec2Request, call *Call, ids []string, listed map[string]*xmlNode) (*answer, error) {
+	var remaining []string
+	for _, id := range ids {
+		if listed[id] == nil {
+			remaining = append(remaining, id)
+		}
+	}
+	if len(remaining) == len(ids) {
+		return p.relay(ctx, req, call)
+	}
+	if len(remaining) == 0 {
+		return resultAnswer("DescribeImages", newElement("imagesSet")), nil
+	}
+	params := url.Values{}
+	for k, vs := range req.form {
+		if !strings.HasPrefix(k, "ImageId.") && k != "Action" && k != "Version" {
+			params[k] = vs
+		}
+	}
+	for i, id := range remaining {
+		params.Set(fmt.Sprintf("ImageId.%d", i+1), id)
+	}
+	call.ReachedMoto = true
+	return p.emu.call(ctx, req.region, req.akid, "DescribeImages", params)
+}
+
+// appendImageItems adds the listed deregistered images to a DescribeImages
+// answer, in the order the request named them.
+func appendImageItems(root *xmlNode, ids []string, listed map[string]*xmlNode) {
+	if len(listed) == 0 {
+		return
+	}
+	set := root.Child("imagesSet")
+	if set == nil {
+		set = newElement("imagesSet")
+		root.Children = append(root.Children, set)
+	}
+	for _, item := range set.ChildrenNamed("item") {
+		delete(listed, item.ChildText("imageId"))
+	}
+	for _, id := range ids {
+		if item := listed[id]; item != nil {
+			set.Children = append(set.Children, item)
+			delete(listed, id)
+		}
+	}
+	for _, item := range listed {
+		set.Children = append(set.Children, item)
+	}
 }
 
 // joinFaults lists the distinct faults applied to one answer, in order.
@@ -230,10 +305,10 @@ func (p *Proxy) requireImage(ctx context.Context, req *ec2Request) (*answer, err
 	return nil, nil
 }
 
-// maxDeprecationHorizon is how far ahead a deprecation may be scheduled
+// maxDeprecationYears is how far ahead a deprecation may be scheduled
 // (EC2 API Reference, EnableImageDeprecation: DeprecateAt "The upper limit
 // for DeprecateAt is 10 years from now").
-const maxDeprecationHorizon = 10 * 365 * 24 * time.Hour
+const maxDeprecationYears = 10
 
 // handleEnableImageDeprecation schedules an image's deprecation, which moto
 // does not implement (EC2 API Reference, EnableImageDeprecation). EC2 drops
@@ -256,7 +331,7 @@ func (p *Proxy) handleEnableImageDeprecation(ctx context.Context, req *ec2Reques
 		return errorAnswer(http.StatusBadRequest, "InvalidParameterValue",
 			fmt.Sprintf("Value (%s) for parameter DeprecateAt is invalid. The deprecation time can't be in the past.", raw)), nil
 	}
-	if deprecateAt.After(now.Add(maxDeprecationHorizon)) {
+	if deprecateAt.After(now.AddDate(maxDeprecationYears, 0, 0)) {
 		return errorAnswer(http.StatusBadRequest, "InvalidParameterValue",
 			fmt.Sprintf("Value (%s) for parameter DeprecateAt is invalid. The deprecation time can't be more than 10 years from now.", raw)), nil
 	}
@@ -335,10 +410,14 @@ func (p *Proxy) handleDeregisterImage(ctx context.Context, req *ec2Request, call
 
 	deleteSnapshots := req.boolParam("DeleteAssociatedSnapshots")
 	var snapshots []string
+	// The image as it was, for DescribeImages to list as deregistered.
+	item, failure, err := p.emu.describeImage(ctx, req.region, req.akid, req.imageID)
+	if err != nil {
+		return nil, err
+	}
 	if deleteSnapshots {
-		item, failure, err := p.emu.describeImage(ctx, req.region, req.akid, req.imageID)
-		if err != nil || failure != nil {
-			return failure, err
+		if failure != nil {
+			return failure, nil
 		}
 		snapshots = imageSnapshotIDs(item)
 	}
@@ -348,6 +427,7 @@ func (p *Proxy) handleDeregisterImage(ctx context.Context, req *ec2Request, call
 		return ans, err
 	}
 	p.emu.forgetImage(req.imageID)
+	p.emu.rememberDeregistered(req.region, item, p.faults.deregisteredListing())
 	if !deleteSnapshots {
 		return ans, nil
 	}

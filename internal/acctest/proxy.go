@@ -43,6 +43,9 @@ type Call struct {
 	// ImageIDs are the images the request names; for CopyImage, the image
 	// it made or was answered with from the token cache.
 	ImageIDs []string
+	// Names are the AMI names a DescribeImages request asks for with the
+	// name filter.
+	Names []string
 	// DryRun is set for a request that only checks permissions.
 	DryRun bool
 	// Status is the HTTP status answered; 0 when the connection was closed
@@ -119,6 +122,7 @@ func (p *Proxy) Calls() []Call {
 	for i, c := range p.calls {
 		c.ImageIDs = slices.Clone(c.ImageIDs)
 		c.Params = maps.Clone(c.Params)
+		c.Names = slices.Clone(c.Names)
 		out[i] = c
 	}
 	return out
@@ -183,6 +187,9 @@ func (p *Proxy) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		ImageIDs:    requestedImageIDs(req.form),
 		DryRun:      req.dryRun(),
 		Params:      req.form,
+	}
+	if req.action == "DescribeImages" {
+		call.Names, _ = filterValues(req.form, "name")
 	}
 	ans, err := p.serve(r.Context(), req, &call)
 	if err != nil {

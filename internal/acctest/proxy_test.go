@@ -439,14 +439,135 @@ func TestDeregisterImageDeleteAssociatedSnapshots(t *testing.T) {
 			} else if err != nil {
 				t.Errorf("snapshot %s is gone although not asked: %v", snapshot, err)
 			}
-			// Moto answers an empty list for a deregistered image, as EC2 may.
-			gone, err := f.shared.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{id}})
-			if err == nil && len(gone.Images) != 0 {
-				t.Errorf("image %s is still described after DeregisterImage: %+v", id, gone.Images)
-			} else if err != nil && apiErrorCode(err) != "InvalidAMIID.NotFound" {
-				t.Errorf("DescribeImages after DeregisterImage: %v", err)
+			// EC2 lists a recently deregistered image as deregistered.
+			if got := mustDescribe(t, f.shared, id); got.State != types.ImageStateDeregistered {
+				t.Errorf("image %s is %s after DeregisterImage, want deregistered", id, got.State)
 			}
 		})
+	}
+}
+
+// TestDeregisteredImagesListed checks both of EC2's answers for a
+// deregistered image: listed with state deregistered for a while, by ID and
+// by the image-id filter, next to images that exist; and afterwards not
+// listed at all. Lists that do not name the image never show it.
+func TestDeregisteredImagesListed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+
+	t.Run("listed as deregistered", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, 1)
+		f.proxy.SetFaults(Faults{DeregisteredListedFor: time.Hour})
+		name := uniqueName()
+		in := copyInput()
+		in.Name = aws.String(name)
+		id := mustCopy(t, f.client, in)
+		if _, err := f.client.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: aws.String(id)}); err != nil {
+			t.Fatalf("DeregisterImage: %v", err)
+		}
+		for i, client := range []*ec2.Client{f.client, f.shared} {
+			if got := mustDescribe(t, client, id); got.State != types.ImageStateDeregistered || aws.ToString(got.Name) != name {
+				t.Errorf("client %d: by ID got %s %q, want deregistered %q", i, got.State, aws.ToString(got.Name), name)
+			}
+		}
+		// Mixed with an image that exists, by ID and by filter.
+		out, err := f.shared.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{SourceImageID(), id}})
+		if err != nil {
+			t.Fatalf("DescribeImages by ID: %v", err)
+		}
+		if states := imageStates(out.Images); states[id] != types.ImageStateDeregistered || states[SourceImageID()] != types.ImageStateAvailable || len(states) != 2 {
+			t.Errorf("by ID got %v, want the source available and %s deregistered", states, id)
+		}
+		if states := imageStates(describeByFilter(t, f.shared, id, SourceImageID())); states[id] != types.ImageStateDeregistered || len(states) != 2 {
+			t.Errorf("by filter got %v, want %s deregistered and the source", states, id)
+		}
+		// A list by name does not name the image.
+		byName, err := f.shared.DescribeImages(ctx, &ec2.DescribeImagesInput{
+			Owners: []string{"self"}, Filters: []types.Filter{{Name: aws.String("name"), Values: []string{name}}},
+		})
+		if err != nil || len(byName.Images) != 0 {
+			t.Errorf("by name got %+v, %v; want nothing", byName, err)
+		}
+	})
+
+	t.Run("not listed", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, 1)
+		f.proxy.SetFaults(Faults{DeregisteredListedFor: -1})
+		id := mustCopy(t, f.client, nil)
+		if _, err := f.client.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: aws.String(id)}); err != nil {
+			t.Fatalf("DeregisterImage: %v", err)
+		}
+		gone, err := f.shared.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{id}})
+		if err == nil && len(gone.Images) != 0 {
+			t.Errorf("image %s is still described after DeregisterImage: %+v", id, gone.Images)
+		} else if err != nil && apiErrorCode(err) != "InvalidAMIID.NotFound" {
+			t.Errorf("DescribeImages after DeregisterImage: %v", err)
+		}
+		if got := describeByFilter(t, f.shared, id); len(got) != 0 {
+			t.Errorf("by filter got %+v, want nothing", got)
+		}
+	})
+
+	t.Run("the interval ends", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, 1)
+		f.proxy.SetFaults(Faults{DeregisteredListedFor: time.Millisecond})
+		id := mustCopy(t, f.client, nil)
+		if _, err := f.client.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: aws.String(id)}); err != nil {
+			t.Fatalf("DeregisterImage: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond) // Past the interval, however slow the machine.
+		if got := describeByFilter(t, f.shared, id); len(got) != 0 {
+			t.Errorf("after the interval got %+v, want nothing", got)
+		}
+	})
+}
+
+// imageStates maps image IDs to their states.
+func imageStates(images []types.Image) map[string]types.ImageState {
+	states := map[string]types.ImageState{}
+	for _, img := range images {
+		states[aws.ToString(img.ImageId)] = img.State
+	}
+	return states
+}
+
+// TestCopyImageNameInUse checks that a copy cannot take a name one of the
+// account's AMIs holds in the Region, that a retry with the same ClientToken
+// is still answered with its copy, and that deregistering frees the name.
+func TestCopyImageNameInUse(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t, 1)
+	in := copyInput()
+	in.ClientToken = aws.String(uniqueName())
+	id := mustCopy(t, f.client, in)
+
+	retry := *in
+	if got := mustCopy(t, f.client, &retry); got != id {
+		t.Errorf("a retry with the same token made %s, want %s", got, id)
+	}
+	second := *in
+	second.ClientToken = nil
+	_, err := f.client.CopyImage(ctx, &second)
+	wantAPIError(t, err, "InvalidAMIName.Duplicate")
+	if !strings.Contains(err.Error(), id) {
+		t.Errorf("the refusal %q does not name %s", err, id)
+	}
+	// Another Region has names of its own.
+	other := testClient(f.proxy.URL(), AlternateRegion(), 1)
+	otherID := mustCopy(t, other, &second)
+	t.Cleanup(func() { _, _ = other.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: aws.String(otherID)}) })
+
+	if _, err := f.client.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: aws.String(id)}); err != nil {
+		t.Fatalf("DeregisterImage: %v", err)
+	}
+	reused := mustCopy(t, f.client, &second)
+	t.Cleanup(func() { _, _ = f.client.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: aws.String(reused)}) })
+	if reused == id {
+		t.Errorf("the copy after deregistration is %s again", id)
 	}
 }
 

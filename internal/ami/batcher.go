@@ -103,7 +103,13 @@ type BatcherStats struct {
 // A batch with more than MaxIDs distinct IDs is split into calls that run at
 // the same time, as one flight.
 type Batcher struct {
-	api         DescribeImagesAPI
+	api DescribeImagesAPI
+	// filter is the DescribeImages filter the keys are sent in, owners
+	// limits the images asked about, and keyOf is an image's key: its ID,
+	// or for NewOwnNameBatcher its name.
+	filter      string
+	owners      []string
+	keyOf       func(types.Image) *string
 	window      time.Duration
 	maxWindow   time.Duration
 	maxIDs      int
@@ -176,6 +182,8 @@ type batchResult struct {
 func NewBatcher(api DescribeImagesAPI, opts BatcherOptions) *Batcher {
 	b := &Batcher{
 		api:         api,
+		filter:      "image-id",
+		keyOf:       func(img types.Image) *string { return img.ImageId },
 		window:      opts.Window,
 		maxWindow:   opts.MaxWindow,
 		maxIDs:      opts.MaxIDs,
@@ -197,6 +205,20 @@ func NewBatcher(api DescribeImagesAPI, opts BatcherOptions) *Batcher {
 	if b.callTimeout <= 0 {
 		b.callTimeout = defaultBatchCallTimeout
 	}
+	return b
+}
+
+// NewOwnNameBatcher returns a Batcher whose keys are AMI names: Image(ctx,
+// name) answers with this account's image of that name, sharing one
+// DescribeImages (Owners self, a name filter) among concurrent lookups.
+// Names are unique among an account's AMIs in a Region (EC2 API Reference,
+// CopyImage and RegisterImage: InvalidAMIName.Duplicate), so a name is a
+// key; a deregistered image that EC2 still lists keeps no name.
+func NewOwnNameBatcher(api DescribeImagesAPI, opts BatcherOptions) *Batcher {
+	b := NewBatcher(api, opts)
+	b.filter = "name"
+	b.owners = []string{"self"}
+	b.keyOf = func(img types.Image) *string { return img.Name }
 	return b
 }
 
@@ -436,7 +458,8 @@ func (b *Batcher) describe(ctx context.Context, ids []string) (map[string]types.
 	var token string
 	for {
 		in := &ec2.DescribeImagesInput{
-			Filters:           []types.Filter{{Name: aws.String("image-id"), Values: ids}},
+			Filters:           []types.Filter{{Name: aws.String(b.filter), Values: ids}},
+			Owners:            b.owners,
 			IncludeDeprecated: aws.Bool(true),
 			IncludeDisabled:   aws.Bool(true),
 		}
@@ -449,10 +472,13 @@ func (b *Batcher) describe(ctx context.Context, ids []string) (map[string]types.
 			return found, err
 		}
 		for _, image := range out.Images {
-			// Match by ID: an image EC2 lists that nobody asked for never
-			// reaches a caller.
-			if id := aws.ToString(image.ImageId); wanted[id] {
-				found[id] = image
+			// Match by key: an image EC2 lists that nobody asked for never
+			// reaches a caller. A deregistered image never hides a live
+			// one with the same key (a name that was used again).
+			if id := aws.ToString(b.keyOf(image)); wanted[id] {
+				if prior, seen := found[id]; !seen || prior.State == types.ImageStateDeregistered {
+					found[id] = image
+				}
 			}
 		}
 		next := aws.ToString(out.NextToken)

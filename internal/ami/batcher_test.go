@@ -905,3 +905,59 @@ func TestBatcherImage_sendsWhenEveryoneWaits(t *testing.T) {
 		})
 	}
 }
+
+// TestOwnNameBatcher looks up this account's AMIs by name: concurrent
+// lookups share one DescribeImages with Owners self and a name filter, each
+// caller gets the image of its own name, a name nobody holds is not found,
+// and a deregistered image that EC2 still lists neither hides a live image
+// that took its name nor counts as holding it.
+func TestOwnNameBatcher(t *testing.T) {
+	t.Parallel()
+	named := func(id, name string, state types.ImageState) types.Image {
+		return types.Image{ImageId: aws.String(id), Name: aws.String(name), State: state}
+	}
+	held := []types.Image{
+		named("ami-00000000000000001", "web", types.ImageStateAvailable),
+		// Deregistered first, so a naive map would keep it.
+		named("ami-00000000000000002", "db", types.ImageStateDeregistered),
+		named("ami-00000000000000003", "db", types.ImageStatePending),
+		named("ami-00000000000000004", "old", types.ImageStateDeregistered),
+	}
+	var mu sync.Mutex
+	var inputs []*ec2.DescribeImagesInput
+	api := describeImagesFunc(func(_ context.Context, in *ec2.DescribeImagesInput, _ ...func(*ec2.Options)) (*ec2.DescribeImagesOutput, error) {
+		mu.Lock()
+		inputs = append(inputs, in)
+		mu.Unlock()
+		wanted := in.Filters[0].Values
+		out := &ec2.DescribeImagesOutput{}
+		for _, img := range held {
+			if slices.Contains(wanted, aws.ToString(img.Name)) {
+				out.Images = append(out.Images, img)
+			}
+		}
+		return out, nil
+	})
+	b := NewOwnNameBatcher(api, BatcherOptions{Window: testBatchWindow, MaxWindow: testBatchWindow})
+	results := lookupConcurrently(context.Background(), b, []string{"web", "db", "old", "free"})
+
+	want := map[string]string{"web": "ami-00000000000000001", "db": "ami-00000000000000003"}
+	for _, r := range results {
+		got := aws.ToString(r.image.ImageId)
+		if id, ok := want[r.id]; ok {
+			if r.err != nil || got != id {
+				t.Errorf("name %q: got %s, %v; want %s", r.id, got, r.err, id)
+			}
+		} else if !IsNotFound(r.err) {
+			t.Errorf("name %q: got %s, %v; want not found", r.id, got, r.err)
+		}
+	}
+	if len(inputs) != 1 {
+		t.Fatalf("DescribeImages calls = %d, want 1", len(inputs))
+	}
+	in := inputs[0]
+	if !slices.Equal(in.Owners, []string{"self"}) || len(in.Filters) != 1 || aws.ToString(in.Filters[0].Name) != "name" ||
+		len(in.Filters[0].Values) != 4 || len(in.ImageIds) != 0 {
+		t.Errorf("DescribeImages input = %+v, want Owners self and one name filter with the 4 names", in)
+	}
+}

@@ -45,7 +45,10 @@ type Client struct {
 	api    EC2API
 	region string
 	images *Batcher
-	poll   PollSchedule
+	// names answers plan-time questions about this account's AMI names,
+	// batched like images.
+	names *Batcher
+	poll  PollSchedule
 	// copyBackoff is how long Copy waits after EC2 refuses a copy for the
 	// concurrent-copy limit.
 	copyBackoff PollSchedule
@@ -59,6 +62,7 @@ func NewClient(api EC2API, region string) *Client {
 		api:           api,
 		region:        region,
 		images:        NewBatcher(api, BatcherOptions{}),
+		names:         NewOwnNameBatcher(api, BatcherOptions{}),
 		poll:          DefaultPollSchedule,
 		copyBackoff:   copyLimitBackoff,
 		notFoundGrace: notFoundGrace,
@@ -105,9 +109,41 @@ func (c *Client) FindImage(ctx context.Context, imageID string) (types.Image, er
 	return c.images.Image(ctx, imageID)
 }
 
+// OwnImageNamed returns this account's image with the given name, or a
+// *NotFoundError when it has none. Concurrent lookups in the Region share
+// DescribeImages calls, so a plan over many new copies asks about their
+// names in a few calls.
+func (c *Client) OwnImageNamed(ctx context.Context, name string) (types.Image, error) {
+	return c.names.Image(ctx, name)
+}
+
+// IsOwnImage reports whether this account owns the image: whether EC2
+// lists it when asked only for the account's own images (DescribeImages
+// with Owners self). Public images and images shared by other accounts are
+// not listed then.
+func (c *Client) IsOwnImage(ctx context.Context, imageID string) (bool, error) {
+	out, err := c.api.DescribeImages(ctx, &ec2.DescribeImagesInput{
+		Owners:            []string{"self"},
+		Filters:           []types.Filter{{Name: aws.String("image-id"), Values: []string{imageID}}},
+		IncludeDeprecated: aws.Bool(true),
+		IncludeDisabled:   aws.Bool(true),
+	})
+	if err != nil {
+		return false, err
+	}
+	for _, img := range out.Images {
+		if aws.ToString(img.ImageId) == imageID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // FindOwnImageByName returns this account's image with the given name. AMI
-// names are unique per account and Region, which makes the name a safe key
-// to find a copy whose CopyImage answer was lost.
+// names are unique per account and Region (EC2 refuses a CopyImage whose
+// name is in use with InvalidAMIName.Duplicate, which the plan-time name
+// check also relies on), which makes the name a safe key to find a copy
+// whose CopyImage answer was lost.
 func (c *Client) FindOwnImageByName(ctx context.Context, name string) (types.Image, error) {
 	out, err := c.api.DescribeImages(ctx, &ec2.DescribeImagesInput{
 		Owners:            []string{"self"},
@@ -284,7 +320,7 @@ func (c *Client) WaitForAvailable(ctx context.Context, imageID string, report fu
 				}
 				return img, failed
 			case types.ImageStateDeregistered:
-				return img, &NotFoundError{ID: imageID, Reason: "deregistered while waiting for it to become available"}
+				return img, &DeregisteredImageError{ImageID: imageID}
 			}
 			if time.Since(lastSnapshotCheck) >= snapshotProgressEvery {
 				lastSnapshotCheck = time.Now()
@@ -294,14 +330,14 @@ func (c *Client) WaitForAvailable(ctx context.Context, imageID string, report fu
 			return types.Image{}, ended()
 		case isDeregistered(err):
 			// EC2 lists a deregistered image for a while; it is gone for
-			// good, unlike a new image EC2 does not list yet.
-			return types.Image{}, &NotFoundError{ID: imageID, Reason: "deregistered while waiting for it to become available"}
+			// good, unlike a new image EC2 does not list yet. No copy is in
+			// progress, so waiting on is pointless.
+			return types.Image{}, &DeregisteredImageError{ImageID: imageID, err: err}
 		case IsNotFound(err) && time.Since(start) < c.notFoundGrace:
 			// EC2 has not caught up with its own CopyImage answer yet.
 			lastErr = nil
 		case IsNotFound(err):
-			return types.Image{}, fmt.Errorf("EC2 still did not list image %s %s after CopyImage returned it: %w",
-				imageID, c.notFoundGrace, err)
+			return types.Image{}, &NeverListedError{ImageID: imageID, Waited: c.notFoundGrace, err: err}
 		case isTransientLookupError(err):
 			lastErr = err
 		default:
@@ -317,6 +353,53 @@ func (c *Client) WaitForAvailable(ctx context.Context, imageID string, report fu
 		}
 		interval = c.poll.next(interval)
 	}
+}
+
+// DeregisteredImageError says that EC2 lists the image being waited for as
+// deregistered: nobody is making it any more. For a copy that CopyImage has
+// just answered with, that means CopyImage returned an image it made
+// earlier for the same ClientToken, which has since been deregistered (EC2
+// API Reference, CopyImage: ClientToken; DescribeImages: "Recently
+// deregistered images appear in the returned results for a short
+// interval"). It is a *NotFoundError too.
+type DeregisteredImageError struct {
+	ImageID string
+	err     error
+}
+
+func (e *DeregisteredImageError) Error() string {
+	return fmt.Sprintf("EC2 lists image %s as deregistered", e.ImageID)
+}
+
+// Unwrap makes the error a *NotFoundError for IsNotFound.
+func (e *DeregisteredImageError) Unwrap() error {
+	if e.err != nil {
+		return e.err
+	}
+	return &NotFoundError{ID: e.ImageID, Reason: batchReasonDeregistered}
+}
+
+// NeverListedError says that EC2 did not list the image that CopyImage
+// answered with during the whole grace period for eventual consistency.
+// EC2 lists a deregistered image only for a short while, so an image that
+// CopyImage returned for a ClientToken spent long ago looks like this. It
+// is a *NotFoundError too.
+type NeverListedError struct {
+	ImageID string
+	Waited  time.Duration
+	err     error
+}
+
+func (e *NeverListedError) Error() string {
+	return fmt.Sprintf("EC2 still did not list image %s %s after CopyImage returned it", e.ImageID, e.Waited)
+}
+
+// Unwrap makes the error a *NotFoundError for IsNotFound.
+func (e *NeverListedError) Unwrap() error {
+	if e.err != nil {
+		return e.err
+	}
+	return &NotFoundError{ID: e.ImageID, Reason: batchReasonNotListed}
 }
 
 // isDeregistered reports whether a lookup found the image deregistered,

@@ -304,6 +304,10 @@ func TestClientWaitForAvailable(t *testing.T) {
 		wantDeadline bool
 		wantCode     string
 		wantText     []string
+		// wantDeregistered and wantNeverListed ask for the typed errors that
+		// tell a spent ClientToken.
+		wantDeregistered bool
+		wantNeverListed  bool
 	}{
 		{name: "pending then available", polls: []pollAnswer{pending, pending, available}, wantPolls: 3},
 		{name: "failed with EC2's reason", polls: []pollAnswer{pending, {state: types.ImageStateFailed,
@@ -317,9 +321,13 @@ func TestClientWaitForAvailable(t *testing.T) {
 			wantFailed: &CopyFailedError{ImageID: id, State: "error"}},
 		{name: "not listed at first, within the grace", polls: []pollAnswer{notListed, notListed, pending, available}, wantPolls: 4},
 		{name: "not listed beyond the grace", polls: []pollAnswer{notListed}, grace: 20 * time.Millisecond, wantErr: true,
-			wantNotFound: true, wantText: []string{"EC2 still did not list image " + id}},
+			wantNotFound: true, wantNeverListed: true, wantText: []string{"EC2 still did not list image " + id}},
 		{name: "deregistered while waiting", polls: []pollAnswer{pending, {state: types.ImageStateDeregistered}}, wantPolls: 2,
-			wantErr: true, wantNotFound: true, wantText: []string{"deregistered while waiting"}},
+			wantErr: true, wantNotFound: true, wantDeregistered: true, wantText: []string{"EC2 lists image " + id + " as deregistered"}},
+		// A CopyImage answered from a spent ClientToken: EC2 still lists the
+		// old image as deregistered, and the wait ends at the first poll.
+		{name: "deregistered at once", polls: []pollAnswer{{state: types.ImageStateDeregistered}}, wantPolls: 1,
+			wantErr: true, wantNotFound: true, wantDeregistered: true},
 		{name: "throttling and EC2 failures only cost polls",
 			polls:     []pollAnswer{{err: apiError("RequestLimitExceeded")}, pending, {err: apiError("InternalError")}, {err: lostAnswer()}, available},
 			wantPolls: 5},
@@ -362,6 +370,14 @@ func TestClientWaitForAvailable(t *testing.T) {
 			var failed *CopyFailedError
 			if errors.As(err, &failed) != (tt.wantFailed != nil) || (tt.wantFailed != nil && *failed != *tt.wantFailed) {
 				t.Errorf("error = %#v, want %#v", err, tt.wantFailed)
+			}
+			var deregistered *DeregisteredImageError
+			if got := errors.As(err, &deregistered); got != tt.wantDeregistered || (got && deregistered.ImageID != id) {
+				t.Errorf("error %#v: DeregisteredImageError = %v, want %v for %s", err, got, tt.wantDeregistered, id)
+			}
+			var neverListed *NeverListedError
+			if got := errors.As(err, &neverListed); got != tt.wantNeverListed || (got && neverListed.ImageID != id) {
+				t.Errorf("error %#v: NeverListedError = %v, want %v for %s", err, got, tt.wantNeverListed, id)
 			}
 			if got := errors.Is(err, context.DeadlineExceeded); got != tt.wantDeadline {
 				t.Errorf("errors.Is(%v, DeadlineExceeded) = %v, want %v", err, got, tt.wantDeadline)

@@ -36,6 +36,9 @@ package ami
 //     2880, not with an Outpost or a Local Zone (CopyImage
 //     "SnapshotCopyCompletionDurationMinutes" and EBS time-based copies).
 //   - client_token: at most 128 printable ASCII characters (EC2 idempotency).
+//   - deprecation_time: not in the past, and at most 10 years from now, or 2
+//     years from the AMI's creation for a public AMI (EnableImageDeprecation
+//     "DeprecateAt").
 //
 // Values that are unknown at plan time are skipped, never rejected: callers
 // pass them as empty (or as EncryptedUnknown for encrypted).
@@ -46,6 +49,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -322,6 +326,60 @@ func ValidateSnapshotCopyMinutes(m int64) error {
 	}
 	return fmt.Errorf("%d minutes is not a completion duration: use a multiple of %d from %d to %d (48 hours)%s",
 		m, SnapshotCopyMinutesStep, MinSnapshotCopyMinutes, MaxSnapshotCopyMinutes, hint)
+}
+
+// The limits on a deprecation time (EC2 API Reference,
+// EnableImageDeprecation: DeprecateAt "You can't specify a date in the
+// past. The upper limit for DeprecateAt is 10 years from now, except for
+// public AMIs, where the upper limit is 2 years from the creation date").
+const (
+	MaxDeprecationYears       = 10
+	MaxPublicDeprecationYears = 2
+)
+
+// DeprecationTimeError says why EC2 would refuse a deprecation time.
+type DeprecationTimeError struct {
+	At time.Time
+	// Past is set for a time that is not after now; otherwise the time is
+	// after Limit.
+	Past  bool
+	Limit time.Time
+	// Public is set when Limit is the public AMI's, counted from creation.
+	Public bool
+}
+
+func (e *DeprecationTimeError) Error() string {
+	at := e.At.UTC().Format(time.RFC3339)
+	switch {
+	case e.Past:
+		return fmt.Sprintf("%s is in the past; EC2 deprecates only at a future time", at)
+	case e.Public:
+		return fmt.Sprintf("%s is more than %d years after the AMI was created; EC2 deprecates a public AMI at most %d years after its creation, by %s",
+			at, MaxPublicDeprecationYears, MaxPublicDeprecationYears, e.Limit.UTC().Format(time.RFC3339))
+	default:
+		return fmt.Sprintf("%s is more than %d years from now; EC2 deprecates an AMI at most %d years ahead, by %s",
+			at, MaxDeprecationYears, MaxDeprecationYears, e.Limit.UTC().Format(time.RFC3339))
+	}
+}
+
+// CheckDeprecationTime returns a *DeprecationTimeError when EC2 would refuse
+// to deprecate an AMI at at, asked at now. For a public AMI the limit counts
+// from created (the zero time counts from now, as for a new copy).
+func CheckDeprecationTime(at, now time.Time, public bool, created time.Time) error {
+	if !at.After(now) {
+		return &DeprecationTimeError{At: at, Past: true}
+	}
+	limit := now.AddDate(MaxDeprecationYears, 0, 0)
+	if public {
+		if created.IsZero() {
+			created = now
+		}
+		limit = created.AddDate(MaxPublicDeprecationYears, 0, 0)
+	}
+	if at.After(limit) {
+		return &DeprecationTimeError{At: at, Limit: limit, Public: public}
+	}
+	return nil
 }
 
 // KMSKeyForm says which of the four accepted forms a KMS key identifier has.

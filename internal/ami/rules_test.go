@@ -1,10 +1,12 @@
 package ami
 
 import (
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // realRegionCodes are Region names and the code their real zone IDs start
@@ -871,6 +873,56 @@ func TestPlannedEncryption(t *testing.T) {
 			encrypted, known := PlannedEncryption(tc.in)
 			if encrypted != tc.encrypted || known != tc.known {
 				t.Fatalf("PlannedEncryption = %v, %v; want %v, %v", encrypted, known, tc.encrypted, tc.known)
+			}
+		})
+	}
+}
+
+func TestCheckDeprecationTime(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	created := now.AddDate(-1, 0, 0)
+	tests := []struct {
+		name    string
+		at      time.Time
+		public  bool
+		created time.Time
+		// wantPast and wantLimit describe the refusal; neither means accepted.
+		wantPast  bool
+		wantLimit time.Time
+		wantText  string
+	}{
+		{name: "a minute ahead", at: now.Add(time.Minute)},
+		{name: "exactly 10 years ahead", at: now.AddDate(10, 0, 0)},
+		{name: "now is not the future", at: now, wantPast: true, wantText: "2026-03-01T12:00:00Z is in the past"},
+		{name: "yesterday", at: now.AddDate(0, 0, -1), wantPast: true},
+		{name: "a minute past 10 years", at: now.AddDate(10, 0, 0).Add(time.Minute), wantLimit: now.AddDate(10, 0, 0),
+			wantText: "more than 10 years from now; EC2 deprecates an AMI at most 10 years ahead, by 2036-03-01T12:00:00Z"},
+		{name: "public within 2 years of creation", at: created.AddDate(2, 0, 0), public: true, created: created},
+		{name: "public past 2 years of creation", at: created.AddDate(2, 0, 1), public: true, created: created, wantLimit: created.AddDate(2, 0, 0),
+			wantText: "more than 2 years after the AMI was created"},
+		{name: "public new copy counts from now", at: now.AddDate(2, 0, 1), public: true, wantLimit: now.AddDate(2, 0, 0)},
+		{name: "public in the past", at: now.Add(-time.Minute), public: true, created: created, wantPast: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := CheckDeprecationTime(tt.at, now, tt.public, tt.created)
+			var refused *DeprecationTimeError
+			if !tt.wantPast && tt.wantLimit.IsZero() {
+				if err != nil {
+					t.Fatalf("CheckDeprecationTime(%s) = %v, want accepted", tt.at, err)
+				}
+				return
+			}
+			if !errors.As(err, &refused) {
+				t.Fatalf("CheckDeprecationTime(%s) = %v, want a *DeprecationTimeError", tt.at, err)
+			}
+			if refused.Past != tt.wantPast || !refused.Limit.Equal(tt.wantLimit) || refused.Public != (tt.public && !tt.wantPast) {
+				t.Errorf("refusal = %+v, want past %v, limit %s, public %v", refused, tt.wantPast, tt.wantLimit, tt.public)
+			}
+			if !strings.Contains(err.Error(), tt.wantText) {
+				t.Errorf("message %q does not say %q", err, tt.wantText)
 			}
 		})
 	}

@@ -280,8 +280,3 @@ func ValidateOrganizationalUnitARN(s string) error {
 	}
 	return nil
 }
-
-// MaxPublicDeprecationYears is how far after its creation a public AMI may
-// be deprecated (EC2 User Guide, "Deprecate an AMI": public AMIs are
-// deprecated at most two years after they were created).
-const MaxPublicDeprecationYears = 2

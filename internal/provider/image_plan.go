@@ -101,11 +101,23 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		return
 	}
 
+	// EC2 refuses such a date only after the copy is made; a date that has
+	// passed since it was set keeps its empty plan.
+	// The public-AMI limit waits for a public attribute: public is false.
+	resp.Diagnostics.Append(deprecationTimeRefusal(plan.DeprecationTime, state.DeprecationTime, creating, false, time.Time{})...)
+
 	// A replacement is refused by the plan modifiers that force it
 	// (replaceAlwaysString and the replaceUnlessAdopting family): the
 	// framework does not tell ModifyPlan which attributes require one.
-	if creating && !r.data.skipPreflight {
-		r.preflight(ctx, plan, &resp.Diagnostics)
+	// Terraform plans a replacement's new copy as a create, with the prior
+	// private state, which names the copy being replaced.
+	var replaced *trackedCopy
+	if creating {
+		replaced = trackedCopyFrom(ctx, req.Private)
+		resp.Diagnostics.Append(replacedNameKept(plan, replaced)...)
+	}
+	if creating && !r.data.skipPreflight && !resp.Diagnostics.HasError() {
+		r.preflight(ctx, plan, replaced, &resp.Diagnostics)
 	}
 	r.planSharing(ctx, plan, state, creating, &resp.Diagnostics)
 	plan.Public = plan.plannedPublic(ctx)

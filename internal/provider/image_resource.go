@@ -74,6 +74,9 @@ const (
 	// privateStateReason holds EC2's StateReason for a copy that the last
 	// refresh found failed, for the plan that replaces it to show.
 	privateStateReason = "state_reason"
+	// privateTrackedCopy records the copy the resource tracks (trackedCopy),
+	// for the plan of a replacement's new copy, which sees no prior state.
+	privateTrackedCopy = "tracked_copy"
 )
 
 // imageResource is the amicopy_image resource.
@@ -356,7 +359,8 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 
 	// One token for every attempt of this create, so EC2 makes one copy
 	// however often the SDK retries.
-	if plan.ClientToken.IsUnknown() || plan.ClientToken.IsNull() {
+	tokenFromConfig := !plan.ClientToken.IsUnknown() && !plan.ClientToken.IsNull()
+	if !tokenFromConfig {
 		plan.ClientToken = types.StringValue(newClientToken())
 	}
 	imageTags := plan.imageTags(ctx, r.data.defaultTags)
@@ -366,8 +370,10 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	imageID, err := client.Copy(ctx, input)
 	if err != nil && ami.IsAmbiguousCopyError(err) {
 		// The copy may have started even though no answer came back.
-		// AMI names are unique per account and Region, so look it up by
-		// name rather than leave an untracked AMI behind. The lookup
+		// AMI names are unique per account and Region (EC2 refuses a copy
+		// whose name is in use, InvalidAMIName.Duplicate, and the plan
+		// refuses a name in use ahead of that, checkNameFree), so look it up
+		// by name rather than leave an untracked AMI behind. The lookup
 		// outlives an interrupt or timeout, but not by much: a user who
 		// pressed Ctrl-C is waiting.
 		lookupCtx, cancelLookup := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
@@ -416,12 +422,24 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	plan.ARN = types.StringValue(imageARN(client.Region(), imageID))
 	tracked := plan.withUnknownsNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &tracked)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateTrackedCopy, trackedCopyValue(tracked))...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	tflog.Info(ctx, "CopyImage started", map[string]any{"image_id": imageID, "region": client.Region(), "source_image_id": plan.SourceImageID.ValueString()})
 
 	img, err := client.WaitForAvailable(ctx, imageID, waitProgressLogger(ctx))
+	if err != nil && tokenFromConfig {
+		if d, spent := spentTokenDiagnostic(imageID, client.Region(), plan.ClientToken.ValueString(), err); spent {
+			resp.Diagnostics.Append(d)
+			var deregistered *ami.DeregisteredImageError
+			if errors.As(err, &deregistered) {
+				// Nothing to track: the AMI is gone, and no copy runs.
+				resp.State.RemoveResource(ctx)
+			}
+			return
+		}
+	}
 	if err != nil {
 		resp.Diagnostics.Append(waitDiagnostic(imageID, client.Region(), plan.Name.ValueString(), createTimeout, err, false))
 		return
@@ -516,6 +534,8 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDeregistrationCooldown, cooldownPrivateValue(img))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, adoptionMarkerAfterRead(ctx, req.Private))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStateReason, failedCopyReason(img))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateTrackedCopy, trackedCopyValue(state))...)
+	r.data.preflight.track(region, state)
 	if err := r.refreshSnapshotTags(ctx, client, &state); err != nil {
 		resp.Diagnostics.AddError("Unable to Read Snapshot Tags", fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed: %s", state.ID.ValueString(), describeAWSError(err)))
 		return
@@ -738,6 +758,10 @@ func (r *imageResource) ImportState(ctx context.Context, req resource.ImportStat
 	}
 	if r.data != nil {
 		region = r.data.regionOrDefault(region)
+		resp.Diagnostics.Append(r.checkImportOwned(ctx, imageID, region)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), imageID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
@@ -746,6 +770,47 @@ func (r *imageResource) ImportState(ctx context.Context, req resource.ImportStat
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("skip_destroy"), false)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("copy_image_tags"), false)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
+}
+
+// checkImportOwned refuses to adopt an AMI that this account does not own:
+// a public AMI or one shared from another account. A later destroy would
+// try to deregister it, which only its owner may do. An AMI that does not
+// exist is left to the Read that follows, which tells Terraform so.
+func (r *imageResource) checkImportOwned(ctx context.Context, imageID, region string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	client, d := r.data.ec2Client(ctx, region)
+	if d.HasError() {
+		return d
+	}
+	img, err := client.FindImage(ctx, imageID)
+	if ami.IsNotFound(err) {
+		return diags
+	}
+	own := false
+	if err == nil {
+		own, err = client.IsOwnImage(ctx, imageID)
+	}
+	if err != nil {
+		diags.AddError("Unable to Import Image", fmt.Sprintf("Checking that %s in %s belongs to this account failed: %s", imageID, region, describeAWSError(err)))
+		return diags
+	}
+	if own {
+		return diags
+	}
+	owner := aws.ToString(img.OwnerId)
+	if alias := aws.ToString(img.ImageOwnerAlias); alias != "" {
+		owner += " (" + alias + ")"
+	}
+	visibility := "shared with this account"
+	if aws.ToBool(img.Public) {
+		visibility = "public"
+	}
+	diags.AddError("Image Not Owned by This Account", fmt.Sprintf(
+		"The AMI %s in %s (%q) is owned by account %s and is %s; this account does not own it. amicopy_image manages copies that this account owns: "+
+			"destroying one deregisters it, which only its owner can do. To make a copy of it instead, remove the import and "+
+			"set source_image_id = %q and source_region = %q.",
+		imageID, region, aws.ToString(img.Name), owner, visibility, imageID, region))
+	return diags
 }
 
 // clockSkew is how much earlier than the provider's clock EC2 may date a
@@ -968,6 +1033,39 @@ func waitDiagnostic(imageID, region, name string, timeout time.Duration, err err
 		return diag.NewErrorDiagnostic("Unable to Wait for Image Copy", fmt.Sprintf(
 			"Waiting for the copy %s in %s failed: %s\n\n%s", imageID, region, describeAWSError(err), keep))
 	}
+}
+
+// spentTokenDiagnostic explains a wait that ended because the client_token
+// from the configuration was spent: EC2 answers a ClientToken it has seen
+// with the AMI it made then, even after that AMI failed or was deregistered
+// (EC2 API Reference, CopyImage: ClientToken). It reports false for other
+// errors, which waitDiagnostic explains.
+func spentTokenDiagnostic(imageID, region, token string, err error) (diag.Diagnostic, bool) {
+	fix := fmt.Sprintf("Set a new client_token (for example %q), or remove client_token and let the provider generate one, then apply again.", token+"-2")
+	var deregistered *ami.DeregisteredImageError
+	var neverListed *ami.NeverListedError
+	var failed *ami.CopyFailedError
+	switch {
+	case errors.As(err, &deregistered):
+		return diag.NewAttributeErrorDiagnostic(path.Root("client_token"), "Client Token Already Used", fmt.Sprintf(
+			"CopyImage in %s answered client_token %q with %s, which EC2 lists as deregistered: the token was spent on that AMI by an earlier copy, "+
+				"and EC2 answers a token it has seen with the AMI it made then instead of copying again.\n\n%s No AMI is kept in state.",
+			region, token, imageID, fix)), true
+	case errors.As(err, &neverListed):
+		return diag.NewAttributeErrorDiagnostic(path.Root("client_token"), "Client Token Probably Already Used", fmt.Sprintf(
+			"CopyImage in %s answered client_token %q with %s, but EC2 still did not list that AMI %s later. The likely cause is that the token was spent "+
+				"on %s by an earlier copy that has since been deregistered: EC2 answers a token it has seen with the AMI it made then, and stops listing "+
+				"a deregistered AMI after a short while.\n\n%s The AMI is kept in state as tainted, in case EC2 lists it after all.",
+			region, token, imageID, neverListed.Waited, imageID, fix)), true
+	case errors.As(err, &failed):
+		return diag.NewAttributeErrorDiagnostic(path.Root("client_token"), "Image Copy Failed", fmt.Sprintf(
+			"EC2 reports the copy %s in %s as %s. State reason: %s: %s\n\n"+
+				"client_token %q is set in the configuration and is now spent on %s: EC2 answers a token it has seen with the AMI it made then, "+
+				"so another CopyImage with it would only return this failed AMI. %s "+
+				"The failed AMI is kept in state as tainted; that apply deregisters it and copies again.",
+			imageID, region, failed.State, valueOr(failed.Code, "(no code)"), valueOr(failed.Message, "(no message)"), token, imageID, fix)), true
+	}
+	return nil, false
 }
 
 // describeAWSError gives EC2's code and message, without secrets.

@@ -153,10 +153,13 @@ func resourceError(summary, detail string) *regexp.Regexp {
 }
 
 // callKey names a recorded call for counting: the action, marked when it
-// was a DryRun.
+// was a DryRun or a lookup by name.
 func callKey(c acctest.Call) string {
-	if c.DryRun {
+	switch {
+	case c.DryRun:
 		return c.Action + " (DryRun)"
+	case len(c.Names) > 0:
+		return c.Action + " (by name)"
 	}
 	return c.Action
 }
@@ -221,12 +224,46 @@ func (e expectCalls) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, 
 	}
 }
 
+// expectSharedCalls is expectCalls for a plan that also asks about names:
+// the lookups by name are batched, so how many calls they take depends on
+// timing, but each of the plan's names is asked about exactly once, in at
+// most that many calls.
+type expectSharedCalls struct {
+	proxy *acctest.Proxy
+	want  map[string]int
+	names int
+}
+
+var _ plancheck.PlanCheck = expectSharedCalls{}
+
+// CheckPlan compares and resets the recorded calls.
+func (e expectSharedCalls) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	calls := e.proxy.Calls()
+	e.proxy.ResetCalls()
+	got := countCalls(calls)
+	byName := got["DescribeImages (by name)"]
+	delete(got, "DescribeImages (by name)")
+	asked := map[string]int{}
+	for _, c := range calls {
+		for _, name := range c.Names {
+			asked[name]++
+		}
+	}
+	repeated := slices.ContainsFunc(slices.Collect(maps.Values(asked)), func(n int) bool { return n != 1 })
+	if !maps.Equal(got, e.want) || byName < 1 || byName > e.names || len(asked) != e.names || repeated {
+		resp.Error = fmt.Errorf("the plan sent %s and asked about names %v in %d calls; want %s and %d names, each once",
+			formatCounts(got), asked, byName, formatCounts(e.want), e.names)
+	}
+}
+
 // expectCallRegions is a plan check that every call of action the plan sent
 // went to region. It does not reset the recorded calls.
 type expectCallRegions struct {
 	proxy  *acctest.Proxy
 	action string
 	dryRun bool
+	// byName selects the lookups by name instead of the others.
+	byName bool
 	region string
 }
 
@@ -236,7 +273,7 @@ var _ plancheck.PlanCheck = expectCallRegions{}
 func (e expectCallRegions) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	seen := false
 	for _, c := range e.proxy.Calls() {
-		if c.Action != e.action || c.DryRun != e.dryRun {
+		if c.Action != e.action || c.DryRun != e.dryRun || (len(c.Names) > 0) != e.byName {
 			continue
 		}
 		seen = true
@@ -789,7 +826,7 @@ func TestAccImage_validationValid(t *testing.T) {
 			p := acctest.NewProxy(t)
 			// Each plan asks about the source and sends one DryRun, or,
 			// with skip_preflight, asks nothing.
-			calls := expectCalls{proxy: p, want: map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1}}
+			calls := expectCalls{proxy: p, want: map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1}}
 			if tc.skipPreflight {
 				calls.want = map[string]int{}
 			}
@@ -876,7 +913,7 @@ func TestAccImage_validationKMSPreflight(t *testing.T) {
 					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(testImageAddress, plancheck.ResourceActionCreate),
 						plancheck.ExpectKnownValue(testImageAddress, tfjsonpath.New("kms_key_id"), knownvalue.StringExact(tc.kmsKeyID)),
-						expectCalls{proxy: p, want: map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1}},
+						expectCalls{proxy: p, want: map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1}},
 					}},
 				}},
 			})
@@ -1015,8 +1052,8 @@ func TestAccImage_validationPreflight(t *testing.T) {
 				}},
 			})
 			assertNoCopy(t, p)
-			if got := countCalls(p.Calls()); !maps.Equal(got, map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1}) {
-				t.Errorf("the plan sent %s; want CopyImage (DryRun)×1, DescribeImages×1", formatCounts(got))
+			if got := countCalls(p.Calls()); !maps.Equal(got, map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1}) {
+				t.Errorf("the plan sent %s; want CopyImage (DryRun)×1, DescribeImages×1, DescribeImages (by name)×1", formatCounts(got))
 			}
 		})
 	}
@@ -1049,10 +1086,11 @@ tags            = { team = "images" }
 	})
 
 	// A plan over many copies of one source asks each question once: the
-	// copies differ only in name and tag values.
+	// copies differ only in name and tag values. Their names are asked
+	// about in shared calls, each name once.
 	t.Run("cached_across_copies", func(t *testing.T) {
 		p := acctest.NewProxy(t)
-		once := expectCalls{proxy: p, want: map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1}}
+		once := expectSharedCalls{proxy: p, want: map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1}, names: 5}
 		resource.ParallelTest(t, resource.TestCase{
 			PreCheck:                 func() { acctest.PreCheck(t) },
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -1080,8 +1118,8 @@ resource "amicopy_image" "test" {
 		assertNoCopy(t, p)
 	})
 
-	// The source is looked up in its own Region and the DryRun is sent in
-	// the destination Region.
+	// The source is looked up in its own Region; the name and the DryRun
+	// are checked in the destination Region.
 	t.Run("regions", func(t *testing.T) {
 		p := acctest.NewProxy(t)
 		resource.ParallelTest(t, resource.TestCase{
@@ -1093,6 +1131,7 @@ resource "amicopy_image" "test" {
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
 					expectCallRegions{proxy: p, action: "DescribeImages", region: acctest.SourceRegion()},
+					expectCallRegions{proxy: p, action: "DescribeImages", byName: true, region: acctest.AlternateRegion()},
 					expectCallRegions{proxy: p, action: "CopyImage", dryRun: true, region: acctest.AlternateRegion()},
 				}},
 			}},
@@ -1121,21 +1160,29 @@ func TestAccImage_validationUnknown(t *testing.T) {
 			name:       "kms_key_id",
 			later:      `"alias/aws/s3"`,
 			attributes: "kms_key_id = terraform_data.later.output",
-			calls:      map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1},
+			calls:      map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1},
 		},
 		{
 			// encrypted unknown: a key may turn out to have encryption on.
 			name:       "encrypted",
 			later:      "false",
 			attributes: "encrypted = terraform_data.later.output\nkms_key_id = \"alias/aws/ebs\"",
-			calls:      map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1},
+			calls:      map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1},
 		},
 		{
 			// tags unknown: the DryRun would not carry the real tags, so it
-			// waits for apply; the source lookup still runs.
+			// waits for apply; the source and name lookups still run.
 			name:       "tags",
 			later:      `{ team = "images" }`,
 			attributes: "tags = terraform_data.later.output",
+			calls:      map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1},
+		},
+		{
+			// name unknown: neither the name nor the DryRun, which carries
+			// it, can be checked yet; the source lookup still runs.
+			name:       "name",
+			later:      fmt.Sprintf("%q", randomName()),
+			attributes: "name = terraform_data.later.output",
 			calls:      map[string]int{"DescribeImages": 1},
 		},
 		{
@@ -1152,14 +1199,14 @@ func TestAccImage_validationUnknown(t *testing.T) {
 			name:       "destination_availability_zone",
 			later:      fmt.Sprintf("%q", localZoneIn(region)),
 			attributes: "destination_availability_zone = terraform_data.later.output\nsnapshot_copy_completion_duration_minutes = 60",
-			calls:      map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1},
+			calls:      map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1},
 		},
 		{
 			// Outpost unknown: encrypted = false is judged once it is known.
 			name:       "destination_outpost_arn",
 			later:      `"` + outpostARNIn(region) + `"`,
 			attributes: "destination_outpost_arn = terraform_data.later.output\nencrypted = false",
-			calls:      map[string]int{"DescribeImages": 1, "CopyImage (DryRun)": 1},
+			calls:      map[string]int{"DescribeImages": 1, "DescribeImages (by name)": 1, "CopyImage (DryRun)": 1},
 		},
 		{
 			// source_region unknown: the Outpost's Region cannot be compared

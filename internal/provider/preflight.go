@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
@@ -27,37 +29,79 @@ import (
 type preflightCache struct {
 	mu      sync.Mutex
 	entries map[string]*preflightEntry
+	// tracked holds the copies that this run's refreshes found in state, by
+	// Region and ID. Terraform plans the replacement of a tainted copy as a
+	// plain create, without its prior state or private state, so this is
+	// how that plan can tell the tainted copy from an AMI that nothing
+	// tracks.
+	tracked map[string]trackedCopy
 }
 
-// preflightEntry is one question's answer, computed once.
+// preflightEntry is one question's answer, computed once: diagnostics, or
+// for a lookup whose meaning depends on the resource asking, an image.
 type preflightEntry struct {
 	once  sync.Once
 	diags diag.Diagnostics
+	image ec2types.Image
+	err   error
 }
 
 // newPreflightCache returns an empty cache, one per provider process.
 func newPreflightCache() *preflightCache {
-	return &preflightCache{entries: map[string]*preflightEntry{}}
+	return &preflightCache{entries: map[string]*preflightEntry{}, tracked: map[string]trackedCopy{}}
+}
+
+// track records a copy that a refresh found in state.
+func (c *preflightCache) track(region string, m imageResourceModel) {
+	if knownString(m.ID) == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.tracked[region+"|"+m.ID.ValueString()] = trackedCopy{ID: m.ID.ValueString(), Name: m.Name.ValueString(), SkipDestroy: m.SkipDestroy.ValueBool()}
+}
+
+// trackedCopy returns the copy with this ID that a refresh found in state.
+func (c *preflightCache) trackedCopy(region, imageID string) (trackedCopy, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.tracked[region+"|"+imageID]
+	return t, ok
 }
 
 // do returns the cached answer for key, computing it with check once.
 func (c *preflightCache) do(key string, check func() diag.Diagnostics) diag.Diagnostics {
+	e := c.entry(key)
+	e.once.Do(func() { e.diags = check() })
+	return e.diags
+}
+
+// lookupImage returns the cached image for key, looking it up with find
+// once.
+func (c *preflightCache) lookupImage(key string, find func() (ec2types.Image, error)) (ec2types.Image, error) {
+	e := c.entry(key)
+	e.once.Do(func() { e.image, e.err = find() })
+	return e.image, e.err
+}
+
+// entry returns key's entry, creating it.
+func (c *preflightCache) entry(key string) *preflightEntry {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	e, ok := c.entries[key]
 	if !ok {
 		e = &preflightEntry{}
 		c.entries[key] = e
 	}
-	c.mu.Unlock()
-	e.once.Do(func() { e.diags = check() })
-	return e.diags
+	return e
 }
 
 // preflight asks AWS, at plan time, whether the planned copy would work:
-// the source image exists and is readable, CopyImage with DryRun is
-// allowed, and the KMS key is usable. It never sends a real CopyImage.
-// Inputs still unknown at plan time skip the checks that need them.
-func (r *imageResource) preflight(ctx context.Context, plan imageResourceModel, diags *diag.Diagnostics) {
+// the source image exists and is readable, the name is free, CopyImage with
+// DryRun is allowed, and the KMS key is usable. It never sends a real
+// CopyImage. Inputs still unknown at plan time skip the checks that need
+// them. replaced is the copy that this plan replaces, if any.
+func (r *imageResource) preflight(ctx context.Context, plan imageResourceModel, replaced *trackedCopy, diags *diag.Diagnostics) {
 	sourceID, sourceRegion, region := knownString(plan.SourceImageID), knownString(plan.SourceRegion), knownString(plan.Region)
 	if sourceID == "" || sourceRegion == "" || region == "" {
 		return
@@ -70,6 +114,10 @@ func (r *imageResource) preflight(ctx context.Context, plan imageResourceModel, 
 	diags.Append(source...)
 	if source.HasError() {
 		return
+	}
+
+	if name := knownString(plan.Name); name != "" {
+		diags.Append(r.checkNameFree(ctx, region, name, replaced)...)
 	}
 
 	if !plan.Tags.IsUnknown() && !plan.SnapshotTags.IsUnknown() && !plan.Name.IsUnknown() {
@@ -106,6 +154,71 @@ func (r *imageResource) checkSourceImage(ctx context.Context, sourceRegion, sour
 			fmt.Sprintf("The source image %s in %s is %q; EC2 copies only available images. Wait until it is available, or pick another image.", sourceID, sourceRegion, img.State))
 	}
 	return diags
+}
+
+// checkNameFree asks whether the account already has an AMI of the planned
+// name in the destination Region: EC2 refuses CopyImage with
+// InvalidAMIName.Duplicate then (EC2 API Reference, CopyImage; names are
+// unique per account and Region), which at apply time would come only after
+// a replaced copy is gone. The copy being replaced is no obstacle, since it
+// is deregistered first, unless skip_destroy keeps it (replacedNameKept).
+// The lookup is batched with the other copies' and cached for the plan.
+func (r *imageResource) checkNameFree(ctx context.Context, region, name string, replaced *trackedCopy) diag.Diagnostics {
+	var diags diag.Diagnostics
+	client, d := r.data.ec2Client(ctx, region)
+	if d.HasError() {
+		return d
+	}
+	img, err := r.data.preflight.lookupImage("name|"+region+"|"+name, func() (ec2types.Image, error) {
+		return client.OwnImageNamed(ctx, name)
+	})
+	holder := aws.ToString(img.ImageId)
+	tracked, isTracked := r.data.preflight.trackedCopy(region, holder)
+	if replaced != nil && holder == replaced.ID {
+		tracked, isTracked = *replaced, true
+	}
+	switch {
+	case ami.IsNotFound(err):
+	case err != nil:
+		diags.AddWarning("Unable to Check Image Name",
+			fmt.Sprintf("DescribeImages for this account's AMIs named %q in %s failed, so the plan could not confirm the name is free: %s", name, region, describeAWSError(err)))
+	case isTracked && tracked.SkipDestroy:
+		diags.Append(nameKeptDiagnostic(tracked))
+	case isTracked:
+		// A copy in this state: the one this plan replaces (a tainted one
+		// among them), deregistered before the new copy is made.
+	default:
+		diags.AddAttributeError(path.Root("name"), "Image Name Already in Use",
+			fmt.Sprintf("This account already has an AMI named %q in %s: %s (%s, created %s). EC2 refuses a copy with a name in use (InvalidAMIName.Duplicate).\n\n"+
+				"To manage that AMI with this resource instead of copying again, import it:\n\n"+
+				"import {\n  to = amicopy_image.NAME # this resource's address\n  id = \"%s@%s\"\n}\n\n"+
+				"Otherwise choose another name, or deregister that AMI first.",
+				name, region, holder, img.State, valueOr(aws.ToString(img.CreationDate), "at an unknown time"), holder, region))
+	}
+	return diags
+}
+
+// replacedNameKept refuses a replacement that keeps the name while
+// skip_destroy keeps the replaced AMI in EC2: the new copy would need the
+// name that AMI still holds, and EC2 would refuse it after the old copy had
+// left the state. It needs no call to EC2.
+func replacedNameKept(plan imageResourceModel, replaced *trackedCopy) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if replaced == nil || !replaced.SkipDestroy || plan.Name.IsUnknown() || plan.Name.ValueString() != replaced.Name {
+		return diags
+	}
+	diags.Append(nameKeptDiagnostic(*replaced))
+	return diags
+}
+
+// nameKeptDiagnostic says that a copy that skip_destroy keeps in EC2 holds
+// the name of the new copy.
+func nameKeptDiagnostic(kept trackedCopy) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("name"), "Image Name Already in Use",
+		fmt.Sprintf("The plan makes a new copy named %q, but the copy %s has that name and skip_destroy keeps it in EC2 when it is replaced, "+
+			"so EC2 would refuse the new copy (InvalidAMIName.Duplicate). Give the new copy another name, such as one with a version or a date in it. "+
+			"To keep the name instead, apply skip_destroy = false first, so that the old copy is deregistered before the new one is made.",
+			kept.Name, kept.ID))
 }
 
 // checkCopyAllowed sends CopyImage with DryRun in the destination Region.
@@ -227,4 +340,66 @@ func dryRunKey(in *ec2.CopyImageInput) string {
 		}
 	}
 	return strings.Join(parts, "|")
+}
+
+// trackedCopy is the copy a resource tracks, as its private state records
+// it. Terraform plans the new half of a replacement with no prior state but
+// with the prior private state, so this is how that plan knows which AMI is
+// being replaced and whether skip_destroy keeps it.
+type trackedCopy struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	SkipDestroy bool   `json:"skip_destroy"`
+}
+
+// trackedCopyValue is the private-state value recording m's copy, or nil
+// (which removes the key) while its ID is unknown.
+func trackedCopyValue(m imageResourceModel) []byte {
+	if knownString(m.ID) == "" {
+		return nil
+	}
+	raw, _ := json.Marshal(trackedCopy{ID: m.ID.ValueString(), Name: m.Name.ValueString(), SkipDestroy: m.SkipDestroy.ValueBool()}) // Always marshals.
+	return raw
+}
+
+// trackedCopyFrom reads the tracked copy from private state; nil when none
+// is recorded.
+func trackedCopyFrom(ctx context.Context, private privateGetter) *trackedCopy {
+	if private == nil {
+		return nil
+	}
+	raw, _ := private.GetKey(ctx, privateTrackedCopy)
+	var tracked trackedCopy
+	if len(raw) == 0 || json.Unmarshal(raw, &tracked) != nil || tracked.ID == "" {
+		return nil
+	}
+	return &tracked
+}
+
+// deprecationTimeRefusal refuses, at plan time, a deprecation_time that
+// EnableImageDeprecation would refuse, when a copy is created or the value
+// changes. A time that has passed since it was set is left alone, so that
+// such a copy keeps an empty plan. public applies EC2's limit for public
+// AMIs, counted from created (zero for a new copy).
+func deprecationTimeRefusal(planned, prior types.String, creating, public bool, created time.Time) diag.Diagnostics {
+	var diags diag.Diagnostics
+	value := knownString(planned)
+	if value == "" || (!creating && !prior.IsNull() && !prior.IsUnknown() && sameDeprecationMinute(value, prior.ValueString())) {
+		return diags
+	}
+	at, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		return diags // The attribute's validator reports it.
+	}
+	var refused *ami.DeprecationTimeError
+	if !errors.As(ami.CheckDeprecationTime(at, time.Now(), public, created), &refused) {
+		return diags
+	}
+	fix := "Set a later time, or remove deprecation_time."
+	if !refused.Past {
+		fix = fmt.Sprintf("Set a time no later than %s, or remove deprecation_time.", refused.Limit.UTC().Format(time.RFC3339))
+	}
+	diags.AddAttributeError(path.Root("deprecation_time"), "Invalid Deprecation Time",
+		fmt.Sprintf("deprecation_time %s. EnableImageDeprecation would refuse it only after the copy was made. %s", refused, fix))
+	return diags
 }
