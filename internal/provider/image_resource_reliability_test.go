@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -263,7 +264,10 @@ func TestAccImage_reliabilityCreateTimeout(t *testing.T) {
 	p := acctest.NewProxy(t)
 	name := randomName()
 	address := "amicopy_image.test"
-	config := faultyProvider(p) + reliabilityImage(name, `timeouts = { create = "5s" }`)
+	// timeouts.create covers the CopyImage call as well as the wait; 20s
+	// leaves the wait most of it even when a loaded machine is slow to
+	// answer CopyImage, and the proxy's calls show which one ran out.
+	config := faultyProvider(p) + reliabilityImage(name, `timeouts = { create = "20s" }`)
 	var timedOut, replacement capturedImage
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -273,12 +277,17 @@ func TestAccImage_reliabilityCreateTimeout(t *testing.T) {
 			{
 				PreConfig: func() { p.SetFaults(acctest.Faults{PendingPolls: 1000}) },
 				Config:    config,
-				ExpectError: diagnosticPattern("Timeout Waiting for Image Copy", "The create timeout (5s) ended before the copy ami-",
+				ExpectError: diagnosticPattern("Timeout Waiting for Image Copy", "The create timeout (20s) ended before the copy ami-",
 					"became available", "kept in state as tainted"),
 			},
 			{
-				PreConfig: func() { p.Reset() },
-				Config:    config,
+				PreConfig: func() {
+					if err := checkTimedOutWhileWaiting(p); err != nil {
+						t.Error(err)
+					}
+					p.Reset()
+				},
+				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{expectTaintedReplacement(&timedOut)},
 				},
@@ -290,6 +299,33 @@ func TestAccImage_reliabilityCreateTimeout(t *testing.T) {
 			},
 		},
 	})
+}
+
+// checkTimedOutWhileWaiting checks from the proxy's calls that the create
+// timeout ended the wait for a copy, not the CopyImage call: EC2 answered
+// one CopyImage with the copy, and the provider then polled the copy and
+// saw it pending until it gave up.
+func checkTimedOutWhileWaiting(p *acctest.Proxy) error {
+	copies := copyImageCalls(p)
+	if len(copies) != 1 || copies[0].Status != http.StatusOK || len(copies[0].ImageIDs) != 1 {
+		return fmt.Errorf("CopyImage calls %s; want one answered with the copy before the timeout", describeCalls(copies))
+	}
+	copyID := copies[0].ImageIDs[0]
+	var polls []acctest.Call
+	for _, c := range p.Calls() {
+		if c.Action == "DescribeImages" && slices.Contains(c.ImageIDs, copyID) {
+			polls = append(polls, c)
+		}
+	}
+	if len(polls) == 0 {
+		return fmt.Errorf("nothing polled the copy %s after CopyImage answered; the timeout did not end a wait", copyID)
+	}
+	for _, c := range polls {
+		if c.Time.Before(copies[0].Time) || c.Status != http.StatusOK || countFault([]acctest.Call{c}, acctest.FaultPending) != 1 {
+			return fmt.Errorf("the polls of %s were %s; want each after CopyImage, answered, and seeing the copy pending", copyID, describeCalls(polls))
+		}
+	}
+	return nil
 }
 
 // TestAccImage_reliabilityCopyLimit stands for EC2's limit on concurrent
