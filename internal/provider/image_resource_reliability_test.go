@@ -624,9 +624,10 @@ func TestAccImage_reliabilityFailuresAfterCreate(t *testing.T) {
 
 // TestAccImage_reliabilityCopyImageFails stands for CopyImage failing:
 // refused for the concurrent-copy limit until the create timeout (no copy is
-// made, and the apply says so), then with EC2 errors on every attempt, then
-// with every answer lost after EC2 made the copy (the provider finds the
-// copy by its name and tracks it).
+// made, and the apply says so), then with EC2's InternalError on every
+// attempt after EC2 made the copy, then with every answer lost after EC2
+// made the copy. In both of the last two the provider finds the copy by its
+// name and tracks it.
 func TestAccImage_reliabilityCopyImageFails(t *testing.T) {
 	p := acctest.NewProxy(t)
 	name := randomName()
@@ -647,16 +648,40 @@ func TestAccImage_reliabilityCopyImageFails(t *testing.T) {
 					"ResourceLimitExceeded", "No AMI was created"),
 			},
 			{
-				PreConfig: func() { p.SetFaults(acctest.Faults{ServerErrorRate: 1, ServerErrorActions: []string{"CopyImage"}}) },
-				Config:    config,
-				// Whether the provider says that EC2 may have made the copy or
-				// keeps the attempt in state, no AMI may be left untracked.
-				ExpectError: diagnosticPattern("Unable to Copy Image", "InternalError"),
+				// An InternalError does not say that EC2 made no copy: here
+				// it made one, and it must end up in state, not orphaned.
+				PreConfig: func() {
+					p.ResetCalls()
+					p.SetFaults(acctest.Faults{FailCopyImageAnswers: 1000})
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					captureImage(address, &image),
+					checkOnlyImageNamed(t, name, &image),
+					func(*terraform.State) error {
+						calls := copyImageCalls(p)
+						if len(calls) != 2 || countFault(calls, acctest.FaultFailedAnswer) != 2 || !calls[0].ReachedMoto ||
+							!calls[1].FromTokenCache || !slices.Equal(calls[0].ImageIDs, []string{image.id}) {
+							return fmt.Errorf("CopyImage calls %s; want two attempts (max_retries = 1) answered InternalError, the first making %s",
+								describeCalls(calls), image.id)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Remove the copy, so that the next step creates anew.
+				PreConfig: func() { p.SetFaults(acctest.Faults{}) },
+				Config:    provider,
+				Check:     checkGone(t, &image),
 			},
 			{
 				PreConfig: func() {
 					if images := ownImagesNamed(t, name); len(images) != 0 {
-						t.Errorf("the failed CopyImage calls left %v named %s", imageIDs(images), name)
+						t.Errorf("destroying the tracked copy left %v named %s", imageIDs(images), name)
 					}
 					p.ResetCalls()
 					p.SetFaults(acctest.Faults{LoseCopyImageAnswers: 1000})
