@@ -484,7 +484,8 @@ resource "amicopy_image" "snapshot_gone" {
 func TestAccImage_reliabilitySecretsStayOutOfLogs(t *testing.T) {
 	t.Parallel()
 	p := acctest.NewProxy(t)
-	// Throttling makes the provider log failed calls too.
+	// Throttling sends calls down the SDK's retry path, which signs every
+	// attempt anew; the secret must stay out of the log there too.
 	p.SetFaults(acctest.Faults{Seed: 3, ThrottleRate: 0.3})
 	secret := "amicopy-secret-" + sdkacctest.RandString(24)
 	name := randomName()
@@ -505,6 +506,13 @@ func TestAccImage_reliabilitySecretsStayOutOfLogs(t *testing.T) {
 	if !strings.Contains(log, "AWS call") || !strings.Contains(log, "CopyImage") {
 		t.Fatalf("the TRACE log (%d bytes) holds no provider call log", len(log))
 	}
+	// Nor without throttled answers: the retry path must have run.
+	throttled := countWhere(p.Calls(), func(c acctest.Call) bool {
+		return c.Fault == acctest.FaultThrottle && c.Status == http.StatusServiceUnavailable
+	})
+	if throttled == 0 {
+		t.Fatalf("the proxy served no throttled answer in %d calls", len(p.Calls()))
+	}
 	signature := regexp.MustCompile(`Signature=[0-9a-fA-F]`)
 	for what, text := range map[string]string{"the TRACE log": log, "terraform show -json": shown} {
 		if strings.Contains(text, secret) {
@@ -521,8 +529,8 @@ func TestAccImage_reliabilitySecretsStayOutOfLogs(t *testing.T) {
 	if err == nil && strings.Contains(string(stateFile), secret) {
 		t.Errorf("the state file contains the secret key")
 	}
-	t.Logf("TRACE log: %d bytes, %d provider call lines, %d throttled calls; the access key ID appears %d times, the secret and signatures never",
-		len(log), strings.Count(log, "AWS call"), countFault(p.Calls(), acctest.FaultThrottle), strings.Count(log, "AKIATESTTESTTESTTEST"))
+	t.Logf("TRACE log: %d bytes, %d provider call lines, %d throttled calls, %d mentions of RequestLimitExceeded; the access key ID appears %d times, the secret and signatures never",
+		len(log), strings.Count(log, "AWS call"), throttled, strings.Count(log, "RequestLimitExceeded"), strings.Count(log, "AKIATESTTESTTESTTEST"))
 }
 
 // TestAccImage_reliabilityFailuresAfterCreate stands for EC2 failing the
