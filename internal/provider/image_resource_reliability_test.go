@@ -644,6 +644,35 @@ func TestAccImage_reliabilityCopyImageFails(t *testing.T) {
 	provider := faultyProvider(p, "max_retries = 1", "skip_preflight = true")
 	config := provider + reliabilityImage(name, "")
 	var image capturedImage
+	// foundByName is a create in which every CopyImage answer fails with
+	// fault after EC2 made the copy: the provider must find the copy by its
+	// name and track it.
+	foundByName := func(faults acctest.Faults, fault string, before func()) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: func() {
+				before()
+				p.ResetCalls()
+				p.SetFaults(faults)
+			},
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
+			},
+			Check: resource.ComposeTestCheckFunc(
+				captureImage(address, &image),
+				checkOnlyImageNamed(t, name, &image),
+				func(*terraform.State) error {
+					calls := copyImageCalls(p)
+					if len(calls) != 2 || countFault(calls, fault) != 2 || !calls[0].ReachedMoto || !calls[1].FromTokenCache ||
+						!slices.Equal(calls[0].ImageIDs, []string{image.id}) {
+						return fmt.Errorf("CopyImage calls %s; want two attempts (max_retries = 1) with one token, both carried out and answered with %s, the first making %s",
+							describeCalls(calls), fault, image.id)
+					}
+					return nil
+				},
+			),
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -655,61 +684,20 @@ func TestAccImage_reliabilityCopyImageFails(t *testing.T) {
 				ExpectError: diagnosticPattern("Unable to Copy Image", "still at EC2's limit of concurrent AMI copies when the timeout ended",
 					"ResourceLimitExceeded", "No AMI was created"),
 			},
-			{
-				// An InternalError does not say that EC2 made no copy: here
-				// it made one, and it must end up in state, not orphaned.
-				PreConfig: func() {
-					p.ResetCalls()
-					p.SetFaults(acctest.Faults{FailCopyImageAnswers: 1000})
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					captureImage(address, &image),
-					checkOnlyImageNamed(t, name, &image),
-					func(*terraform.State) error {
-						calls := copyImageCalls(p)
-						if len(calls) != 2 || countFault(calls, acctest.FaultFailedAnswer) != 2 || !calls[0].ReachedMoto ||
-							!calls[1].FromTokenCache || !slices.Equal(calls[0].ImageIDs, []string{image.id}) {
-							return fmt.Errorf("CopyImage calls %s; want two attempts (max_retries = 1) answered InternalError, the first making %s",
-								describeCalls(calls), image.id)
-						}
-						return nil
-					},
-				),
-			},
+			// An InternalError does not say that EC2 made no copy: here it
+			// made one, and it must end up in state, not orphaned.
+			foundByName(acctest.Faults{FailCopyImageAnswers: 1000}, acctest.FaultFailedAnswer, func() {}),
 			{
 				// Remove the copy, so that the next step creates anew.
 				PreConfig: func() { p.SetFaults(acctest.Faults{}) },
 				Config:    provider,
 				Check:     checkGone(t, &image),
 			},
-			{
-				PreConfig: func() {
-					if images := ownImagesNamed(t, name); len(images) != 0 {
-						t.Errorf("destroying the tracked copy left %v named %s", imageIDs(images), name)
-					}
-					p.ResetCalls()
-					p.SetFaults(acctest.Faults{LoseCopyImageAnswers: 1000})
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					captureImage(address, &image),
-					checkOnlyImageNamed(t, name, &image),
-					func(*terraform.State) error {
-						calls := copyImageCalls(p)
-						if len(calls) != 2 || countFault(calls, acctest.FaultLostAnswer) != 2 || p.CountCopies() != 2 || !calls[1].FromTokenCache {
-							return fmt.Errorf("CopyImage calls %s; want two attempts (max_retries = 1), both carried out with one token and unanswered", describeCalls(calls))
-						}
-						return nil
-					},
-				),
-			},
+			foundByName(acctest.Faults{LoseCopyImageAnswers: 1000}, acctest.FaultLostAnswer, func() {
+				if images := ownImagesNamed(t, name); len(images) != 0 {
+					t.Errorf("destroying the tracked copy left %v named %s", imageIDs(images), name)
+				}
+			}),
 		},
 	})
 }
