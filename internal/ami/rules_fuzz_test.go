@@ -166,7 +166,9 @@ func documentedImageName(s string) bool {
 	}
 	for i := range len(s) {
 		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("()[] ./-'@_", c) >= 0) {
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		digit := '0' <= c && c <= '9'
+		if !letter && !digit && strings.IndexByte("()[] ./-'@_", c) < 0 {
 			return false
 		}
 	}
