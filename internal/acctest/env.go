@@ -123,6 +123,14 @@ func setUpEnvironment() (*environment, error) {
 		"TF_CLI_CONFIG_FILE": cliConfig,
 		"CHECKPOINT_DISABLE": "1",
 		"TF_ACC":             "1",
+		// Tests expect their images in Region(), and the provider, the SDK
+		// and Terraform take the Region from here: a Region left in the
+		// developer's shell must not win.
+		"AWS_REGION": Region(),
+	}
+	if err := os.Unsetenv("AWS_DEFAULT_REGION"); err != nil {
+		env.tearDown()
+		return nil, fmt.Errorf("unsetting AWS_DEFAULT_REGION: %w", err)
 	}
 	if !env.realAWS {
 		moto, err := StartMoto()
@@ -145,9 +153,6 @@ func setUpEnvironment() (*environment, error) {
 		settings["AWS_ACCESS_KEY_ID"] = motoAccessKey
 		settings["AWS_SECRET_ACCESS_KEY"] = motoSecretKey
 		settings["AWS_EC2_METADATA_DISABLED"] = "true"
-		if os.Getenv("AWS_REGION") == "" {
-			settings["AWS_REGION"] = Region()
-		}
 		for _, name := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"} {
 			if err := os.Unsetenv(name); err != nil {
 				env.tearDown()

@@ -27,8 +27,8 @@ func TestRunSetsTheEnvironment(t *testing.T) {
 			t.Errorf("%s = %q, want %q", name, got, value)
 		}
 	}
-	if os.Getenv("AWS_REGION") == "" {
-		t.Error("AWS_REGION is not set")
+	if got := os.Getenv("AWS_REGION"); got != Region() {
+		t.Errorf("AWS_REGION = %q, want Region() %q", got, Region())
 	}
 	data, err := os.ReadFile(os.Getenv("TF_CLI_CONFIG_FILE"))
 	if err != nil || len(data) != 0 {
@@ -120,6 +120,42 @@ func TestSetUpEnvironmentRefusals(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestSetUpEnvironmentOverridesTheShellRegion checks that a Region left in
+// the developer's shell does not reach the provider, whose images the
+// tests then look for in Region().
+func TestSetUpEnvironmentOverridesTheShellRegion(t *testing.T) {
+	for _, target := range []string{"moto", "aws"} {
+		t.Run(target, func(t *testing.T) {
+			if target == "moto" {
+				SkipOnRealAWS(t, "starts its own moto")
+			}
+			// setUpEnvironment changes the process environment; t.Setenv
+			// puts back what the rest of the package runs with.
+			for _, name := range []string{"TF_CLI_CONFIG_FILE", "CHECKPOINT_DISABLE", "TF_ACC", "AWS_ENDPOINT_URL_EC2",
+				"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_KMS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+				"AWS_EC2_METADATA_DISABLED", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"} {
+				t.Setenv(name, os.Getenv(name))
+			}
+			t.Setenv(EnvTarget, target)
+			t.Setenv(EnvRegion, "")
+			t.Setenv("AWS_REGION", "ap-south-1")
+			t.Setenv("AWS_DEFAULT_REGION", "ap-south-1")
+
+			env, err := setUpEnvironment()
+			if err != nil {
+				t.Fatal(err)
+			}
+			env.tearDown()
+			if got := os.Getenv("AWS_REGION"); got != DefaultRegion {
+				t.Errorf("AWS_REGION = %q, want %q", got, DefaultRegion)
+			}
+			if got, set := os.LookupEnv("AWS_DEFAULT_REGION"); set {
+				t.Errorf("AWS_DEFAULT_REGION = %q, want it unset", got)
 			}
 		})
 	}

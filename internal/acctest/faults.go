@@ -41,6 +41,13 @@ type Faults struct {
 	// answer is lost: the connection is closed instead.
 	LoseCopyImageAnswers int
 
+	// FailCopyImageAnswers is how many of the next CopyImage calls (DryRun
+	// aside) are carried out (the image exists, its ClientToken is
+	// remembered) but answered HTTP 500 InternalError: unlike
+	// ServerErrorRate, whose calls never reach moto, EC2 may have made the
+	// copy.
+	FailCopyImageAnswers int
+
 	// CopyLimitExceeded is how many of the next CopyImage calls (DryRun
 	// aside) are refused with HTTP 400 ResourceLimitExceeded.
 	CopyLimitExceeded int
@@ -89,6 +96,7 @@ const (
 	FaultServerError        = "server-error"
 	FaultDrop               = "drop"
 	FaultLostAnswer         = "lost-answer"
+	FaultFailedAnswer       = "failed-answer"
 	FaultCopyLimit          = "copy-limit"
 	FaultUnauthorizedDryRun = "unauthorized-dry-run"
 	FaultNotFound           = "not-found"
@@ -108,11 +116,12 @@ type imageFaults struct {
 // faultState is one proxy's configured faults with their counters and
 // random source. It is safe for concurrent use.
 type faultState struct {
-	mu              sync.Mutex
-	faults          Faults
-	rng             *rand.Rand
-	lostAnswersLeft int
-	copyLimitLeft   int
+	mu                sync.Mutex
+	faults            Faults
+	rng               *rand.Rand
+	lostAnswersLeft   int
+	failedAnswersLeft int
+	copyLimitLeft     int
 }
 
 // set replaces the faults and restarts the counters and the random source.
@@ -130,6 +139,7 @@ func (s *faultState) set(f Faults) {
 	seed := uint64(f.Seed)
 	s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	s.lostAnswersLeft = f.LoseCopyImageAnswers
+	s.failedAnswersLeft = f.FailCopyImageAnswers
 	s.copyLimitLeft = f.CopyLimitExceeded
 }
 
@@ -167,24 +177,29 @@ func (s *faultState) hit(rate float64, actions []string, action string) bool {
 // takeCopyLimit reports whether this CopyImage is refused for the copy limit,
 // using up one refusal.
 func (s *faultState) takeCopyLimit() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.copyLimitLeft <= 0 {
-		return false
-	}
-	s.copyLimitLeft--
-	return true
+	return s.take(&s.copyLimitLeft)
 }
 
 // takeLostAnswer reports whether this CopyImage's answer is lost, using up
 // one lost answer.
 func (s *faultState) takeLostAnswer() bool {
+	return s.take(&s.lostAnswersLeft)
+}
+
+// takeFailedAnswer reports whether this CopyImage, carried out, is answered
+// InternalError, using up one failed answer.
+func (s *faultState) takeFailedAnswer() bool {
+	return s.take(&s.failedAnswersLeft)
+}
+
+// take uses up one of the faults a counter of s has left, if any.
+func (s *faultState) take(left *int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.lostAnswersLeft <= 0 {
+	if *left <= 0 {
 		return false
 	}
-	s.lostAnswersLeft--
+	*left--
 	return true
 }
 

@@ -157,6 +157,36 @@ func TestLoseCopyImageAnswers(t *testing.T) {
 	})
 }
 
+func TestFailCopyImageAnswers(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 1)
+	f.proxy.SetFaults(Faults{FailCopyImageAnswers: 1})
+	in := copyInput()
+	in.ClientToken = aws.String(uniqueName())
+
+	_, err := f.client.CopyImage(context.Background(), in)
+	wantAPIError(t, err, "InternalError")
+	if got := httpStatus(err); got != 500 {
+		t.Errorf("HTTP status %d, want 500", got)
+	}
+	failed := f.proxy.Calls()[0]
+	if failed.Fault != FaultFailedAnswer || !failed.ReachedMoto || len(failed.ImageIDs) != 1 {
+		t.Fatalf("failed call = %+v, want a copy made by moto and answered InternalError", failed)
+	}
+	if img := mustDescribe(t, f.shared, failed.ImageIDs[0]); img.State != types.ImageStateAvailable {
+		t.Errorf("image %s state = %q, want available: EC2 made the copy despite the error", failed.ImageIDs[0], img.State)
+	}
+
+	// Once the failed answers are used up, a retry with the same token gets
+	// the copy the failed call made.
+	if id := mustCopy(t, f.client, in); id != failed.ImageIDs[0] {
+		t.Errorf("the retry got %s, want %s from the token cache", id, failed.ImageIDs[0])
+	}
+	if retry := f.proxy.Calls()[1]; !retry.FromTokenCache || retry.Fault != "" {
+		t.Errorf("retry = %+v, want an answer from the token cache", retry)
+	}
+}
+
 func TestCopyLimitExceeded(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, 1)

@@ -37,7 +37,7 @@ var actionHandlers = map[string]actionHandler{
 
 // handleCopyImage copies an image through the emulator (token idempotency,
 // tags, source and encryption) and injects the CopyImage faults: refused
-// dry runs, the copy limit and lost answers.
+// dry runs, the copy limit, and lost or failed answers.
 func (p *Proxy) handleCopyImage(ctx context.Context, req *ec2Request, call *Call) (*answer, error) {
 	if req.dryRun() {
 		if p.faults.unauthorizedDryRun() {
@@ -72,6 +72,13 @@ func (p *Proxy) handleCopyImage(ctx context.Context, req *ec2Request, call *Call
 	if p.faults.takeLostAnswer() {
 		call.Fault = FaultLostAnswer
 		return &answer{hangUp: true}, nil
+	}
+	if p.faults.takeFailedAnswer() {
+		// EC2 API Reference, "Server error codes": InternalError is "an
+		// internal error", to retry; "Ensuring idempotency": a retry with
+		// the same ClientToken returns the copy the first request made.
+		call.Fault = FaultFailedAnswer
+		return transportFaultAnswer(FaultServerError), nil
 	}
 	return resultAnswer("CopyImage", newTextElement("imageId", result.imageID)), nil
 }

@@ -40,7 +40,8 @@ func StartMoto() (*Moto, error) {
 		return nil, errors.New("moto_server not found on PATH: install it with `pip install 'moto[server]'`")
 	}
 	// Another process may take the free port between our probe and moto's
-	// bind; moto then exits at once, and a new port is tried.
+	// bind; moto then exits, or another server answers in its place, and a
+	// new port is tried.
 	var lastErr error
 	for range 3 {
 		m, err := startMotoOnce(path)
@@ -58,6 +59,11 @@ func startMotoOnce(path string) (*Moto, error) {
 	if err != nil {
 		return nil, err
 	}
+	return startMotoOn(path, port)
+}
+
+// startMotoOn starts moto on port and waits until it answers there itself.
+func startMotoOn(path string, port int) (*Moto, error) {
 	m := &Moto{
 		url:    "http://127.0.0.1:" + strconv.Itoa(port),
 		logs:   &tailBuffer{limit: 8 << 10},
@@ -67,7 +73,7 @@ func startMotoOnce(path string) (*Moto, error) {
 	m.cmd.Stdout = m.logs
 	m.cmd.Stderr = m.logs
 	m.cmd.SysProcAttr = motoProcAttr()
-	err = startLocked(m.cmd)
+	err := startLocked(m.cmd)
 	if err != nil {
 		return nil, fmt.Errorf("starting moto_server: %w", err)
 	}
@@ -78,6 +84,19 @@ func startMotoOnce(path string) (*Moto, error) {
 	if err := m.waitReady(); err != nil {
 		m.Stop()
 		return nil, err
+	}
+	// An answer on the port may come from another server that took it
+	// between the probe and moto's bind, such as the moto of a test binary
+	// running beside this one; that moto can stop at any time and holds
+	// another binary's state. Only our moto's own socket will do.
+	// Moto leads its own process group, whose ID is its PID.
+	if owned, err := listenerInGroup(m.cmd.Process.Pid, port); !owned {
+		m.Stop()
+		if err != nil {
+			return nil, fmt.Errorf("checking who answers on %s: %w", m.url, err)
+		}
+		return nil, fmt.Errorf("%s answers, but not from the moto_server this test binary started (pid %d); its output:\n%s",
+			m.url, m.cmd.Process.Pid, m.logs.String())
 	}
 	m.emu = newEmulator(m.url)
 	return m, nil

@@ -1,8 +1,12 @@
 package acctest
 
 import (
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"os/exec"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -41,4 +45,35 @@ func TestMotoStopEndsTheProcess(t *testing.T) {
 	} else if !strings.Contains(err.Error(), "refused") {
 		t.Logf("after Stop: %v", err)
 	}
+}
+
+// TestStartMotoRefusesAnotherServerOnItsPort is two test binaries racing
+// for one free port: another HTTP server answers there before moto binds.
+func TestStartMotoRefusesAnotherServerOnItsPort(t *testing.T) {
+	SkipOnRealAWS(t, "starts its own moto")
+	t.Parallel()
+	var asked atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		asked.Add(1)
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer other.Close()
+	port := other.Listener.Addr().(*net.TCPAddr).Port //nolint:forcetypeassert // a TCP listener
+	path, err := exec.LookPath("moto_server")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	m, err := startMotoOn(path, port)
+	if err == nil {
+		m.Stop()
+		t.Fatalf("startMotoOn accepted the other server on port %d as its moto", port)
+	}
+	// Moto cannot bind the port: either it exits first or the other
+	// server's answer is recognised as not ours; both refuse.
+	if !strings.Contains(err.Error(), "not from the moto_server this test binary started") &&
+		!strings.Contains(err.Error(), "exited before answering") {
+		t.Errorf("error %q says neither", err)
+	}
+	t.Logf("asked the other server %d times; refused with: %.200s", asked.Load(), err)
 }

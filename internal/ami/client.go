@@ -52,6 +52,10 @@ type Client struct {
 	// copyBackoff is how long Copy waits after EC2 refuses a copy for the
 	// concurrent-copy limit.
 	copyBackoff PollSchedule
+	// copyBackoffTimer starts Copy's wait before a retry; nil means
+	// time.After. Tests replace it to end the context exactly when the
+	// timer fires.
+	copyBackoffTimer func(time.Duration) <-chan time.Time
 	// notFoundGrace is how long a waiter accepts "not found" for a new copy.
 	notFoundGrace time.Duration
 }
@@ -181,10 +185,20 @@ func (c *Client) Copy(ctx context.Context, in *ec2.CopyImageInput) (string, erro
 		if ErrorCode(err) != "ResourceLimitExceeded" {
 			return "", err
 		}
+		timer := time.After
+		if c.copyBackoffTimer != nil {
+			timer = c.copyBackoffTimer
+		}
 		select {
 		case <-ctx.Done():
+		case <-timer(wait):
+		}
+		// The timer and the deadline can fire together, and select then
+		// picks either; a retry after the deadline would send EC2 one more
+		// CopyImage that nobody waits for, and answer with the context's
+		// error instead of the limit.
+		if ctx.Err() != nil {
 			return "", fmt.Errorf("still at EC2's limit of concurrent AMI copies when the timeout ended: %w", err)
-		case <-time.After(wait):
 		}
 		wait = c.copyBackoff.next(wait)
 	}

@@ -27,6 +27,9 @@ type fakeEC2 struct {
 	// copyAnswers are CopyImage's answers in order; the last one repeats.
 	copyAnswers []fakeCopyAnswer
 	copyInputs  []*ec2.CopyImageInput
+	// copiesAfterEnd counts CopyImage calls made with a context that had
+	// already ended.
+	copiesAfterEnd int
 
 	// describe answers the nth DescribeImages call (from 0).
 	describe      func(n int, ids []string) ([]types.Image, error)
@@ -56,6 +59,7 @@ func (f *fakeEC2) CopyImage(ctx context.Context, in *ec2.CopyImageInput, _ ...fu
 	defer f.mu.Unlock()
 	f.copyInputs = append(f.copyInputs, in)
 	if err := ctx.Err(); err != nil {
+		f.copiesAfterEnd++
 		// The SDK fails a call whose context has ended before sending it.
 		return nil, fmt.Errorf("operation error EC2: CopyImage, %w", err)
 	}
@@ -152,20 +156,29 @@ func copiedImage(id string, state types.ImageState) types.Image {
 	return types.Image{ImageId: aws.String(id), State: state}
 }
 
+// copyCase is one case of TestClientCopy.
+type copyCase struct {
+	name      string
+	answers   []fakeCopyAnswer
+	timeout   time.Duration
+	cancelled bool
+	// endsWithTimer ends the context at the moment the back-off timer
+	// fires, so both are ready when Copy looks.
+	endsWithTimer bool
+	wantID        string
+	wantCalls     int
+	// wantCallsAfterEnd is how many CopyImage calls are made with a
+	// context that has already ended.
+	wantCallsAfterEnd int
+	wantCode          string
+	wantText          string
+	ambiguous         bool
+}
+
 func TestClientCopy(t *testing.T) {
 	t.Parallel()
 	limit := fakeCopyAnswer{err: apiError("ResourceLimitExceeded")}
-	tests := []struct {
-		name      string
-		answers   []fakeCopyAnswer
-		timeout   time.Duration
-		cancelled bool
-		wantID    string
-		wantCalls int
-		wantCode  string
-		wantText  string
-		ambiguous bool
-	}{
+	tests := []copyCase{
 		{name: "copies at once", answers: []fakeCopyAnswer{{imageID: "ami-11111111"}}, wantID: "ami-11111111", wantCalls: 1},
 		{name: "waits out the concurrent-copy limit", answers: []fakeCopyAnswer{limit, limit, {imageID: "ami-22222222"}}, wantID: "ami-22222222", wantCalls: 3},
 		{name: "a refusal is not retried", answers: []fakeCopyAnswer{{err: apiError("InvalidAMIName.Duplicate")}},
@@ -173,59 +186,89 @@ func TestClientCopy(t *testing.T) {
 		{name: "a lost answer is returned for the caller to resolve", answers: []fakeCopyAnswer{{err: lostAnswer()}},
 			wantCalls: 1, wantText: "connection reset", ambiguous: true},
 		{name: "the timeout ends the wait for the limit", answers: []fakeCopyAnswer{limit}, timeout: 30 * time.Millisecond,
-			wantCode: "ResourceLimitExceeded", wantText: "still at EC2's limit of concurrent AMI copies when the timeout ended"},
+			wantCalls: 1, wantCode: "ResourceLimitExceeded", wantText: "still at EC2's limit of concurrent AMI copies when the timeout ended"},
+		{name: "no retry when the timeout ends as the back-off does", answers: []fakeCopyAnswer{limit}, endsWithTimer: true,
+			wantCalls: 1, wantCode: "ResourceLimitExceeded", wantText: "still at EC2's limit of concurrent AMI copies when the timeout ended"},
 		{name: "an interrupt before sending", answers: []fakeCopyAnswer{{imageID: "ami-33333333"}}, cancelled: true,
-			wantCalls: 1, wantText: "context canceled", ambiguous: true},
+			wantCalls: 1, wantCallsAfterEnd: 1, wantText: "context canceled", ambiguous: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			api := &fakeEC2{copyAnswers: tt.answers}
-			c := newFastClient(api)
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			if tt.timeout > 0 {
-				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
-				defer cancel()
+			// With the context and the timer ready at once, select picks
+			// either at random; enough runs make a wrong pick show.
+			runs := 1
+			if tt.endsWithTimer {
+				runs = 64
 			}
-			if tt.cancelled {
-				cancel()
-			}
-			in := &ec2.CopyImageInput{Name: aws.String("copy"), SourceImageId: aws.String("ami-00000000"),
-				SourceRegion: aws.String("us-east-1"), ClientToken: aws.String("token-1")}
-			id, err := c.Copy(ctx, in)
-
-			if id != tt.wantID {
-				t.Errorf("image ID = %q, want %q", id, tt.wantID)
-			}
-			wantErr := tt.wantCode != "" || tt.wantText != ""
-			if (err != nil) != wantErr {
-				t.Fatalf("error = %v, want error: %v", err, wantErr)
-			}
-			if err != nil {
-				if got := ErrorCode(err); tt.wantCode != "" && got != tt.wantCode {
-					t.Errorf("error code = %q, want %q", got, tt.wantCode)
-				}
-				if !strings.Contains(err.Error(), tt.wantText) {
-					t.Errorf("error %q does not say %q", err, tt.wantText)
-				}
-				if got := IsAmbiguousCopyError(err); got != tt.ambiguous {
-					t.Errorf("IsAmbiguousCopyError(%v) = %v, want %v", err, got, tt.ambiguous)
-				}
-			}
-			api.mu.Lock()
-			defer api.mu.Unlock()
-			if tt.wantCalls > 0 && len(api.copyInputs) != tt.wantCalls {
-				t.Errorf("CopyImage calls = %d, want %d", len(api.copyInputs), tt.wantCalls)
-			}
-			for i, sent := range api.copyInputs {
-				// Every attempt is the same request with the same token, so
-				// EC2 makes one copy however many attempts it takes.
-				if sent != in {
-					t.Errorf("attempt %d sent a different request", i+1)
-				}
+			for range runs {
+				checkCopy(t, tt)
 			}
 		})
+	}
+}
+
+// checkCopy runs one Copy as tt says and checks its outcome.
+func checkCopy(t *testing.T, tt copyCase) {
+	t.Helper()
+	api := &fakeEC2{copyAnswers: tt.answers}
+	c := newFastClient(api)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if tt.timeout > 0 {
+		// The back-off outlasts the timeout, so the timeout is what ends
+		// the wait.
+		c.copyBackoff = PollSchedule{Initial: time.Hour, Factor: 1, Max: time.Hour}
+		ctx, cancel = context.WithTimeout(ctx, tt.timeout)
+		defer cancel()
+	}
+	if tt.endsWithTimer {
+		c.copyBackoffTimer = func(time.Duration) <-chan time.Time {
+			cancel()
+			fired := make(chan time.Time, 1)
+			fired <- time.Now()
+			return fired
+		}
+	}
+	if tt.cancelled {
+		cancel()
+	}
+	in := &ec2.CopyImageInput{Name: aws.String("copy"), SourceImageId: aws.String("ami-00000000"),
+		SourceRegion: aws.String("us-east-1"), ClientToken: aws.String("token-1")}
+	id, err := c.Copy(ctx, in)
+
+	if id != tt.wantID {
+		t.Errorf("image ID = %q, want %q", id, tt.wantID)
+	}
+	wantErr := tt.wantCode != "" || tt.wantText != ""
+	if (err != nil) != wantErr {
+		t.Fatalf("error = %v, want error: %v", err, wantErr)
+	}
+	if err != nil {
+		if got := ErrorCode(err); tt.wantCode != "" && got != tt.wantCode {
+			t.Errorf("error code = %q, want %q", got, tt.wantCode)
+		}
+		if !strings.Contains(err.Error(), tt.wantText) {
+			t.Errorf("error %q does not say %q", err, tt.wantText)
+		}
+		if got := IsAmbiguousCopyError(err); got != tt.ambiguous {
+			t.Errorf("IsAmbiguousCopyError(%v) = %v, want %v", err, got, tt.ambiguous)
+		}
+	}
+	api.mu.Lock()
+	defer api.mu.Unlock()
+	if len(api.copyInputs) != tt.wantCalls {
+		t.Errorf("CopyImage calls = %d, want %d", len(api.copyInputs), tt.wantCalls)
+	}
+	if api.copiesAfterEnd != tt.wantCallsAfterEnd {
+		t.Errorf("CopyImage calls after the context ended = %d, want %d", api.copiesAfterEnd, tt.wantCallsAfterEnd)
+	}
+	for i, sent := range api.copyInputs {
+		// Every attempt is the same request with the same token, so EC2
+		// makes one copy however many attempts it takes.
+		if sent != in {
+			t.Errorf("attempt %d sent a different request", i+1)
+		}
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // The seed inputs of these fuzz tests live in testdata/fuzz/<FuzzName>/ and
@@ -115,6 +114,11 @@ func FuzzParseLocalZoneID(f *testing.F) {
 	})
 }
 
+// documentedRegionShape is what every Region name in the AWS General
+// Reference ("Regions and endpoints") looks like: a geography, an optional
+// sub-geography (gov, iso, isob, de, ...), a compass direction and a number.
+var documentedRegionShape = regexp.MustCompile(`^[a-z]{2,4}(?:-[a-z]{2,4})?-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9][0-9]?$`)
+
 // regionCodeRegexp is the shape every derived Region code has.
 var regionCodeRegexp = regexp.MustCompile(`^[a-z]{3,10}[1-9][0-9]?$`)
 
@@ -129,6 +133,9 @@ func FuzzRegionName(f *testing.F) {
 				t.Fatalf("invalid Region %q has code %q, partition %q", s, code, partition)
 			}
 			return
+		}
+		if !documentedRegionShape.MatchString(s) {
+			t.Fatalf("ValidateRegionName accepted %q, which is not shaped like any documented Region", s)
 		}
 		if !regionCodeRegexp.MatchString(code) {
 			t.Fatalf("RegionShortCode(%q) = %q", s, code)
@@ -145,30 +152,78 @@ func FuzzRegionName(f *testing.F) {
 	})
 }
 
+// The oracles of FuzzSingleValueRules are written from the EC2
+// documentation with the numbers it gives, not from rules.go's patterns and
+// constants, so that a wrong rule cannot vouch for itself.
+
+// documentedImageName follows the EC2 API Reference, CopyImage, Name:
+// "3-128 alphanumeric characters, parentheses (()), square brackets ([]),
+// spaces ( ), periods (.), slashes (/), dashes (-), single quotes ('),
+// at-signs (@), or underscores(_)".
+func documentedImageName(s string) bool {
+	if len(s) < 3 || len(s) > 128 {
+		return false // every allowed character is one byte
+	}
+	for i := range len(s) {
+		c := s[i]
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		digit := '0' <= c && c <= '9'
+		if !letter && !digit && strings.IndexByte("()[] ./-'@_", c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// documentedAMIID follows the EC2 User Guide, "Resource IDs": the prefix
+// "ami-" and 8 or 17 lowercase hexadecimal characters.
+func documentedAMIID(s string) bool {
+	hex, ok := strings.CutPrefix(s, "ami-")
+	if !ok || (len(hex) != 8 && len(hex) != 17) {
+		return false
+	}
+	return strings.Trim(hex, "0123456789abcdef") == ""
+}
+
+// documentedClientToken follows the EC2 API Reference, "Ensuring
+// idempotency": a case-sensitive string of ASCII characters; the provider
+// documents 1 to 128 printable ones (docs/resources/image.md).
+func documentedClientToken(s string) bool {
+	if len(s) < 1 || len(s) > 128 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// documentedSnapshotCopyMinutes follows the EC2 API Reference, CopyImage,
+// SnapshotCopyCompletionDurationMinutes: "a minimum of 15 minutes and a
+// maximum of 48 hours", "in 15-minute increments".
+func documentedSnapshotCopyMinutes(m int64) bool {
+	return m >= 15 && m <= 48*60 && m%15 == 0
+}
+
 func FuzzSingleValueRules(f *testing.F) {
-	imageName := regexp.MustCompile(ImageNamePattern)
-	sourceImageID := regexp.MustCompile(SourceImageIDPattern)
-	clientToken := regexp.MustCompile(ClientTokenPattern)
 	f.Fuzz(func(t *testing.T, s string, minutes int64) {
-		if err := ValidateImageName(s); err == nil {
-			if n := utf8.RuneCountInString(s); n < MinImageNameLength || n > MaxImageNameLength || !imageName.MatchString(s) {
-				t.Fatalf("accepted image name %q", s)
-			}
-		} else if n := utf8.RuneCountInString(s); n >= MinImageNameLength && n <= MaxImageNameLength && imageName.MatchString(s) {
-			t.Fatalf("rejected image name %q: %v", s, err)
+		if err := ValidateImageName(s); (err == nil) != documentedImageName(s) {
+			t.Fatalf("ValidateImageName(%q) = %v, disagreeing with the EC2 documentation", s, err)
 		}
-		if err := ValidateSourceImageID(s); (err == nil) != sourceImageID.MatchString(s) {
-			t.Fatalf("ValidateSourceImageID(%q) = %v, disagreeing with the pattern", s, err)
+		if err := ValidateSourceImageID(s); (err == nil) != documentedAMIID(s) {
+			t.Fatalf("ValidateSourceImageID(%q) = %v, disagreeing with the EC2 documentation", s, err)
 		}
-		if err := ValidateClientToken(s); (err == nil) != (s != "" && len(s) <= MaxClientTokenLength && clientToken.MatchString(s)) {
-			t.Fatalf("ValidateClientToken(%q) = %v", s, err)
+		if err := ValidateClientToken(s); (err == nil) != documentedClientToken(s) {
+			t.Fatalf("ValidateClientToken(%q) = %v, disagreeing with the documentation", s, err)
 		}
-		if err := ValidateDescription(s); (err == nil) != (utf8.RuneCountInString(s) <= MaxDescriptionLength) {
+		// EC2 API Reference, CopyImage, Description: "up to 255 characters".
+		if err := ValidateDescription(s); (err == nil) != (len([]rune(s)) <= 255) {
 			t.Fatalf("ValidateDescription(%q) = %v", s, err)
 		}
-		valid := minutes >= MinSnapshotCopyMinutes && minutes <= MaxSnapshotCopyMinutes && minutes%SnapshotCopyMinutesStep == 0
-		if err := ValidateSnapshotCopyMinutes(minutes); (err == nil) != valid {
-			t.Fatalf("ValidateSnapshotCopyMinutes(%d) = %v", minutes, err)
+		if err := ValidateSnapshotCopyMinutes(minutes); (err == nil) != documentedSnapshotCopyMinutes(minutes) {
+			t.Fatalf("ValidateSnapshotCopyMinutes(%d) = %v, disagreeing with the EC2 documentation", minutes, err)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -263,7 +264,10 @@ func TestAccImage_reliabilityCreateTimeout(t *testing.T) {
 	p := acctest.NewProxy(t)
 	name := randomName()
 	address := "amicopy_image.test"
-	config := faultyProvider(p) + reliabilityImage(name, `timeouts = { create = "5s" }`)
+	// timeouts.create covers the CopyImage call as well as the wait; 20s
+	// leaves the wait most of it even when a loaded machine is slow to
+	// answer CopyImage, and the proxy's calls show which one ran out.
+	config := faultyProvider(p) + reliabilityImage(name, `timeouts = { create = "20s" }`)
 	var timedOut, replacement capturedImage
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -273,12 +277,17 @@ func TestAccImage_reliabilityCreateTimeout(t *testing.T) {
 			{
 				PreConfig: func() { p.SetFaults(acctest.Faults{PendingPolls: 1000}) },
 				Config:    config,
-				ExpectError: diagnosticPattern("Timeout Waiting for Image Copy", "The create timeout (5s) ended before the copy ami-",
+				ExpectError: diagnosticPattern("Timeout Waiting for Image Copy", "The create timeout (20s) ended before the copy ami-",
 					"became available", "kept in state as tainted"),
 			},
 			{
-				PreConfig: func() { p.Reset() },
-				Config:    config,
+				PreConfig: func() {
+					if err := checkTimedOutWhileWaiting(p); err != nil {
+						t.Error(err)
+					}
+					p.Reset()
+				},
+				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{expectTaintedReplacement(&timedOut)},
 				},
@@ -290,6 +299,33 @@ func TestAccImage_reliabilityCreateTimeout(t *testing.T) {
 			},
 		},
 	})
+}
+
+// checkTimedOutWhileWaiting checks from the proxy's calls that the create
+// timeout ended the wait for a copy, not the CopyImage call: EC2 answered
+// one CopyImage with the copy, and the provider then polled the copy and
+// saw it pending until it gave up.
+func checkTimedOutWhileWaiting(p *acctest.Proxy) error {
+	copies := copyImageCalls(p)
+	if len(copies) != 1 || copies[0].Status != http.StatusOK || len(copies[0].ImageIDs) != 1 {
+		return fmt.Errorf("CopyImage calls %s; want one answered with the copy before the timeout", describeCalls(copies))
+	}
+	copyID := copies[0].ImageIDs[0]
+	var polls []acctest.Call
+	for _, c := range p.Calls() {
+		if c.Action == "DescribeImages" && slices.Contains(c.ImageIDs, copyID) {
+			polls = append(polls, c)
+		}
+	}
+	if len(polls) == 0 {
+		return fmt.Errorf("nothing polled the copy %s after CopyImage answered; the timeout did not end a wait", copyID)
+	}
+	for _, c := range polls {
+		if c.Time.Before(copies[0].Time) || c.Status != http.StatusOK || countFault([]acctest.Call{c}, acctest.FaultPending) != 1 {
+			return fmt.Errorf("the polls of %s were %s; want each after CopyImage, answered, and seeing the copy pending", copyID, describeCalls(polls))
+		}
+	}
+	return nil
 }
 
 // TestAccImage_reliabilityCopyLimit stands for EC2's limit on concurrent
@@ -448,7 +484,8 @@ resource "amicopy_image" "snapshot_gone" {
 func TestAccImage_reliabilitySecretsStayOutOfLogs(t *testing.T) {
 	t.Parallel()
 	p := acctest.NewProxy(t)
-	// Throttling makes the provider log failed calls too.
+	// Throttling sends calls down the SDK's retry path, which signs every
+	// attempt anew; the secret must stay out of the log there too.
 	p.SetFaults(acctest.Faults{Seed: 3, ThrottleRate: 0.3})
 	secret := "amicopy-secret-" + sdkacctest.RandString(24)
 	name := randomName()
@@ -469,6 +506,13 @@ func TestAccImage_reliabilitySecretsStayOutOfLogs(t *testing.T) {
 	if !strings.Contains(log, "AWS call") || !strings.Contains(log, "CopyImage") {
 		t.Fatalf("the TRACE log (%d bytes) holds no provider call log", len(log))
 	}
+	// Nor without throttled answers: the retry path must have run.
+	throttled := countWhere(p.Calls(), func(c acctest.Call) bool {
+		return c.Fault == acctest.FaultThrottle && c.Status == http.StatusServiceUnavailable
+	})
+	if throttled == 0 {
+		t.Fatalf("the proxy served no throttled answer in %d calls", len(p.Calls()))
+	}
 	signature := regexp.MustCompile(`Signature=[0-9a-fA-F]`)
 	for what, text := range map[string]string{"the TRACE log": log, "terraform show -json": shown} {
 		if strings.Contains(text, secret) {
@@ -485,8 +529,8 @@ func TestAccImage_reliabilitySecretsStayOutOfLogs(t *testing.T) {
 	if err == nil && strings.Contains(string(stateFile), secret) {
 		t.Errorf("the state file contains the secret key")
 	}
-	t.Logf("TRACE log: %d bytes, %d provider call lines, %d throttled calls; the access key ID appears %d times, the secret and signatures never",
-		len(log), strings.Count(log, "AWS call"), countFault(p.Calls(), acctest.FaultThrottle), strings.Count(log, "AKIATESTTESTTESTTEST"))
+	t.Logf("TRACE log: %d bytes, %d provider call lines, %d throttled calls, %d mentions of RequestLimitExceeded; the access key ID appears %d times, the secret and signatures never",
+		len(log), strings.Count(log, "AWS call"), throttled, strings.Count(log, "RequestLimitExceeded"), strings.Count(log, "AKIATESTTESTTESTTEST"))
 }
 
 // TestAccImage_reliabilityFailuresAfterCreate stands for EC2 failing the
@@ -588,9 +632,10 @@ func TestAccImage_reliabilityFailuresAfterCreate(t *testing.T) {
 
 // TestAccImage_reliabilityCopyImageFails stands for CopyImage failing:
 // refused for the concurrent-copy limit until the create timeout (no copy is
-// made, and the apply says so), then with every answer lost after EC2 made
-// the copy (the provider finds the copy by its name and tracks it). EC2
-// errors on every attempt are TestAccImage_unansweredCopyServerErrors.
+// made, and the apply says so), then with EC2's InternalError on every
+// attempt after EC2 made the copy, then with every answer lost after EC2
+// made the copy. In both of the last two the provider finds the copy by its
+// name and tracks it.
 func TestAccImage_reliabilityCopyImageFails(t *testing.T) {
 	p := acctest.NewProxy(t)
 	name := randomName()
@@ -599,6 +644,35 @@ func TestAccImage_reliabilityCopyImageFails(t *testing.T) {
 	provider := faultyProvider(p, "max_retries = 1", "skip_preflight = true")
 	config := provider + reliabilityImage(name, "")
 	var image capturedImage
+	// foundByName is a create in which every CopyImage answer fails with
+	// fault after EC2 made the copy: the provider must find the copy by its
+	// name and track it.
+	foundByName := func(faults acctest.Faults, fault string, before func()) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: func() {
+				before()
+				p.ResetCalls()
+				p.SetFaults(faults)
+			},
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
+			},
+			Check: resource.ComposeTestCheckFunc(
+				captureImage(address, &image),
+				checkOnlyImageNamed(t, name, &image),
+				func(*terraform.State) error {
+					calls := copyImageCalls(p)
+					if len(calls) != 2 || countFault(calls, fault) != 2 || !calls[0].ReachedMoto || !calls[1].FromTokenCache ||
+						!slices.Equal(calls[0].ImageIDs, []string{image.id}) {
+						return fmt.Errorf("CopyImage calls %s; want two attempts (max_retries = 1) with one token, both carried out and answered with %s, the first making %s",
+							describeCalls(calls), fault, image.id)
+					}
+					return nil
+				},
+			),
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -610,30 +684,20 @@ func TestAccImage_reliabilityCopyImageFails(t *testing.T) {
 				ExpectError: diagnosticPattern("Unable to Copy Image", "still at EC2's limit of concurrent AMI copies when the timeout ended",
 					"ResourceLimitExceeded", "No AMI was created"),
 			},
+			// An InternalError does not say that EC2 made no copy: here it
+			// made one, and it must end up in state, not orphaned.
+			foundByName(acctest.Faults{FailCopyImageAnswers: 1000}, acctest.FaultFailedAnswer, func() {}),
 			{
-				PreConfig: func() {
-					if images := ownImagesNamed(t, name); len(images) != 0 {
-						t.Errorf("the failed CopyImage calls left %v named %s", imageIDs(images), name)
-					}
-					p.ResetCalls()
-					p.SetFaults(acctest.Faults{LoseCopyImageAnswers: 1000})
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					captureImage(address, &image),
-					checkOnlyImageNamed(t, name, &image),
-					func(*terraform.State) error {
-						calls := copyImageCalls(p)
-						if len(calls) != 2 || countFault(calls, acctest.FaultLostAnswer) != 2 || p.CountCopies() != 2 || !calls[1].FromTokenCache {
-							return fmt.Errorf("CopyImage calls %s; want two attempts (max_retries = 1), both carried out with one token and unanswered", describeCalls(calls))
-						}
-						return nil
-					},
-				),
+				// Remove the copy, so that the next step creates anew.
+				PreConfig: func() { p.SetFaults(acctest.Faults{}) },
+				Config:    provider,
+				Check:     checkGone(t, &image),
 			},
+			foundByName(acctest.Faults{LoseCopyImageAnswers: 1000}, acctest.FaultLostAnswer, func() {
+				if images := ownImagesNamed(t, name); len(images) != 0 {
+					t.Errorf("destroying the tracked copy left %v named %s", imageIDs(images), name)
+				}
+			}),
 		},
 	})
 }

@@ -69,12 +69,11 @@ var imageDefaults = map[string]tftypes.Value{
 // Anything it cannot decide quickly it leaves to the framework.
 func (s *server) planIsUnchanged(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) bool {
 	data := s.provider.data
-	if data == nil || req.PriorState == nil || req.ProposedNewState == nil ||
-		len(req.PriorState.MsgPack) == 0 || !bytes.Equal(req.PriorState.MsgPack, req.ProposedNewState.MsgPack) {
+	if data == nil || req.PriorState == nil || req.ProposedNewState == nil {
 		return false
 	}
 	prior, err := req.PriorState.Unmarshal(s.imageObjectType(ctx))
-	if err != nil || prior.IsNull() || !prior.IsFullyKnown() {
+	if err != nil || prior.IsNull() || !prior.IsFullyKnown() || !s.proposesPrior(ctx, req, prior) {
 		return false
 	}
 	var attrs map[string]tftypes.Value
@@ -94,6 +93,19 @@ func (s *server) planIsUnchanged(ctx context.Context, req *tfprotov6.PlanResourc
 	// copy_image_tags is false (an imageDefaults check above), so the copy
 	// has no copied source tags to keep.
 	return tagsAllApplied(data, tftypesStringMap(attrs["tags"]), tftypesStringMap(attrs["tags_all"]), nil)
+}
+
+// proposesPrior reports whether Terraform proposes the prior state itself.
+// It compares values, not encodings: msgpack writes a map's entries in
+// whatever order the encoder iterates them, so the same value can arrive
+// as different bytes (Terraform sorts map keys, but nothing in the protocol
+// promises it). Equal bytes are the common case and skip the second decode.
+func (s *server) proposesPrior(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest, prior tftypes.Value) bool {
+	if len(req.PriorState.MsgPack) > 0 && bytes.Equal(req.PriorState.MsgPack, req.ProposedNewState.MsgPack) {
+		return true
+	}
+	proposed, err := req.ProposedNewState.Unmarshal(s.imageObjectType(ctx))
+	return err == nil && proposed.Equal(prior)
 }
 
 // imageObjectType is the Terraform type of an amicopy_image state.

@@ -1,11 +1,14 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/vmihailenco/msgpack/v5"
+	"github.com/vmihailenco/msgpack/v5/msgpcode"
 )
 
 // TestServerPlanShortcut checks when the unchanged-plan shortcut answers,
@@ -46,54 +49,145 @@ func TestServerPlanShortcut(t *testing.T) {
 		{name: "a copy still pending", change: map[string]tftypes.Value{"state": str("pending")}, wantChange: true},
 		{name: "a failed copy", change: map[string]tftypes.Value{"state": str("failed")}, wantChange: true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ctx := context.Background()
-			s, ok := NewServer("test")().(*server)
-			if !ok {
-				t.Fatal("NewServer did not return *server")
-			}
-			configureForTest(ctx, t, s, tt.defaultTags)
-
-			imageType := s.imageObjectType(ctx)
-			prior := imageState(t, imageType, tt.change)
-			proposed := imageState(t, imageType, merge(tt.change, tt.propose))
-			config := imageState(t, imageType, merge(merge(tt.change, tt.propose), computedOnlyNull))
-			req := &tfprotov6.PlanResourceChangeRequest{
-				TypeName:         "amicopy_image",
-				PriorState:       dynamicValue(t, imageType, prior),
-				ProposedNewState: dynamicValue(t, imageType, proposed),
-				Config:           dynamicValue(t, imageType, config),
-			}
-
-			if got := s.planIsUnchanged(ctx, req); got != tt.wantShortcut {
-				t.Fatalf("planIsUnchanged = %v, want %v", got, tt.wantShortcut)
-			}
-			framework, err := s.ProviderServer.PlanResourceChange(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !tt.wantShortcut {
-				if planned, err := framework.PlannedState.Unmarshal(imageType); tt.wantChange && (err != nil || planned.Equal(prior)) {
-					t.Errorf("the framework plans the prior state (%v), want a change of tags_all", err)
-				}
-				return
-			}
-			for _, d := range framework.Diagnostics {
-				t.Errorf("framework diagnostic: %s: %s", d.Summary, d.Detail)
-			}
-			if len(framework.RequiresReplace) > 0 {
-				t.Errorf("framework plans a replacement: %v", framework.RequiresReplace)
-			}
-			planned, err := framework.PlannedState.Unmarshal(imageType)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !planned.Equal(prior) {
-				t.Errorf("the framework plans %v, but the shortcut would plan the prior state %v", planned, prior)
-			}
-		})
+	// Terraform sorts map keys when it encodes a state, but the same value
+	// may arrive as other bytes: the shortcut must decide on values.
+	encodings := []struct {
+		name   string
+		encode func(*testing.T, *tfprotov6.DynamicValue) *tfprotov6.DynamicValue
+	}{
+		{"same encoding", func(_ *testing.T, dv *tfprotov6.DynamicValue) *tfprotov6.DynamicValue { return dv }},
+		{"map entries in another order", reverseMapEntries},
 	}
+	for _, tt := range tests {
+		for _, enc := range encodings {
+			t.Run(tt.name+"/"+enc.name, func(t *testing.T) {
+				ctx := context.Background()
+				s, ok := NewServer("test")().(*server)
+				if !ok {
+					t.Fatal("NewServer did not return *server")
+				}
+				configureForTest(ctx, t, s, tt.defaultTags)
+
+				imageType := s.imageObjectType(ctx)
+				prior := imageState(t, imageType, tt.change)
+				proposed := imageState(t, imageType, merge(tt.change, tt.propose))
+				config := imageState(t, imageType, merge(merge(tt.change, tt.propose), computedOnlyNull))
+				req := &tfprotov6.PlanResourceChangeRequest{
+					TypeName:         "amicopy_image",
+					PriorState:       dynamicValue(t, imageType, prior),
+					ProposedNewState: enc.encode(t, dynamicValue(t, imageType, proposed)),
+					Config:           dynamicValue(t, imageType, config),
+				}
+
+				if got := s.planIsUnchanged(ctx, req); got != tt.wantShortcut {
+					t.Fatalf("planIsUnchanged = %v, want %v", got, tt.wantShortcut)
+				}
+				checkFrameworkAgrees(ctx, t, s, req, prior, tt.wantShortcut, tt.wantChange)
+			})
+		}
+	}
+}
+
+// checkFrameworkAgrees checks that, where the shortcut answers, the
+// framework would plan the prior state too, with no replacement and no
+// diagnostics; and, where the shortcut steps aside for a change it must
+// not hide (wantChange), that the framework plans that change.
+func checkFrameworkAgrees(ctx context.Context, t *testing.T, s *server, req *tfprotov6.PlanResourceChangeRequest, prior tftypes.Value, shortcut, wantChange bool) {
+	t.Helper()
+	imageType := s.imageObjectType(ctx)
+	if !shortcut && !wantChange {
+		return
+	}
+	framework, err := s.ProviderServer.PlanResourceChange(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !shortcut {
+		if planned, err := framework.PlannedState.Unmarshal(imageType); err != nil || planned.Equal(prior) {
+			t.Errorf("the framework plans the prior state (%v), want a change", err)
+		}
+		return
+	}
+	for _, d := range framework.Diagnostics {
+		t.Errorf("framework diagnostic: %s: %s", d.Summary, d.Detail)
+	}
+	if len(framework.RequiresReplace) > 0 {
+		t.Errorf("framework plans a replacement: %v", framework.RequiresReplace)
+	}
+	planned, err := framework.PlannedState.Unmarshal(imageType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !planned.Equal(prior) {
+		t.Errorf("the framework plans %v, but the shortcut would plan the prior state %v", planned, prior)
+	}
+}
+
+// reverseMapEntries re-encodes a msgpack value with the entries of every map
+// in reverse order: the same value in other bytes, as an encoder that
+// iterates a Go map may write it.
+func reverseMapEntries(t *testing.T, dv *tfprotov6.DynamicValue) *tfprotov6.DynamicValue {
+	t.Helper()
+	var out bytes.Buffer
+	if err := copyReversingMaps(msgpack.NewDecoder(bytes.NewReader(dv.MsgPack)), &out); err != nil {
+		t.Fatalf("re-encoding msgpack: %v", err)
+	}
+	if bytes.Equal(out.Bytes(), dv.MsgPack) {
+		t.Fatal("re-encoding left the bytes as they were; the test needs a value with a map of two or more entries")
+	}
+	return &tfprotov6.DynamicValue{MsgPack: out.Bytes()}
+}
+
+// copyReversingMaps copies one msgpack value from d to w, reversing the
+// order of the entries of every map in it.
+func copyReversingMaps(d *msgpack.Decoder, w *bytes.Buffer) error {
+	code, err := d.PeekCode()
+	if err != nil {
+		return err
+	}
+	e := msgpack.NewEncoder(w)
+	switch {
+	case msgpcode.IsFixedMap(code) || code == msgpcode.Map16 || code == msgpcode.Map32:
+		n, err := d.DecodeMapLen()
+		if err != nil {
+			return err
+		}
+		entries := make([]bytes.Buffer, n)
+		for i := range entries {
+			// A key, then its value.
+			for range 2 {
+				if err := copyReversingMaps(d, &entries[i]); err != nil {
+					return err
+				}
+			}
+		}
+		if err := e.EncodeMapLen(n); err != nil {
+			return err
+		}
+		for i := n - 1; i >= 0; i-- {
+			w.Write(entries[i].Bytes())
+		}
+	case msgpcode.IsFixedArray(code) || code == msgpcode.Array16 || code == msgpcode.Array32:
+		n, err := d.DecodeArrayLen()
+		if err != nil {
+			return err
+		}
+		if err := e.EncodeArrayLen(n); err != nil {
+			return err
+		}
+		for range n {
+			if err := copyReversingMaps(d, w); err != nil {
+				return err
+			}
+		}
+	default:
+		raw, err := d.DecodeRaw()
+		if err != nil {
+			return err
+		}
+		w.Write(raw)
+	}
+	return nil
 }
 
 // computedOnlyNull nulls, in a configuration, the attributes users cannot set.

@@ -31,6 +31,7 @@ func main() {
 	flag.DurationVar(&faults.Latency, "latency", 0, "delay added to every call")
 	flag.Float64Var(&faults.DropRate, "drop", 0, "share of connections closed without an answer (0 to 1)")
 	flag.IntVar(&faults.LoseCopyImageAnswers, "lose-copy-answers", 0, "lose the answers of the next N CopyImage calls, after the copy is made")
+	flag.IntVar(&faults.FailCopyImageAnswers, "fail-copy-answers", 0, "answer the next N CopyImage calls 500 InternalError, after the copy is made")
 	flag.IntVar(&faults.CopyLimitExceeded, "copy-limit", 0, "refuse the next N CopyImage calls with ResourceLimitExceeded")
 	flag.IntVar(&faults.PendingPolls, "pending-polls", 0, "report each new copy as pending for its first N DescribeImages")
 	flag.StringVar(&failCopies, "fail-copies", "", `end every new copy "failed" with this StateReason, as CODE:MESSAGE`)
