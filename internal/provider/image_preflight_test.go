@@ -136,13 +136,17 @@ func TestAccImage_deprecationTimeRefused(t *testing.T) {
 // deprecation time has passed since it was set, and refuses to change it to
 // another time in the past.
 func TestAccImage_deprecationTimePassed(t *testing.T) {
+	// The clock starts once the test has its slot: a time taken before
+	// t.Parallel could pass while the test waits for one.
+	t.Parallel()
 	name := randomName()
-	// A minute that is still ahead when the copy is made, and soon past.
-	at := time.Now().UTC().Add(90 * time.Second).Truncate(time.Minute)
+	// A minute that is still ahead when the copy is made (at least a minute
+	// from now), and soon past.
+	at := time.Now().UTC().Add(2 * time.Minute).Truncate(time.Minute)
 	config := func(at time.Time) string {
 		return providerConfig() + reliabilityImage(name, fmt.Sprintf("deprecation_time = %q", at.Format(time.RFC3339)))
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkImagesDestroyed(t),
