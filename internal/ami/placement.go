@@ -12,18 +12,14 @@ package ami
 //     Outpost, between Outposts or within one Outpost are not supported).
 //   - no unencrypted copy to an Outpost ("Outposts do not support unencrypted
 //     snapshots"); otherwise a copy to an Outpost is encrypted.
-//   - at most one of DestinationOutpostArn, DestinationAvailabilityZone and
-//     DestinationAvailabilityZoneId ("Only one of ... can be specified").
 //   - a Local Zone belongs to the destination Region, and the source Region is
 //     that parent Region (CopyImage supports "Parent Region to Local Zone" only).
-//   - no time-based snapshot copy to an Outpost or a Local Zone.
 //
 // Values that are not known yet are skipped, never rejected: callers pass
 // them as empty (or as EncryptedUnknown for the encryption state).
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Attribute names of the amicopy_image resource that rule violations point at.
@@ -79,8 +75,6 @@ func CheckConfig(in PlacementInput) []RuleViolation {
 	var out []RuleViolation
 	out = append(out, CheckKMSKeyRequiresEncryption(in)...)
 	out = append(out, CheckOutpostEncryption(in)...)
-	out = append(out, CheckSingleDestination(in)...)
-	out = append(out, CheckSnapshotCopyDestination(in)...)
 	return out
 }
 
@@ -113,61 +107,6 @@ func CheckOutpostEncryption(in PlacementInput) []RuleViolation {
 		Summary:   "Outpost Copies Must Be Encrypted",
 		Detail: "encrypted = false cannot be used with destination_outpost_arn: Outposts do not support unencrypted snapshots, " +
 			"so EC2 always encrypts a copy to an Outpost. Remove encrypted (the copy is then planned as encrypted) or set encrypted = true.",
-	}}
-}
-
-// CheckSingleDestination enforces that at most one of the Outpost and Local
-// Zone destinations is set, and attributes the error to the second one set.
-func CheckSingleDestination(in PlacementInput) []RuleViolation {
-	var set []string
-	for _, d := range []struct{ attribute, value string }{
-		{AttributeDestinationOutpostARN, in.DestinationOutpostARN},
-		{AttributeDestinationAvailabilityZone, in.DestinationAvailabilityZone},
-		{AttributeDestinationAvailabilityZoneID, in.DestinationAvailabilityZoneID},
-	} {
-		if d.value != "" {
-			set = append(set, d.attribute)
-		}
-	}
-	if len(set) < 2 {
-		return nil
-	}
-	quantifier := "all"
-	if len(set) == 2 {
-		quantifier = "both"
-	}
-	return []RuleViolation{{
-		Attribute: set[1],
-		Summary:   "Conflicting Copy Destinations",
-		Detail: fmt.Sprintf("%s are %s set, but a copy has a single destination. "+
-			"Set destination_outpost_arn to copy to an Outpost, or one of destination_availability_zone and destination_availability_zone_id to copy to a Local Zone, "+
-			"or none of them to copy to the Region.", joinAnd(set), quantifier),
-	}}
-}
-
-// CheckSnapshotCopyDestination rejects a time-based copy to an Outpost or a
-// Local Zone, which EC2 does not support.
-func CheckSnapshotCopyDestination(in PlacementInput) []RuleViolation {
-	if in.SnapshotCopyCompletionDurationMinutes == 0 {
-		return nil
-	}
-	var dest string
-	switch {
-	case in.DestinationOutpostARN != "":
-		dest = AttributeDestinationOutpostARN
-	case in.DestinationAvailabilityZone != "":
-		dest = AttributeDestinationAvailabilityZone
-	case in.DestinationAvailabilityZoneID != "":
-		dest = AttributeDestinationAvailabilityZoneID
-	default:
-		return nil
-	}
-	return []RuleViolation{{
-		Attribute: AttributeSnapshotCopyCompletionDurationMinutes,
-		Summary:   "Time-Based Copy Not Supported for This Destination",
-		Detail: fmt.Sprintf("snapshot_copy_completion_duration_minutes (%d) cannot be used with %s: EC2 makes time-based snapshot copies only from Region to Region, "+
-			"not to an Outpost or to or from a Local Zone. Remove snapshot_copy_completion_duration_minutes, or remove %s to copy to the Region.",
-			in.SnapshotCopyCompletionDurationMinutes, dest, dest),
 	}}
 }
 
@@ -270,14 +209,6 @@ func moveRegionHint(in PlacementInput, want string) string {
 		return fmt.Sprintf("set region = %q on the resource", want)
 	}
 	return fmt.Sprintf("set region = %q", want)
-}
-
-// joinAnd joins attribute names as "a and b" or "a, b and c".
-func joinAnd(names []string) string {
-	if len(names) <= 1 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // PlannedEncryption returns the encryption state to plan for the copy: the

@@ -86,53 +86,11 @@ func TestCheckConfig(t *testing.T) {
 		},
 		{name: "unencrypted local zone copy", in: PlacementInput{DestinationAvailabilityZone: "us-west-2-lax-1a", Encrypted: boolPtr(false)}},
 		{
-			name:       "outpost and zone",
-			in:         PlacementInput{DestinationOutpostARN: testOutpostARN, DestinationAvailabilityZone: "us-west-2-lax-1a"},
-			attributes: []string{AttributeDestinationAvailabilityZone},
-			details:    []string{"destination_outpost_arn and destination_availability_zone are both set, but a copy has a single destination"},
-		},
-		{
-			name:       "zone and zone ID",
-			in:         PlacementInput{DestinationAvailabilityZone: "us-west-2-lax-1a", DestinationAvailabilityZoneID: "usw2-lax1-az1"},
-			attributes: []string{AttributeDestinationAvailabilityZoneID},
-			details:    []string{"destination_availability_zone and destination_availability_zone_id are both set"},
-		},
-		{
-			name: "all three destinations",
-			in: PlacementInput{
-				DestinationOutpostARN: testOutpostARN, DestinationAvailabilityZone: "us-west-2-lax-1a", DestinationAvailabilityZoneID: "usw2-lax1-az1",
-			},
-			attributes: []string{AttributeDestinationAvailabilityZone},
-			details:    []string{"destination_outpost_arn, destination_availability_zone and destination_availability_zone_id are all set"},
-		},
-		{name: "timed copy to the region", in: PlacementInput{SnapshotCopyCompletionDurationMinutes: 60}},
-		{
-			name:       "timed copy to an outpost",
-			in:         PlacementInput{SnapshotCopyCompletionDurationMinutes: 60, DestinationOutpostARN: testOutpostARN},
-			attributes: []string{AttributeSnapshotCopyCompletionDurationMinutes},
-			details:    []string{"snapshot_copy_completion_duration_minutes (60) cannot be used with destination_outpost_arn"},
-		},
-		{
-			name:       "timed copy to a local zone",
-			in:         PlacementInput{SnapshotCopyCompletionDurationMinutes: 15, DestinationAvailabilityZone: "us-west-2-lax-1a"},
-			attributes: []string{AttributeSnapshotCopyCompletionDurationMinutes},
-			details:    []string{"only from Region to Region, not to an Outpost or to or from a Local Zone"},
-		},
-		{
-			name:       "timed copy to a local zone ID",
-			in:         PlacementInput{SnapshotCopyCompletionDurationMinutes: 15, DestinationAvailabilityZoneID: "usw2-lax1-az1"},
-			attributes: []string{AttributeSnapshotCopyCompletionDurationMinutes},
-			details:    []string{"remove destination_availability_zone_id to copy to the Region"},
-		},
-		{
 			name: "everything wrong at once",
 			in: PlacementInput{
 				KMSKeyID: "alias/k", Encrypted: boolPtr(false), DestinationOutpostARN: testOutpostARN,
-				DestinationAvailabilityZoneID: "usw2-lax1-az1", SnapshotCopyCompletionDurationMinutes: 30,
 			},
-			attributes: []string{
-				AttributeKMSKeyID, AttributeEncrypted, AttributeDestinationAvailabilityZoneID, AttributeSnapshotCopyCompletionDurationMinutes,
-			},
+			attributes: []string{AttributeKMSKeyID, AttributeEncrypted},
 		},
 	}
 	for _, tc := range tests {

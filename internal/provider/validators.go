@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -52,8 +53,22 @@ func snapshotCopyMinutesValidators() []validator.Int64 {
 	return []validator.Int64{
 		int64validator.Between(ami.MinSnapshotCopyMinutes, ami.MaxSnapshotCopyMinutes),
 		snapshotCopyStepValidator{},
+		explainedInt64{
+			Int64: int64validator.ConflictsWith(
+				path.MatchRoot("destination_outpost_arn"),
+				path.MatchRoot("destination_availability_zone"),
+				path.MatchRoot("destination_availability_zone_id"),
+			),
+			reason: "EC2 makes time-based snapshot copies only from Region to Region, not to an Outpost or to or from a Local Zone: " +
+				"remove snapshot_copy_completion_duration_minutes, or remove the destination to copy to the Region.",
+		},
 	}
 }
+
+// singleDestinationReason explains the conflicts between the three
+// destinations and how to resolve them.
+const singleDestinationReason = "A copy has a single destination: set destination_outpost_arn to copy to an Outpost, " +
+	"or one of destination_availability_zone and destination_availability_zone_id to copy to a Local Zone, or none of them to copy to the Region."
 
 // regionNameValidator accepts a well-formed Region name.
 func regionNameValidator() validator.String {
@@ -88,28 +103,47 @@ func outpostARNValidator() validator.String {
 	}
 }
 
-// localZoneNameValidator accepts the name of a Local Zone; which Region it
-// must belong to is checked at plan time, by addPlacementDiagnostics.
+// localZoneNameValidator accepts the name of a Local Zone, when no Outpost
+// is the destination; which Region the zone must belong to is checked at
+// plan time, by addPlacementDiagnostics.
 func localZoneNameValidator() validator.String {
-	return parsedStringValidator{
-		summary:     "Invalid Local Zone Name",
-		description: "must be the name of a Local Zone, such as us-west-2-lax-1a",
-		check: func(s string) error {
-			return ami.ValidateLocalZoneName(s, "")
+	return stringvalidator.All(
+		parsedStringValidator{
+			summary:     "Invalid Local Zone Name",
+			description: "must be the name of a Local Zone, such as us-west-2-lax-1a",
+			check: func(s string) error {
+				return ami.ValidateLocalZoneName(s, "")
+			},
 		},
-	}
+		explainedString{
+			String: stringvalidator.ConflictsWith(path.MatchRoot("destination_outpost_arn")),
+			reason: singleDestinationReason,
+		},
+	)
 }
 
-// localZoneIDValidator accepts the ID of a Local Zone; which Region it must
-// belong to is checked at plan time, by addPlacementDiagnostics.
+// localZoneIDValidator accepts the ID of a Local Zone, when neither an
+// Outpost nor a Local Zone name is the destination; which Region the zone
+// must belong to is checked at plan time, by addPlacementDiagnostics. The
+// name's validator reports its conflict with an Outpost, so each pair of
+// destinations is reported once, on the later of the two.
 func localZoneIDValidator() validator.String {
-	return parsedStringValidator{
-		summary:     "Invalid Local Zone ID",
-		description: "must be the ID of a Local Zone, such as usw2-lax1-az1",
-		check: func(s string) error {
-			return ami.ValidateLocalZoneID(s, "")
+	return stringvalidator.All(
+		parsedStringValidator{
+			summary:     "Invalid Local Zone ID",
+			description: "must be the ID of a Local Zone, such as usw2-lax1-az1",
+			check: func(s string) error {
+				return ami.ValidateLocalZoneID(s, "")
+			},
 		},
-	}
+		explainedString{
+			String: stringvalidator.ConflictsWith(
+				path.MatchRoot("destination_outpost_arn"),
+				path.MatchRoot("destination_availability_zone"),
+			),
+			reason: singleDestinationReason,
+		},
+	)
 }
 
 // parsedStringValidator reports the error of an ami parser on a known,
@@ -177,7 +211,10 @@ func (snapshotCopyStepValidator) ValidateInt64(_ context.Context, req validator.
 }
 
 // imageConfigValidators are the cross-attribute rules that need no
-// destination Region; addPlacementDiagnostics covers the rest at plan time.
+// destination Region and compare values, which the library's ConflictsWith
+// cannot (the conflicts between destinations, and between a time-based copy
+// and a destination, are on the attributes' own validators);
+// addPlacementDiagnostics covers the rest at plan time.
 func imageConfigValidators() []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		placementRuleValidator{
@@ -187,14 +224,6 @@ func imageConfigValidators() []resource.ConfigValidator {
 		placementRuleValidator{
 			description: "encrypted cannot be false with destination_outpost_arn",
 			check:       ami.CheckOutpostEncryption,
-		},
-		placementRuleValidator{
-			description: "at most one of destination_outpost_arn, destination_availability_zone and destination_availability_zone_id can be set",
-			check:       ami.CheckSingleDestination,
-		},
-		placementRuleValidator{
-			description: "snapshot_copy_completion_duration_minutes cannot be used with destination_outpost_arn, destination_availability_zone or destination_availability_zone_id",
-			check:       ami.CheckSnapshotCopyDestination,
 		},
 	}
 }
@@ -284,4 +313,46 @@ func configPlacementInput(ctx context.Context, config tfsdk.Config) (ami.Placeme
 		in.SnapshotCopyCompletionDurationMinutes = minutes.ValueInt64()
 	}
 	return in, diags
+}
+
+// explainedString adds why EC2 has a rule, and how to satisfy it, to the
+// errors of a library validator, whose wording states only the conflict.
+type explainedString struct {
+	validator.String
+	reason string
+}
+
+// ValidateString runs the library validator and explains its errors.
+func (v explainedString) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	inner := &validator.StringResponse{}
+	v.String.ValidateString(ctx, req, inner)
+	resp.Diagnostics.Append(explained(inner.Diagnostics, v.reason)...)
+}
+
+// explainedInt64 is explainedString for number attributes.
+type explainedInt64 struct {
+	validator.Int64
+	reason string
+}
+
+// ValidateInt64 runs the library validator and explains its errors.
+func (v explainedInt64) ValidateInt64(ctx context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	inner := &validator.Int64Response{}
+	v.Int64.ValidateInt64(ctx, req, inner)
+	resp.Diagnostics.Append(explained(inner.Diagnostics, v.reason)...)
+}
+
+// explained appends reason to the detail of each attribute error, which keeps
+// its summary and path.
+func explained(diags diag.Diagnostics, reason string) diag.Diagnostics {
+	out := make(diag.Diagnostics, 0, len(diags))
+	for _, d := range diags {
+		withPath, ok := d.(diag.DiagnosticWithPath)
+		if !ok || d.Severity() != diag.SeverityError {
+			out = append(out, d)
+			continue
+		}
+		out = append(out, diag.NewAttributeErrorDiagnostic(withPath.Path(), d.Summary(), strings.TrimSuffix(d.Detail(), ".")+". "+reason))
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,16 +58,118 @@ func assertDiags(t *testing.T, diags diag.Diagnostics, want []wantDiag) {
 	}
 }
 
-// validateString runs string validators as the framework does for attribute.
-func validateString(ctx context.Context, validators []validator.String, attribute string, value types.String) diag.Diagnostics {
+// validateString runs string validators as the framework does for
+// attribute, in a configuration where every other attribute is null.
+func validateString(t *testing.T, validators []validator.String, attribute string, value types.String) diag.Diagnostics {
+	t.Helper()
+	values := map[string]any{}
+	switch {
+	case value.IsUnknown():
+		values[attribute] = unknown{}
+	case !value.IsNull():
+		values[attribute] = value.ValueString()
+	}
+	config := placementConfig(t, values)
 	var diags diag.Diagnostics
 	for _, v := range validators {
-		req := validator.StringRequest{Path: path.Root(attribute), PathExpression: path.MatchRoot(attribute), ConfigValue: value}
+		req := validator.StringRequest{Path: path.Root(attribute), PathExpression: path.MatchRoot(attribute), ConfigValue: value, Config: config}
 		resp := &validator.StringResponse{}
-		v.ValidateString(ctx, req, resp)
+		v.ValidateString(t.Context(), req, resp)
 		diags.Append(resp.Diagnostics...)
 	}
 	return diags
+}
+
+// validateAttributeRules runs the validators of the attributes that carry a
+// cross-attribute rule on a configuration, as the framework does.
+func validateAttributeRules(t *testing.T, values map[string]any) diag.Diagnostics {
+	t.Helper()
+	config := placementConfig(t, values)
+	var diags diag.Diagnostics
+	for attribute, validators := range map[string][]validator.String{
+		"destination_availability_zone":    {localZoneNameValidator()},
+		"destination_availability_zone_id": {localZoneIDValidator()},
+	} {
+		var value types.String
+		diags.Append(config.GetAttribute(t.Context(), path.Root(attribute), &value)...)
+		for _, v := range validators {
+			req := validator.StringRequest{Path: path.Root(attribute), PathExpression: path.MatchRoot(attribute), ConfigValue: value, Config: config}
+			resp := &validator.StringResponse{}
+			v.ValidateString(t.Context(), req, resp)
+			diags.Append(resp.Diagnostics...)
+		}
+	}
+	const minutes = "snapshot_copy_completion_duration_minutes"
+	var value types.Int64
+	diags.Append(config.GetAttribute(t.Context(), path.Root(minutes), &value)...)
+	for _, v := range snapshotCopyMinutesValidators() {
+		req := validator.Int64Request{Path: path.Root(minutes), PathExpression: path.MatchRoot(minutes), ConfigValue: value, Config: config}
+		resp := &validator.Int64Response{}
+		v.ValidateInt64(t.Context(), req, resp)
+		diags.Append(resp.Diagnostics...)
+	}
+	return diags
+}
+
+// sortedByPath orders diagnostics by attribute, then detail, so that
+// validators run from a map compare in a stable order.
+func sortedByPath(diags diag.Diagnostics) diag.Diagnostics {
+	key := func(d diag.Diagnostic) string {
+		if withPath, ok := d.(diag.DiagnosticWithPath); ok {
+			return withPath.Path().String() + "\x00" + d.Detail()
+		}
+		return d.Detail()
+	}
+	out := slices.Clone(diags)
+	slices.SortFunc(out, func(a, b diag.Diagnostic) int { return strings.Compare(key(a), key(b)) })
+	return out
+}
+
+func TestAttributeConflicts(t *testing.T) {
+	t.Parallel()
+
+	const singleDestination = "A copy has a single destination: set destination_outpost_arn to copy to an Outpost"
+	tests := []struct {
+		name   string
+		values map[string]any
+		want   []wantDiag
+	}{
+		{"nothing set", map[string]any{}, nil},
+		{"one destination", map[string]any{"destination_availability_zone_id": "usw2-lax1-az1"}, nil},
+		{"outpost and local zone", map[string]any{"destination_outpost_arn": testOutpostARN, "destination_availability_zone": "us-west-2-lax-1a"}, []wantDiag{{
+			"destination_availability_zone", "Invalid Attribute Combination",
+			`Attribute "destination_outpost_arn" cannot be specified when "destination_availability_zone" is specified. ` + singleDestination,
+		}}},
+		{"zone and zone ID", map[string]any{"destination_availability_zone": "us-west-2-lax-1a", "destination_availability_zone_id": "usw2-lax1-az1"}, []wantDiag{{
+			"destination_availability_zone_id", "Invalid Attribute Combination",
+			`Attribute "destination_availability_zone" cannot be specified when "destination_availability_zone_id" is specified. ` + singleDestination,
+		}}},
+		{"all three destinations", map[string]any{
+			"destination_outpost_arn": testOutpostARN, "destination_availability_zone": "us-west-2-lax-1a", "destination_availability_zone_id": "usw2-lax1-az1",
+		}, []wantDiag{
+			{"destination_availability_zone", "Invalid Attribute Combination", `Attribute "destination_outpost_arn" cannot be specified when "destination_availability_zone" is specified.`},
+			{"destination_availability_zone_id", "Invalid Attribute Combination", `Attribute "destination_availability_zone" cannot be specified`},
+			{"destination_availability_zone_id", "Invalid Attribute Combination", `Attribute "destination_outpost_arn" cannot be specified`},
+		}},
+		{"zone and unknown zone ID", map[string]any{"destination_availability_zone": "us-west-2-lax-1a", "destination_availability_zone_id": unknown{}}, nil},
+		{"timed copy to the Region", map[string]any{"snapshot_copy_completion_duration_minutes": 60}, nil},
+		{"timed copy unknown to a local zone", map[string]any{"snapshot_copy_completion_duration_minutes": unknown{}, "destination_availability_zone_id": "usw2-lax1-az1"}, nil},
+		{"timed copy to a local zone", map[string]any{"snapshot_copy_completion_duration_minutes": 60, "destination_availability_zone_id": "usw2-lax1-az1"}, []wantDiag{{
+			"snapshot_copy_completion_duration_minutes", "Invalid Attribute Combination",
+			`Attribute "destination_availability_zone_id" cannot be specified when "snapshot_copy_completion_duration_minutes" is specified. ` +
+				"EC2 makes time-based snapshot copies only from Region to Region, not to an Outpost or to or from a Local Zone: " +
+				"remove snapshot_copy_completion_duration_minutes, or remove the destination to copy to the Region.",
+		}}},
+		{"timed copy to an outpost", map[string]any{"snapshot_copy_completion_duration_minutes": 60, "destination_outpost_arn": testOutpostARN}, []wantDiag{{
+			"snapshot_copy_completion_duration_minutes", "Invalid Attribute Combination", `Attribute "destination_outpost_arn" cannot be specified`,
+		}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			assertDiags(t, sortedByPath(validateAttributeRules(t, tc.values)), tc.want)
+		})
+	}
 }
 
 func TestStringValidators(t *testing.T) {
@@ -159,7 +262,7 @@ func TestStringValidators(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			assertDiags(t, validateString(t.Context(), tc.validators, tc.attribute, tc.value), tc.want)
+			assertDiags(t, validateString(t, tc.validators, tc.attribute, tc.value), tc.want)
 		})
 	}
 }
@@ -188,9 +291,17 @@ func TestSnapshotCopyMinutesValidators(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			values := map[string]any{}
+			switch {
+			case tc.value.IsUnknown():
+				values[attribute] = unknown{}
+			case !tc.value.IsNull():
+				values[attribute] = tc.value.ValueInt64()
+			}
+			config := placementConfig(t, values)
 			var diags diag.Diagnostics
 			for _, v := range snapshotCopyMinutesValidators() {
-				req := validator.Int64Request{Path: path.Root(attribute), PathExpression: path.MatchRoot(attribute), ConfigValue: tc.value}
+				req := validator.Int64Request{Path: path.Root(attribute), PathExpression: path.MatchRoot(attribute), ConfigValue: tc.value, Config: config}
 				resp := &validator.Int64Response{}
 				v.ValidateInt64(t.Context(), req, resp)
 				diags.Append(resp.Diagnostics...)
@@ -223,20 +334,13 @@ func TestValidatorDescriptions(t *testing.T) {
 	}
 }
 
-// placementSchema holds the attributes the configuration validators read,
-// typed as in the resource.
-var placementSchema = schema.Schema{
-	Attributes: map[string]schema.Attribute{
-		"region":                           schema.StringAttribute{Optional: true},
-		"source_region":                    schema.StringAttribute{Required: true},
-		"kms_key_id":                       schema.StringAttribute{Optional: true},
-		"encrypted":                        schema.BoolAttribute{Optional: true},
-		"destination_outpost_arn":          schema.StringAttribute{Optional: true},
-		"destination_availability_zone":    schema.StringAttribute{Optional: true},
-		"destination_availability_zone_id": schema.StringAttribute{Optional: true},
-		"snapshot_copy_completion_duration_minutes": schema.Int64Attribute{Optional: true},
-	},
-}
+// placementSchema is amicopy_image's schema, so that test configurations
+// read as the resource's do.
+var placementSchema = func() schema.Schema {
+	resp := &resource.SchemaResponse{}
+	NewImageResource().Schema(context.Background(), resource.SchemaRequest{}, resp)
+	return resp.Schema
+}()
 
 // unknown marks a configuration value that is known only at apply.
 type unknown struct{}
@@ -295,16 +399,6 @@ func TestImageConfigValidators(t *testing.T) {
 		{"outpost with encrypted false", map[string]any{"destination_outpost_arn": testOutpostARN, "encrypted": false}, []wantDiag{{
 			"encrypted", "Outpost Copies Must Be Encrypted", "Outposts do not support unencrypted snapshots",
 		}}},
-		{"outpost and local zone", map[string]any{"destination_outpost_arn": testOutpostARN, "destination_availability_zone": "us-west-2-lax-1a"}, []wantDiag{{
-			"destination_availability_zone", "Conflicting Copy Destinations", "destination_outpost_arn and destination_availability_zone are both set",
-		}}},
-		{"zone and unknown zone ID", map[string]any{"destination_availability_zone": "us-west-2-lax-1a", "destination_availability_zone_id": unknown{}}, nil},
-		{"timed copy to the Region", map[string]any{"snapshot_copy_completion_duration_minutes": 60}, nil},
-		{"timed copy unknown to a local zone", map[string]any{"snapshot_copy_completion_duration_minutes": unknown{}, "destination_availability_zone_id": "usw2-lax1-az1"}, nil},
-		{"timed copy to a local zone", map[string]any{"snapshot_copy_completion_duration_minutes": 60, "destination_availability_zone_id": "usw2-lax1-az1"}, []wantDiag{{
-			"snapshot_copy_completion_duration_minutes", "Time-Based Copy Not Supported for This Destination",
-			"snapshot_copy_completion_duration_minutes (60) cannot be used with destination_availability_zone_id",
-		}}},
 		{"region mismatches are left to the plan", map[string]any{"region": "us-east-1", "source_region": "eu-west-1", "kms_key_id": testKMSKeyARN, "encrypted": true}, nil},
 		{"every rule at once", map[string]any{
 			"kms_key_id": "alias/k", "encrypted": false, "destination_outpost_arn": testOutpostARN,
@@ -312,8 +406,6 @@ func TestImageConfigValidators(t *testing.T) {
 		}, []wantDiag{
 			{"kms_key_id", "KMS Key Requires Encryption", "encrypted = false"},
 			{"encrypted", "Outpost Copies Must Be Encrypted", "encrypted = false cannot be used with destination_outpost_arn"},
-			{"destination_availability_zone_id", "Conflicting Copy Destinations", "destination_outpost_arn and destination_availability_zone_id"},
-			{"snapshot_copy_completion_duration_minutes", "Time-Based Copy Not Supported for This Destination", "destination_outpost_arn"},
 		}},
 	}
 	for _, tc := range tests {
