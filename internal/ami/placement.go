@@ -17,198 +17,170 @@ package ami
 //
 // Values that are not known yet are skipped, never rejected: callers pass
 // them as empty (or as EncryptedUnknown for the encryption state).
+//
+// The checks return Violations: which rule, which input is at fault and the
+// values involved. Wording them for a user is the caller's job.
 
-import (
-	"fmt"
-)
-
-// Attribute names of the amicopy_image resource that rule violations point at.
-const (
-	AttributeName                                  = "name"
-	AttributeDescription                           = "description"
-	AttributeSourceImageID                         = "source_image_id"
-	AttributeSourceRegion                          = "source_region"
-	AttributeRegion                                = "region"
-	AttributeEncrypted                             = "encrypted"
-	AttributeKMSKeyID                              = "kms_key_id"
-	AttributeDestinationOutpostARN                 = "destination_outpost_arn"
-	AttributeDestinationAvailabilityZone           = "destination_availability_zone"
-	AttributeDestinationAvailabilityZoneID         = "destination_availability_zone_id"
-	AttributeSnapshotCopyCompletionDurationMinutes = "snapshot_copy_completion_duration_minutes"
-	AttributeClientToken                           = "client_token"
-)
-
-// PlacementInput is what the cross-attribute rules look at. Strings are empty
-// when the attribute is null or not yet known, and
-// SnapshotCopyCompletionDurationMinutes is 0 then; both make the rules that
-// need the value skip, so an unknown value is never rejected.
+// PlacementInput is what the placement rules look at. Strings are empty when
+// the value is not set or not yet known, which makes the rules that need it
+// skip, so an unknown value is never rejected.
 type PlacementInput struct {
-	// Region is the destination Region: region, or the provider's Region when
-	// region is null. Empty while unknown.
-	Region string
-	// RegionFromProvider says Region came from the provider configuration, so
-	// messages point at the right setting.
-	RegionFromProvider bool
-	SourceRegion       string
-	KMSKeyID           string
-	// Encrypted is nil when encrypted is null or unknown.
+	// Region is the destination Region; empty while unknown.
+	Region       string
+	SourceRegion string
+	KMSKeyID     string
+	// Encrypted is nil when the encryption state is not set or not known.
 	Encrypted *bool
-	// EncryptedUnknown says encrypted is set to a value known only at apply.
-	EncryptedUnknown                      bool
-	DestinationOutpostARN                 string
-	DestinationAvailabilityZone           string
-	DestinationAvailabilityZoneID         string
-	SnapshotCopyCompletionDurationMinutes int64
+	// EncryptedUnknown says the encryption state is set to a value not yet
+	// known.
+	EncryptedUnknown              bool
+	DestinationOutpostARN         string
+	DestinationAvailabilityZone   string
+	DestinationAvailabilityZoneID string
 }
 
-// RuleViolation is a broken rule, attributed to the attribute (snake_case) the
-// diagnostic should point at.
-type RuleViolation struct {
-	Attribute string
-	Summary   string
-	Detail    string
+// Field is the input of a copy that a violation asks to correct.
+type Field int
+
+// The inputs of PlacementInput, named after CopyImage's parameters.
+const (
+	FieldRegion Field = iota + 1
+	FieldSourceRegion
+	FieldKMSKeyID
+	FieldEncrypted
+	FieldDestinationOutpostARN
+	FieldDestinationAvailabilityZone
+	FieldDestinationAvailabilityZoneID
+)
+
+// Rule is a placement rule that a copy's inputs can break.
+type Rule int
+
+// The placement rules.
+const (
+	// RuleKMSKeyRequiresEncryption: a KMS key is given, but encryption is
+	// not on.
+	RuleKMSKeyRequiresEncryption Rule = iota + 1
+	// RuleOutpostRequiresEncryption: encryption is off for a copy to an
+	// Outpost.
+	RuleOutpostRequiresEncryption
+	// RuleKMSKeyRegionMismatch: a KMS key ARN names another Region than the
+	// destination.
+	RuleKMSKeyRegionMismatch
+	// RuleOutpostRegionMismatch: the Outpost belongs to another Region than
+	// the destination.
+	RuleOutpostRegionMismatch
+	// RuleSourceNotOutpostRegion: the source Region is not the Outpost's.
+	RuleSourceNotOutpostRegion
+	// RuleLocalZoneRegionMismatch: the Local Zone (by name) belongs to
+	// another Region than the destination.
+	RuleLocalZoneRegionMismatch
+	// RuleLocalZoneIDRegionMismatch: the Local Zone (by ID) belongs to
+	// another Region than the destination.
+	RuleLocalZoneIDRegionMismatch
+	// RuleSourceNotLocalZoneParent: the source Region is not the parent
+	// Region of the Local Zone named in Destination.
+	RuleSourceNotLocalZoneParent
+)
+
+// Violation is a broken placement rule and the values it involves.
+type Violation struct {
+	Rule Rule
+	// Field is the input to correct.
+	Field Field
+	// Destination is the destination input the rule compares with (an
+	// Outpost or a Local Zone); zero for the KMS and encryption rules.
+	Destination Field
+	// Value is the value the rule is about: the KMS key, the Outpost ARN, or
+	// the Local Zone's name or ID.
+	Value string
+	// ValueRegion is the Region Value belongs to, or, for a Local Zone ID,
+	// which names its Region by code only, that code (see RegionShortCode).
+	ValueRegion string
+	// Region and SourceRegion are the input's destination and source Regions.
+	Region, SourceRegion string
+	// EncryptionOff says encryption was turned off, rather than left unset.
+	EncryptionOff bool
 }
 
-// CheckConfig applies every cross-attribute rule that does not depend on the
-// destination Region, in a stable order.
-func CheckConfig(in PlacementInput) []RuleViolation {
-	var out []RuleViolation
+// CheckConfig applies every placement rule that does not depend on a Region,
+// in a stable order.
+func CheckConfig(in PlacementInput) []Violation {
+	var out []Violation
 	out = append(out, CheckKMSKeyRequiresEncryption(in)...)
 	out = append(out, CheckOutpostEncryption(in)...)
 	return out
 }
 
-// CheckKMSKeyRequiresEncryption enforces that kms_key_id comes with
-// encrypted = true; the provider never turns encryption on by itself.
-func CheckKMSKeyRequiresEncryption(in PlacementInput) []RuleViolation {
+// CheckKMSKeyRequiresEncryption enforces that a KMS key comes with
+// encryption on; encryption is never turned on implicitly.
+func CheckKMSKeyRequiresEncryption(in PlacementInput) []Violation {
 	if in.KMSKeyID == "" || in.EncryptedUnknown || (in.Encrypted != nil && *in.Encrypted) {
 		return nil
 	}
-	state := "encrypted is not set"
-	if in.Encrypted != nil {
-		state = "encrypted = false"
-	}
-	return []RuleViolation{{
-		Attribute: AttributeKMSKeyID,
-		Summary:   "KMS Key Requires Encryption",
-		Detail: fmt.Sprintf("kms_key_id is %q but %s. EC2 uses a KMS key only to encrypt the copy and requires encrypted = true whenever a key is given. "+
-			"Set encrypted = true, or remove kms_key_id to keep the snapshots' encryption state.", in.KMSKeyID, state),
+	return []Violation{{
+		Rule: RuleKMSKeyRequiresEncryption, Field: FieldKMSKeyID, Value: in.KMSKeyID,
+		EncryptionOff: in.Encrypted != nil,
 	}}
 }
 
-// CheckOutpostEncryption rejects an explicit encrypted = false for a copy to
-// an Outpost, because Outposts do not support unencrypted snapshots.
-func CheckOutpostEncryption(in PlacementInput) []RuleViolation {
+// CheckOutpostEncryption rejects encryption turned off for a copy to an
+// Outpost, because Outposts do not support unencrypted snapshots.
+func CheckOutpostEncryption(in PlacementInput) []Violation {
 	if in.DestinationOutpostARN == "" || in.Encrypted == nil || *in.Encrypted {
 		return nil
 	}
-	return []RuleViolation{{
-		Attribute: AttributeEncrypted,
-		Summary:   "Outpost Copies Must Be Encrypted",
-		Detail: "encrypted = false cannot be used with destination_outpost_arn: Outposts do not support unencrypted snapshots, " +
-			"so EC2 always encrypts a copy to an Outpost. Remove encrypted (the copy is then planned as encrypted) or set encrypted = true.",
+	return []Violation{{
+		Rule: RuleOutpostRequiresEncryption, Field: FieldEncrypted, Destination: FieldDestinationOutpostARN,
+		Value: in.DestinationOutpostARN, EncryptionOff: true,
 	}}
 }
 
 // CheckPlacement applies the rules that tie a value to a Region: a KMS ARN and
 // an Outpost or Local Zone must be in the destination Region, and the source
 // Region must be the Outpost's or Local Zone's parent Region. Values that do
-// not parse are skipped (their attribute validators report them), as are rules
-// whose inputs are empty.
-func CheckPlacement(in PlacementInput) []RuleViolation {
-	var out []RuleViolation
-	dest := destinationPhrase(in)
+// not parse are skipped (their own checks report them), as are rules whose
+// inputs are empty.
+func CheckPlacement(in PlacementInput) []Violation {
+	var out []Violation
+	violation := func(rule Rule, field, destination Field, value, valueRegion string) Violation {
+		return Violation{
+			Rule: rule, Field: field, Destination: destination, Value: value, ValueRegion: valueRegion,
+			Region: in.Region, SourceRegion: in.SourceRegion,
+		}
+	}
 
 	if key, err := ParseKMSKeyID(in.KMSKeyID); err == nil && key.IsARN() && in.Region != "" && key.Region != in.Region {
-		out = append(out, RuleViolation{
-			Attribute: AttributeKMSKeyID,
-			Summary:   "KMS Key Not in Destination Region",
-			Detail: fmt.Sprintf("kms_key_id %q is a key in Region %s, but the image is copied to %s. EC2 needs the KMS key to exist in the destination Region: "+
-				"use a key (or a multi-Region replica key) in %s, or %s.", in.KMSKeyID, key.Region, dest, in.Region, moveRegionHint(in, key.Region)),
-		})
+		out = append(out, violation(RuleKMSKeyRegionMismatch, FieldKMSKeyID, 0, in.KMSKeyID, key.Region))
 	}
 
 	if outpost, err := ParseOutpostARN(in.DestinationOutpostARN); err == nil {
 		if in.Region != "" && outpost.Region != in.Region {
-			out = append(out, RuleViolation{
-				Attribute: AttributeDestinationOutpostARN,
-				Summary:   "Outpost Not in Destination Region",
-				Detail: fmt.Sprintf("destination_outpost_arn %q is an Outpost of Region %s, but the image is copied to %s. "+
-					"A copy to an Outpost is made in the Outpost's parent Region: %s, or choose an Outpost of %s.",
-					in.DestinationOutpostARN, outpost.Region, dest, moveRegionHint(in, outpost.Region), in.Region),
-			})
+			out = append(out, violation(RuleOutpostRegionMismatch, FieldDestinationOutpostARN, FieldDestinationOutpostARN, in.DestinationOutpostARN, outpost.Region))
 		}
 		if in.SourceRegion != "" && in.SourceRegion != outpost.Region {
-			out = append(out, RuleViolation{
-				Attribute: AttributeSourceRegion,
-				Summary:   "Source Region Not the Outpost's Region",
-				Detail: fmt.Sprintf("source_region is %q, but the Outpost in destination_outpost_arn belongs to Region %s. "+
-					"EC2 copies an AMI to an Outpost only from the Outpost's parent Region, and cannot copy from an Outpost, between Outposts or within one Outpost: "+
-					"copy the AMI to %s first (for example with another amicopy_image), then set source_region = %q and use that copy as source_image_id.",
-					in.SourceRegion, outpost.Region, outpost.Region, outpost.Region),
-			})
+			out = append(out, violation(RuleSourceNotOutpostRegion, FieldSourceRegion, FieldDestinationOutpostARN, in.DestinationOutpostARN, outpost.Region))
 		}
 	}
 
 	if zone, err := ParseLocalZoneName(in.DestinationAvailabilityZone); err == nil {
 		if in.Region != "" && zone.Region != in.Region {
-			out = append(out, RuleViolation{
-				Attribute: AttributeDestinationAvailabilityZone,
-				Summary:   "Local Zone Not in Destination Region",
-				Detail: fmt.Sprintf("destination_availability_zone %q is a Local Zone of Region %s, but the image is copied to %s. "+
-					"A copy to a Local Zone is made in its parent Region: %s, or choose a Local Zone of %s (its name starts with %q).",
-					in.DestinationAvailabilityZone, zone.Region, dest, moveRegionHint(in, zone.Region), in.Region, in.Region+"-"),
-			})
+			out = append(out, violation(RuleLocalZoneRegionMismatch, FieldDestinationAvailabilityZone, FieldDestinationAvailabilityZone, in.DestinationAvailabilityZone, zone.Region))
 		}
 		if in.SourceRegion != "" && in.SourceRegion != zone.Region {
-			out = append(out, sourceNotParentViolation(in.SourceRegion, AttributeDestinationAvailabilityZone, in.DestinationAvailabilityZone, "Region "+zone.Region))
+			out = append(out, violation(RuleSourceNotLocalZoneParent, FieldSourceRegion, FieldDestinationAvailabilityZone, in.DestinationAvailabilityZone, zone.Region))
 		}
 	}
 
 	if zone, err := ParseLocalZoneID(in.DestinationAvailabilityZoneID); err == nil {
 		if code := RegionShortCode(in.Region); code != "" && zone.RegionCode != code {
-			out = append(out, RuleViolation{
-				Attribute: AttributeDestinationAvailabilityZoneID,
-				Summary:   "Local Zone Not in Destination Region",
-				Detail: fmt.Sprintf("destination_availability_zone_id %q is a Local Zone of the Region with code %s, but the image is copied to %s, whose zone IDs start with %q. "+
-					"A copy to a Local Zone is made in its parent Region: set the Region to the zone's parent, or choose a Local Zone of %s.",
-					in.DestinationAvailabilityZoneID, zone.RegionCode, dest, code+"-", in.Region),
-			})
+			out = append(out, violation(RuleLocalZoneIDRegionMismatch, FieldDestinationAvailabilityZoneID, FieldDestinationAvailabilityZoneID, in.DestinationAvailabilityZoneID, zone.RegionCode))
 		}
 		if code := RegionShortCode(in.SourceRegion); code != "" && zone.RegionCode != code {
-			out = append(out, sourceNotParentViolation(in.SourceRegion, AttributeDestinationAvailabilityZoneID, in.DestinationAvailabilityZoneID, "the Region with code "+zone.RegionCode))
+			out = append(out, violation(RuleSourceNotLocalZoneParent, FieldSourceRegion, FieldDestinationAvailabilityZoneID, in.DestinationAvailabilityZoneID, zone.RegionCode))
 		}
 	}
 	return out
-}
-
-// sourceNotParentViolation reports a source Region that is not the
-// destination Local Zone's parent Region.
-func sourceNotParentViolation(sourceRegion, attribute, zone, parent string) RuleViolation {
-	return RuleViolation{
-		Attribute: AttributeSourceRegion,
-		Summary:   "Source Region Not the Local Zone's Parent Region",
-		Detail: fmt.Sprintf("source_region is %q, but the Local Zone in %s (%q) belongs to %s. "+
-			"EC2 copies an AMI to a Local Zone only from its parent Region or another Local Zone of it: "+
-			"copy the AMI to the parent Region first, then copy that image to the Local Zone.",
-			sourceRegion, attribute, zone, parent),
-	}
-}
-
-// destinationPhrase names the destination Region and where it came from.
-func destinationPhrase(in PlacementInput) string {
-	if in.RegionFromProvider {
-		return fmt.Sprintf("Region %s (the provider's region)", in.Region)
-	}
-	return fmt.Sprintf("Region %s (region)", in.Region)
-}
-
-// moveRegionHint tells how to make want the destination Region.
-func moveRegionHint(in PlacementInput, want string) string {
-	if in.RegionFromProvider {
-		return fmt.Sprintf("set region = %q on the resource", want)
-	}
-	return fmt.Sprintf("set region = %q", want)
 }
 
 // PlannedEncryption returns the encryption state to plan for the copy: the

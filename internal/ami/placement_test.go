@@ -2,7 +2,6 @@ package ami
 
 import (
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -14,34 +13,28 @@ const (
 	testKeyARN     = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 )
 
-// violationAttributes returns the attribute of each violation, in order.
-func violationAttributes(vs []RuleViolation) []string {
-	out := []string{}
+// violationFields returns the field of each violation, in order.
+func violationFields(vs []Violation) []Field {
+	out := []Field{}
 	for _, v := range vs {
-		out = append(out, v.Attribute)
+		out = append(out, v.Field)
 	}
 	return out
 }
 
-// checkViolations compares violations with the expected attributes and
-// detail fragments, and checks every violation is complete.
-func checkViolations(t *testing.T, got []RuleViolation, attributes, details []string) {
+// checkViolations compares violations with the expected fields, and checks
+// every violation names its rule and the value it is about.
+func checkViolations(t *testing.T, got []Violation, fields []Field) {
 	t.Helper()
-	if attributes == nil {
-		attributes = []string{}
+	if fields == nil {
+		fields = []Field{}
 	}
-	if !reflect.DeepEqual(violationAttributes(got), attributes) {
-		t.Fatalf("violations on %v, want %v: %+v", violationAttributes(got), attributes, got)
+	if !reflect.DeepEqual(violationFields(got), fields) {
+		t.Fatalf("violations on %v, want %v: %+v", violationFields(got), fields, got)
 	}
 	for i, v := range got {
-		if v.Summary == "" || v.Detail == "" {
-			t.Fatalf("violation %d is missing a summary or detail: %+v", i, v)
-		}
-		if !strings.HasSuffix(v.Detail, ".") {
-			t.Fatalf("violation %d detail does not end a sentence: %q", i, v.Detail)
-		}
-		if i < len(details) && !strings.Contains(v.Detail, details[i]) {
-			t.Fatalf("violation %d detail %q does not contain %q", i, v.Detail, details[i])
+		if v.Rule == 0 || v.Value == "" {
+			t.Fatalf("violation %d is missing its rule or value: %+v", i, v)
 		}
 	}
 }
@@ -50,39 +43,35 @@ func TestCheckConfig(t *testing.T) {
 	t.Parallel()
 
 	tests := []struct {
-		name       string
-		in         PlacementInput
-		attributes []string
-		details    []string
+		name   string
+		in     PlacementInput
+		fields []Field
 	}{
 		{name: "empty"},
 		{name: "kms with encrypted true", in: PlacementInput{KMSKeyID: "alias/k", Encrypted: boolPtr(true)}},
 		{name: "kms with encrypted unknown", in: PlacementInput{KMSKeyID: "alias/k", EncryptedUnknown: true}},
 		{
-			name:       "kms with encrypted unset",
-			in:         PlacementInput{KMSKeyID: "alias/k"},
-			attributes: []string{AttributeKMSKeyID},
-			details:    []string{`kms_key_id is "alias/k" but encrypted is not set`},
+			name:   "kms with encrypted unset",
+			in:     PlacementInput{KMSKeyID: "alias/k"},
+			fields: []Field{FieldKMSKeyID},
 		},
 		{
-			name:       "kms with encrypted false",
-			in:         PlacementInput{KMSKeyID: "alias/k", Encrypted: boolPtr(false)},
-			attributes: []string{AttributeKMSKeyID},
-			details:    []string{"but encrypted = false. EC2 uses a KMS key only to encrypt the copy and requires encrypted = true"},
+			name:   "kms with encrypted false",
+			in:     PlacementInput{KMSKeyID: "alias/k", Encrypted: boolPtr(false)},
+			fields: []Field{FieldKMSKeyID},
 		},
 		{
-			name:       "kms with encrypted unset on an outpost is still an error",
-			in:         PlacementInput{KMSKeyID: "alias/k", DestinationOutpostARN: testOutpostARN},
-			attributes: []string{AttributeKMSKeyID},
+			name:   "kms with encrypted unset on an outpost is still an error",
+			in:     PlacementInput{KMSKeyID: "alias/k", DestinationOutpostARN: testOutpostARN},
+			fields: []Field{FieldKMSKeyID},
 		},
 		{name: "outpost with encrypted unset", in: PlacementInput{DestinationOutpostARN: testOutpostARN}},
 		{name: "outpost with encrypted true", in: PlacementInput{DestinationOutpostARN: testOutpostARN, Encrypted: boolPtr(true)}},
 		{name: "outpost with encrypted unknown", in: PlacementInput{DestinationOutpostARN: testOutpostARN, EncryptedUnknown: true}},
 		{
-			name:       "outpost with encrypted false",
-			in:         PlacementInput{DestinationOutpostARN: testOutpostARN, Encrypted: boolPtr(false)},
-			attributes: []string{AttributeEncrypted},
-			details:    []string{"Outposts do not support unencrypted snapshots"},
+			name:   "outpost with encrypted false",
+			in:     PlacementInput{DestinationOutpostARN: testOutpostARN, Encrypted: boolPtr(false)},
+			fields: []Field{FieldEncrypted},
 		},
 		{name: "unencrypted local zone copy", in: PlacementInput{DestinationAvailabilityZone: "us-west-2-lax-1a", Encrypted: boolPtr(false)}},
 		{
@@ -90,13 +79,13 @@ func TestCheckConfig(t *testing.T) {
 			in: PlacementInput{
 				KMSKeyID: "alias/k", Encrypted: boolPtr(false), DestinationOutpostARN: testOutpostARN,
 			},
-			attributes: []string{AttributeKMSKeyID, AttributeEncrypted},
+			fields: []Field{FieldKMSKeyID, FieldEncrypted},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			checkViolations(t, CheckConfig(tc.in), tc.attributes, tc.details)
+			checkViolations(t, CheckConfig(tc.in), tc.fields)
 		})
 	}
 }
@@ -105,10 +94,9 @@ func TestCheckPlacement(t *testing.T) {
 	t.Parallel()
 
 	tests := []struct {
-		name       string
-		in         PlacementInput
-		attributes []string
-		details    []string
+		name   string
+		in     PlacementInput
+		fields []Field
 	}{
 		{name: "empty"},
 		{name: "key ARN in the destination region", in: PlacementInput{Region: "us-west-2", KMSKeyID: testKeyARN}},
@@ -117,75 +105,65 @@ func TestCheckPlacement(t *testing.T) {
 		{name: "key ARN with region unknown", in: PlacementInput{KMSKeyID: testKeyARN}},
 		{name: "malformed key is left to its validator", in: PlacementInput{Region: "eu-west-1", KMSKeyID: "arn:aws:kms:nowhere"}},
 		{
-			name:       "key ARN in another region",
-			in:         PlacementInput{Region: "eu-west-1", KMSKeyID: testKeyARN},
-			attributes: []string{AttributeKMSKeyID},
-			details: []string{`kms_key_id "` + testKeyARN + `" is a key in Region us-west-2, but the image is copied to Region eu-west-1 (region). ` +
-				`EC2 needs the KMS key to exist in the destination Region: use a key (or a multi-Region replica key) in eu-west-1, or set region = "us-west-2".`},
+			name:   "key ARN in another region",
+			in:     PlacementInput{Region: "eu-west-1", KMSKeyID: testKeyARN},
+			fields: []Field{FieldKMSKeyID},
 		},
 		{
-			name:       "alias ARN in another region from the provider",
-			in:         PlacementInput{Region: "eu-west-1", RegionFromProvider: true, KMSKeyID: "arn:aws:kms:us-east-1:111122223333:alias/k"},
-			attributes: []string{AttributeKMSKeyID},
-			details:    []string{`copied to Region eu-west-1 (the provider's region)`},
+			name:   "alias ARN in another region from the provider",
+			in:     PlacementInput{Region: "eu-west-1", KMSKeyID: "arn:aws:kms:us-east-1:111122223333:alias/k"},
+			fields: []Field{FieldKMSKeyID},
 		},
 		{name: "outpost in region, source in region", in: PlacementInput{Region: "us-west-2", SourceRegion: "us-west-2", DestinationOutpostARN: testOutpostARN}},
 		{name: "outpost with regions unknown", in: PlacementInput{DestinationOutpostARN: testOutpostARN}},
 		{
-			name:       "outpost of another region",
-			in:         PlacementInput{Region: "us-east-1", SourceRegion: "us-west-2", DestinationOutpostARN: testOutpostARN},
-			attributes: []string{AttributeDestinationOutpostARN},
-			details:    []string{`is an Outpost of Region us-west-2, but the image is copied to Region us-east-1 (region)`},
+			name:   "outpost of another region",
+			in:     PlacementInput{Region: "us-east-1", SourceRegion: "us-west-2", DestinationOutpostARN: testOutpostARN},
+			fields: []Field{FieldDestinationOutpostARN},
 		},
 		{
-			name:       "source region is not the outpost's",
-			in:         PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN},
-			attributes: []string{AttributeSourceRegion},
-			details:    []string{`source_region is "us-east-1", but the Outpost in destination_outpost_arn belongs to Region us-west-2`},
+			name:   "source region is not the outpost's",
+			in:     PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN},
+			fields: []Field{FieldSourceRegion},
 		},
 		{
-			name:       "source region known, destination unknown",
-			in:         PlacementInput{SourceRegion: "eu-west-1", DestinationOutpostARN: testOutpostARN},
-			attributes: []string{AttributeSourceRegion},
-			details:    []string{"cannot copy from an Outpost, between Outposts or within one Outpost"},
+			name:   "source region known, destination unknown",
+			in:     PlacementInput{SourceRegion: "eu-west-1", DestinationOutpostARN: testOutpostARN},
+			fields: []Field{FieldSourceRegion},
 		},
 		{
-			name:       "outpost wrong on both counts",
-			in:         PlacementInput{Region: "us-east-1", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN},
-			attributes: []string{AttributeDestinationOutpostARN, AttributeSourceRegion},
+			name:   "outpost wrong on both counts",
+			in:     PlacementInput{Region: "us-east-1", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN},
+			fields: []Field{FieldDestinationOutpostARN, FieldSourceRegion},
 		},
 		{name: "local zone of the region", in: PlacementInput{Region: "us-west-2", SourceRegion: "us-west-2", DestinationAvailabilityZone: "us-west-2-lax-1a"}},
 		{
-			name:       "local zone of another region",
-			in:         PlacementInput{Region: "us-west-2", SourceRegion: "us-west-2", DestinationAvailabilityZone: "us-east-1-bos-1a"},
-			attributes: []string{AttributeDestinationAvailabilityZone, AttributeSourceRegion},
-			details:    []string{`or choose a Local Zone of us-west-2 (its name starts with "us-west-2-")`, `belongs to Region us-east-1`},
+			name:   "local zone of another region",
+			in:     PlacementInput{Region: "us-west-2", SourceRegion: "us-west-2", DestinationAvailabilityZone: "us-east-1-bos-1a"},
+			fields: []Field{FieldDestinationAvailabilityZone, FieldSourceRegion},
 		},
 		{
-			name:       "local zone from a non-parent source region",
-			in:         PlacementInput{Region: "us-west-2", SourceRegion: "eu-west-1", DestinationAvailabilityZone: "us-west-2-lax-1a"},
-			attributes: []string{AttributeSourceRegion},
-			details:    []string{`source_region is "eu-west-1", but the Local Zone in destination_availability_zone ("us-west-2-lax-1a") belongs to Region us-west-2`},
+			name:   "local zone from a non-parent source region",
+			in:     PlacementInput{Region: "us-west-2", SourceRegion: "eu-west-1", DestinationAvailabilityZone: "us-west-2-lax-1a"},
+			fields: []Field{FieldSourceRegion},
 		},
 		{name: "plain availability zone is left to its validator", in: PlacementInput{Region: "us-west-2", DestinationAvailabilityZone: "us-east-1a"}},
 		{name: "local zone ID of the region", in: PlacementInput{Region: "us-west-2", SourceRegion: "us-west-2", DestinationAvailabilityZoneID: "usw2-lax1-az1"}},
 		{
-			name:       "local zone ID of another region",
-			in:         PlacementInput{Region: "us-east-1", RegionFromProvider: true, DestinationAvailabilityZoneID: "usw2-lax1-az1"},
-			attributes: []string{AttributeDestinationAvailabilityZoneID},
-			details:    []string{`is a Local Zone of the Region with code usw2, but the image is copied to Region us-east-1 (the provider's region), whose zone IDs start with "use1-"`},
+			name:   "local zone ID of another region",
+			in:     PlacementInput{Region: "us-east-1", DestinationAvailabilityZoneID: "usw2-lax1-az1"},
+			fields: []Field{FieldDestinationAvailabilityZoneID},
 		},
 		{
-			name:       "local zone ID from a non-parent source region",
-			in:         PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationAvailabilityZoneID: "usw2-lax1-az1"},
-			attributes: []string{AttributeSourceRegion},
-			details:    []string{"belongs to the Region with code usw2"},
+			name:   "local zone ID from a non-parent source region",
+			in:     PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationAvailabilityZoneID: "usw2-lax1-az1"},
+			fields: []Field{FieldSourceRegion},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			checkViolations(t, CheckPlacement(tc.in), tc.attributes, tc.details)
+			checkViolations(t, CheckPlacement(tc.in), tc.fields)
 		})
 	}
 }

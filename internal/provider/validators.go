@@ -12,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
@@ -232,23 +230,19 @@ func imageConfigValidators() []resource.ConfigValidator {
 // value to a Region (ami.CheckPlacement). ModifyPlan calls it on every plan;
 // rules that need the destination Region skip while it is unknown. The
 // Region-free rules are already enforced by imageConfigValidators, so they
-// are not repeated here.
-func addPlacementDiagnostics(diags *diag.Diagnostics, in ami.PlacementInput) {
-	addViolations(diags, ami.CheckPlacement(in))
-}
-
-// addViolations turns rule violations into attribute errors.
-func addViolations(diags *diag.Diagnostics, violations []ami.RuleViolation) {
-	for _, v := range violations {
-		diags.AddAttributeError(path.Root(v.Attribute), v.Summary, v.Detail)
+// are not repeated here. regionFromProvider says the destination Region is
+// the provider's, which the messages then say.
+func addPlacementDiagnostics(diags *diag.Diagnostics, in ami.PlacementInput, regionFromProvider bool) {
+	for _, v := range ami.CheckPlacement(in) {
+		diags.Append(violationDiagnostic(v, regionFromProvider))
 	}
 }
 
-// placementRuleValidator runs one cross-attribute rule of the ami package on
-// the configuration.
+// placementRuleValidator runs one Region-free placement rule of the ami
+// package on the configuration.
 type placementRuleValidator struct {
 	description string
-	check       func(ami.PlacementInput) []ami.RuleViolation
+	check       func(ami.PlacementInput) []ami.Violation
 }
 
 var _ resource.ConfigValidator = placementRuleValidator{}
@@ -263,56 +257,110 @@ func (v placementRuleValidator) MarkdownDescription(ctx context.Context) string 
 	return v.Description(ctx)
 }
 
-// ValidateResource reads the configuration and reports the rule's violations.
+// ValidateResource reads the configuration and reports the rule's
+// violations. The configuration stands in for the plan: the provider's
+// Region is not known during validation, and these rules do not need it.
 func (v placementRuleValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	in, diags := configPlacementInput(ctx, req.Config)
+	var config imageResourceModel
+	diags := req.Config.Get(ctx, &config)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
 	}
-	addViolations(&resp.Diagnostics, v.check(in))
+	for _, violation := range v.check(placementInput(config, config)) {
+		resp.Diagnostics.Append(violationDiagnostic(violation, false))
+	}
 }
 
-// configPlacementInput reads the attributes the placement rules look at.
-// Null and unknown values read as unset (EncryptedUnknown marks an unknown
-// encrypted), so rules that need them skip. Region is the configured region
-// only: the provider's default is not known during validation.
-func configPlacementInput(ctx context.Context, config tfsdk.Config) (ami.PlacementInput, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	readString := func(attribute string) string {
-		var v types.String
-		diags.Append(config.GetAttribute(ctx, path.Root(attribute), &v)...)
-		if v.IsNull() || v.IsUnknown() {
-			return ""
+// fieldAttributes are the attributes of amicopy_image that hold each input
+// of the placement rules.
+var fieldAttributes = map[ami.Field]string{
+	ami.FieldRegion:                        "region",
+	ami.FieldSourceRegion:                  "source_region",
+	ami.FieldKMSKeyID:                      "kms_key_id",
+	ami.FieldEncrypted:                     "encrypted",
+	ami.FieldDestinationOutpostARN:         "destination_outpost_arn",
+	ami.FieldDestinationAvailabilityZone:   "destination_availability_zone",
+	ami.FieldDestinationAvailabilityZoneID: "destination_availability_zone_id",
+}
+
+// violationDiagnostic words a placement rule violation as an error on the
+// attribute to correct: what is wrong, why EC2 has the rule, and the
+// configuration that would satisfy it.
+func violationDiagnostic(v ami.Violation, regionFromProvider bool) diag.Diagnostic {
+	dest := destinationPhrase(v.Region, regionFromProvider)
+	var summary, detail string
+	switch v.Rule {
+	case ami.RuleKMSKeyRequiresEncryption:
+		state := "encrypted is not set"
+		if v.EncryptionOff {
+			state = "encrypted = false"
 		}
-		return v.ValueString()
+		summary = "KMS Key Requires Encryption"
+		detail = fmt.Sprintf("kms_key_id is %q but %s. EC2 uses a KMS key only to encrypt the copy and requires encrypted = true whenever a key is given. "+
+			"Set encrypted = true, or remove kms_key_id to keep the snapshots' encryption state.", v.Value, state)
+	case ami.RuleOutpostRequiresEncryption:
+		summary = "Outpost Copies Must Be Encrypted"
+		detail = "encrypted = false cannot be used with destination_outpost_arn: Outposts do not support unencrypted snapshots, " +
+			"so EC2 always encrypts a copy to an Outpost. Remove encrypted (the copy is then planned as encrypted) or set encrypted = true."
+	case ami.RuleKMSKeyRegionMismatch:
+		summary = "KMS Key Not in Destination Region"
+		detail = fmt.Sprintf("kms_key_id %q is a key in Region %s, but the image is copied to %s. EC2 needs the KMS key to exist in the destination Region: "+
+			"use a key (or a multi-Region replica key) in %s, or %s.", v.Value, v.ValueRegion, dest, v.Region, moveRegionHint(v.ValueRegion, regionFromProvider))
+	case ami.RuleOutpostRegionMismatch:
+		summary = "Outpost Not in Destination Region"
+		detail = fmt.Sprintf("destination_outpost_arn %q is an Outpost of Region %s, but the image is copied to %s. "+
+			"A copy to an Outpost is made in the Outpost's parent Region: %s, or choose an Outpost of %s.",
+			v.Value, v.ValueRegion, dest, moveRegionHint(v.ValueRegion, regionFromProvider), v.Region)
+	case ami.RuleSourceNotOutpostRegion:
+		summary = "Source Region Not the Outpost's Region"
+		detail = fmt.Sprintf("source_region is %q, but the Outpost in destination_outpost_arn belongs to Region %s. "+
+			"EC2 copies an AMI to an Outpost only from the Outpost's parent Region, and cannot copy from an Outpost, between Outposts or within one Outpost: "+
+			"copy the AMI to %s first (for example with another amicopy_image), then set source_region = %q and use that copy as source_image_id.",
+			v.SourceRegion, v.ValueRegion, v.ValueRegion, v.ValueRegion)
+	case ami.RuleLocalZoneRegionMismatch:
+		summary = "Local Zone Not in Destination Region"
+		detail = fmt.Sprintf("destination_availability_zone %q is a Local Zone of Region %s, but the image is copied to %s. "+
+			"A copy to a Local Zone is made in its parent Region: %s, or choose a Local Zone of %s (its name starts with %q).",
+			v.Value, v.ValueRegion, dest, moveRegionHint(v.ValueRegion, regionFromProvider), v.Region, v.Region+"-")
+	case ami.RuleLocalZoneIDRegionMismatch:
+		summary = "Local Zone Not in Destination Region"
+		detail = fmt.Sprintf("destination_availability_zone_id %q is a Local Zone of the Region with code %s, but the image is copied to %s, whose zone IDs start with %q. "+
+			"A copy to a Local Zone is made in its parent Region: set the Region to the zone's parent, or choose a Local Zone of %s.",
+			v.Value, v.ValueRegion, dest, ami.RegionShortCode(v.Region)+"-", v.Region)
+	case ami.RuleSourceNotLocalZoneParent:
+		parent := "Region " + v.ValueRegion
+		if v.Destination == ami.FieldDestinationAvailabilityZoneID {
+			parent = "the Region with code " + v.ValueRegion
+		}
+		summary = "Source Region Not the Local Zone's Parent Region"
+		detail = fmt.Sprintf("source_region is %q, but the Local Zone in %s (%q) belongs to %s. "+
+			"EC2 copies an AMI to a Local Zone only from its parent Region or another Local Zone of it: "+
+			"copy the AMI to the parent Region first, then copy that image to the Local Zone.",
+			v.SourceRegion, fieldAttributes[v.Destination], v.Value, parent)
+	default:
+		// A rule added to the ami package without a message here still
+		// stops the plan, pointing at the input to correct.
+		summary = "Invalid Placement"
+		detail = fmt.Sprintf("%s breaks placement rule %d.", fieldAttributes[v.Field], v.Rule)
 	}
+	return diag.NewAttributeErrorDiagnostic(path.Root(fieldAttributes[v.Field]), summary, detail)
+}
 
-	in := ami.PlacementInput{
-		Region:                        readString(ami.AttributeRegion),
-		SourceRegion:                  readString(ami.AttributeSourceRegion),
-		KMSKeyID:                      readString(ami.AttributeKMSKeyID),
-		DestinationOutpostARN:         readString(ami.AttributeDestinationOutpostARN),
-		DestinationAvailabilityZone:   readString(ami.AttributeDestinationAvailabilityZone),
-		DestinationAvailabilityZoneID: readString(ami.AttributeDestinationAvailabilityZoneID),
+// destinationPhrase names the destination Region and where it came from.
+func destinationPhrase(region string, regionFromProvider bool) string {
+	if regionFromProvider {
+		return fmt.Sprintf("Region %s (the provider's region)", region)
 	}
+	return fmt.Sprintf("Region %s (region)", region)
+}
 
-	var encrypted types.Bool
-	diags.Append(config.GetAttribute(ctx, path.Root(ami.AttributeEncrypted), &encrypted)...)
-	switch {
-	case encrypted.IsUnknown():
-		in.EncryptedUnknown = true
-	case !encrypted.IsNull():
-		value := encrypted.ValueBool()
-		in.Encrypted = &value
+// moveRegionHint tells how to make want the destination Region.
+func moveRegionHint(want string, regionFromProvider bool) string {
+	if regionFromProvider {
+		return fmt.Sprintf("set region = %q on the resource", want)
 	}
-
-	var minutes types.Int64
-	diags.Append(config.GetAttribute(ctx, path.Root(ami.AttributeSnapshotCopyCompletionDurationMinutes), &minutes)...)
-	if !minutes.IsNull() && !minutes.IsUnknown() {
-		in.SnapshotCopyCompletionDurationMinutes = minutes.ValueInt64()
-	}
-	return in, diags
+	return fmt.Sprintf("set region = %q", want)
 }
 
 // explainedString adds why EC2 has a rule, and how to satisfy it, to the

@@ -423,32 +423,57 @@ func TestImageConfigValidators(t *testing.T) {
 	}
 }
 
-func TestConfigPlacementInput(t *testing.T) {
+// configModel reads a configuration into the resource's model, as the
+// configuration validators and ModifyPlan do.
+func configModel(t *testing.T, values map[string]any) imageResourceModel {
+	t.Helper()
+	var model imageResourceModel
+	if diags := placementConfig(t, values).Get(t.Context(), &model); diags.HasError() {
+		t.Fatalf("reading the configuration: %v", diags)
+	}
+	return model
+}
+
+func TestPlacementInput(t *testing.T) {
 	t.Parallel()
 
-	in, diags := configPlacementInput(t.Context(), placementConfig(t, map[string]any{
+	config := configModel(t, map[string]any{
 		"region": "us-west-2", "source_region": unknown{}, "kms_key_id": "alias/k", "encrypted": unknown{},
 		"destination_availability_zone": "us-west-2-lax-1a", "snapshot_copy_completion_duration_minutes": 45,
-	}))
-	if diags.HasError() {
-		t.Fatalf("unexpected diagnostics: %v", diags)
-	}
+	})
 	want := ami.PlacementInput{
-		Region: "us-west-2", KMSKeyID: "alias/k", EncryptedUnknown: true,
-		DestinationAvailabilityZone: "us-west-2-lax-1a", SnapshotCopyCompletionDurationMinutes: 45,
+		Region: "us-west-2", KMSKeyID: "alias/k", EncryptedUnknown: true, DestinationAvailabilityZone: "us-west-2-lax-1a",
 	}
-	if in.Encrypted != nil || in != want {
-		t.Fatalf("configPlacementInput = %+v, want %+v", in, want)
+	if in := placementInput(config, config); in.Encrypted != nil || in != want {
+		t.Fatalf("placementInput = %+v, want %+v", in, want)
 	}
 
-	in, _ = configPlacementInput(t.Context(), placementConfig(t, map[string]any{"encrypted": true}))
-	if in.Encrypted == nil || !*in.Encrypted || in.EncryptedUnknown {
+	config = configModel(t, map[string]any{"encrypted": true})
+	if in := placementInput(config, config); in.Encrypted == nil || !*in.Encrypted || in.EncryptedUnknown {
 		t.Fatalf("encrypted = true read as %v, unknown %v", in.Encrypted, in.EncryptedUnknown)
 	}
 
+	// ModifyPlan passes a plan whose Region is the provider's and whose
+	// encrypted is filled in: the Regions come from the plan, and encrypted
+	// from the configuration.
+	config = configModel(t, map[string]any{"source_region": "us-east-1", "destination_outpost_arn": testOutpostARN})
+	plan := config
+	plan.Region = types.StringValue("us-west-2")
+	plan.Encrypted = types.BoolValue(true)
+	want = ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN}
+	if in := placementInput(plan, config); in.Encrypted != nil || in != want {
+		t.Fatalf("placementInput(plan, config) = %+v, want %+v", in, want)
+	}
+}
+
+func TestPlacementRuleValidatorSchemaMismatch(t *testing.T) {
+	t.Parallel()
+
 	// A schema without the attributes is a programming error, reported as such.
 	bare := tfsdk.Config{Schema: schema.Schema{}, Raw: tftypes.NewValue(tftypes.Object{}, map[string]tftypes.Value{})}
-	if _, diags := configPlacementInput(t.Context(), bare); !diags.HasError() {
+	resp := &resource.ValidateConfigResponse{}
+	imageConfigValidators()[0].ValidateResource(t.Context(), resource.ValidateConfigRequest{Config: bare}, resp)
+	if !resp.Diagnostics.HasError() {
 		t.Fatal("expected errors reading attributes missing from the schema")
 	}
 }
@@ -458,38 +483,95 @@ func TestAddPlacementDiagnostics(t *testing.T) {
 
 	encrypted := true
 	tests := []struct {
-		name string
-		in   ami.PlacementInput
-		want []wantDiag
+		name         string
+		in           ami.PlacementInput
+		fromProvider bool
+		want         []wantDiag
 	}{
-		{"nothing placed", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1"}, nil},
-		{"region unknown", ami.PlacementInput{KMSKeyID: testKMSKeyARN, Encrypted: &encrypted}, nil},
+		{"nothing placed", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1"}, false, nil},
+		{"region unknown", ami.PlacementInput{KMSKeyID: testKMSKeyARN, Encrypted: &encrypted}, false, nil},
 		{"all in one region", ami.PlacementInput{
 			Region: "us-west-2", SourceRegion: "us-west-2", KMSKeyID: testKMSKeyARN, Encrypted: &encrypted, DestinationOutpostARN: testOutpostARN,
-		}, nil},
+		}, false, nil},
 		// Region-free rules belong to the config validators and are not repeated.
-		{"region-free rule", ami.PlacementInput{Region: "us-west-2", KMSKeyID: "alias/k"}, nil},
-		{"key in another region", ami.PlacementInput{Region: "eu-west-1", RegionFromProvider: true, KMSKeyID: testKMSKeyARN, Encrypted: &encrypted}, []wantDiag{{
+		{"region-free rule", ami.PlacementInput{Region: "us-west-2", KMSKeyID: "alias/k"}, false, nil},
+		{"key in another region", ami.PlacementInput{Region: "eu-west-1", KMSKeyID: testKMSKeyARN, Encrypted: &encrypted}, true, []wantDiag{{
 			"kms_key_id", "KMS Key Not in Destination Region",
 			`is a key in Region us-west-2, but the image is copied to Region eu-west-1 (the provider's region)`,
 		}}},
-		{"outpost from another region", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN}, []wantDiag{{
+		{"outpost from another region", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN}, false, []wantDiag{{
 			"source_region", "Source Region Not the Outpost's Region", "cannot copy from an Outpost, between Outposts or within one Outpost",
 		}}},
-		{"local zone of another region", ami.PlacementInput{Region: "us-east-1", SourceRegion: "us-east-1", DestinationAvailabilityZone: "us-west-2-lax-1a"}, []wantDiag{
+		{"local zone of another region", ami.PlacementInput{Region: "us-east-1", SourceRegion: "us-east-1", DestinationAvailabilityZone: "us-west-2-lax-1a"}, false, []wantDiag{
 			{"destination_availability_zone", "Local Zone Not in Destination Region", `set region = "us-west-2"`},
 			{"source_region", "Source Region Not the Local Zone's Parent Region", "belongs to Region us-west-2"},
 		}},
-		{"local zone ID of another region", ami.PlacementInput{Region: "us-east-1", DestinationAvailabilityZoneID: "usw2-lax1-az1"}, []wantDiag{{
+		{"local zone ID of another region", ami.PlacementInput{Region: "us-east-1", DestinationAvailabilityZoneID: "usw2-lax1-az1"}, false, []wantDiag{{
 			"destination_availability_zone_id", "Local Zone Not in Destination Region", `whose zone IDs start with "use1-"`,
+		}}},
+		// The full wording, moved here from the ami package's rule tests.
+		{"key ARN in another region, region set", ami.PlacementInput{Region: "eu-west-1", KMSKeyID: testKMSKeyARN}, false, []wantDiag{{
+			"kms_key_id", "KMS Key Not in Destination Region",
+			`kms_key_id "` + testKMSKeyARN + `" is a key in Region us-west-2, but the image is copied to Region eu-west-1 (region). ` +
+				`EC2 needs the KMS key to exist in the destination Region: use a key (or a multi-Region replica key) in eu-west-1, or set region = "us-west-2".`,
+		}}},
+		{"outpost of another region", ami.PlacementInput{Region: "us-east-1", SourceRegion: "us-west-2", DestinationOutpostARN: testOutpostARN}, false, []wantDiag{{
+			"destination_outpost_arn", "Outpost Not in Destination Region",
+			`destination_outpost_arn "` + testOutpostARN + `" is an Outpost of Region us-west-2, but the image is copied to Region us-east-1 (region). ` +
+				`A copy to an Outpost is made in the Outpost's parent Region: set region = "us-west-2", or choose an Outpost of us-east-1.`,
+		}}},
+		{"source region is not the outpost's", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN}, false, []wantDiag{{
+			"source_region", "Source Region Not the Outpost's Region",
+			`source_region is "us-east-1", but the Outpost in destination_outpost_arn belongs to Region us-west-2. ` +
+				`EC2 copies an AMI to an Outpost only from the Outpost's parent Region, and cannot copy from an Outpost, between Outposts or within one Outpost: ` +
+				`copy the AMI to us-west-2 first (for example with another amicopy_image), then set source_region = "us-west-2" and use that copy as source_image_id.`,
+		}}},
+		{"local zone of another region, from a non-parent source", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-west-2", DestinationAvailabilityZone: "us-east-1-bos-1a"}, false, []wantDiag{
+			{"destination_availability_zone", "Local Zone Not in Destination Region",
+				`destination_availability_zone "us-east-1-bos-1a" is a Local Zone of Region us-east-1, but the image is copied to Region us-west-2 (region). ` +
+					`A copy to a Local Zone is made in its parent Region: set region = "us-east-1", or choose a Local Zone of us-west-2 (its name starts with "us-west-2-").`},
+			{"source_region", "Source Region Not the Local Zone's Parent Region",
+				`source_region is "us-west-2", but the Local Zone in destination_availability_zone ("us-east-1-bos-1a") belongs to Region us-east-1. ` +
+					`EC2 copies an AMI to a Local Zone only from its parent Region or another Local Zone of it: copy the AMI to the parent Region first, then copy that image to the Local Zone.`},
+		}},
+		{"local zone ID of another region, from the provider", ami.PlacementInput{Region: "us-east-1", DestinationAvailabilityZoneID: "usw2-lax1-az1"}, true, []wantDiag{{
+			"destination_availability_zone_id", "Local Zone Not in Destination Region",
+			`destination_availability_zone_id "usw2-lax1-az1" is a Local Zone of the Region with code usw2, but the image is copied to Region us-east-1 (the provider's region), whose zone IDs start with "use1-". ` +
+				`A copy to a Local Zone is made in its parent Region: set the Region to the zone's parent, or choose a Local Zone of us-east-1.`,
+		}}},
+		{"local zone ID from a non-parent source region", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationAvailabilityZoneID: "usw2-lax1-az1"}, false, []wantDiag{{
+			"source_region", "Source Region Not the Local Zone's Parent Region",
+			`source_region is "us-east-1", but the Local Zone in destination_availability_zone_id ("usw2-lax1-az1") belongs to the Region with code usw2.`,
 		}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var diags diag.Diagnostics
-			addPlacementDiagnostics(&diags, tc.in)
+			addPlacementDiagnostics(&diags, tc.in, tc.fromProvider)
 			assertDiags(t, diags, tc.want)
 		})
+	}
+}
+
+func TestViolationDiagnosticCoversEveryRule(t *testing.T) {
+	t.Parallel()
+
+	for rule := ami.RuleKMSKeyRequiresEncryption; rule <= ami.RuleSourceNotLocalZoneParent; rule++ {
+		d := violationDiagnostic(ami.Violation{Rule: rule, Field: ami.FieldSourceRegion, Value: "v", ValueRegion: "us-west-2", Region: "us-east-1"}, false)
+		if d.Summary() == "Invalid Placement" || !strings.HasSuffix(d.Detail(), ".") {
+			t.Errorf("rule %d has no message of its own: %s: %s", rule, d.Summary(), d.Detail())
+		}
+	}
+	for field, attribute := range fieldAttributes {
+		if field < ami.FieldRegion || field > ami.FieldDestinationAvailabilityZoneID || attribute == "" {
+			t.Errorf("field %d maps to %q", field, attribute)
+		}
+		if _, ok := placementSchema.Attributes[attribute]; !ok {
+			t.Errorf("field %d maps to %q, which amicopy_image does not have", field, attribute)
+		}
+	}
+	if len(fieldAttributes) != int(ami.FieldDestinationAvailabilityZoneID) {
+		t.Errorf("fieldAttributes maps %d fields, want %d", len(fieldAttributes), ami.FieldDestinationAvailabilityZoneID)
 	}
 }
