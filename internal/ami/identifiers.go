@@ -91,7 +91,7 @@ func (f KMSKeyForm) String() string {
 	return "KMSKeyForm(" + strconv.Itoa(int(f)) + ")"
 }
 
-// KMSKey is a parsed kms_key_id. Partition, Region and Account are set for the
+// KMSKey is a parsed KMS key identifier. Partition, Region and Account are set for the
 // two ARN forms only; KeyID for key forms; AliasName (with its "alias/" prefix)
 // for alias forms.
 type KMSKey struct {
@@ -186,7 +186,7 @@ func checkKMSAlias(alias, whole string) error {
 	case len(alias) > maxKMSAliasLength:
 		return fmt.Errorf("%q is not a KMS key identifier: the alias has %d characters; KMS allows at most %d", whole, len(alias), maxKMSAliasLength)
 	case strings.HasPrefix(alias, "alias/aws/") && alias != "alias/aws/ebs":
-		return fmt.Errorf("%q is not a key EBS can use: aliases under alias/aws/ name AWS managed keys of other services; use alias/aws/ebs (the AWS managed key for EBS), leave kms_key_id unset for the default key, or use a customer managed key", whole)
+		return &OtherServiceKeyError{Key: whole}
 	}
 	return nil
 }
@@ -221,7 +221,7 @@ func parseKMSARN(s string) (KMSKey, error) {
 	return k, nil
 }
 
-// OutpostARN is a parsed destination_outpost_arn.
+// OutpostARN is a parsed Outpost ARN.
 type OutpostARN struct {
 	Partition string
 	Region    string
@@ -288,7 +288,7 @@ func ParseLocalZoneName(s string) (LocalZoneName, error) {
 		}
 	}
 	if availabilityZoneNameRegexp.MatchString(s) && validRegionShape(s[:len(s)-1]) {
-		return LocalZoneName{}, fmt.Errorf("%q is an Availability Zone of Region %s, not a Local Zone: an AMI copied to a Region is usable in all its Availability Zones, so leave destination_availability_zone unset to copy to %s", s, s[:len(s)-1], s[:len(s)-1])
+		return LocalZoneName{}, &AvailabilityZoneError{Zone: s, Region: s[:len(s)-1]}
 	}
 	if strings.Contains(s, "-wlz-") {
 		return LocalZoneName{}, fmt.Errorf("%q is a Wavelength Zone; CopyImage copies to a Region, an Outpost or a Local Zone only", s)
@@ -333,7 +333,7 @@ func ParseLocalZoneID(s string) (LocalZoneID, error) {
 		return LocalZoneID{RegionCode: m[1], Location: m[2], Group: m[3], Zone: m[4]}, nil
 	}
 	if availabilityZoneIDRegexp.MatchString(s) {
-		return LocalZoneID{}, fmt.Errorf("%q is the ID of an Availability Zone, not a Local Zone: an AMI copied to a Region is usable in all its Availability Zones, so leave destination_availability_zone_id unset to copy to the Region", s)
+		return LocalZoneID{}, &AvailabilityZoneError{Zone: s, ID: true}
 	}
 	if strings.Contains(s, "-wlz") {
 		return LocalZoneID{}, fmt.Errorf("%q is a Wavelength Zone ID; CopyImage copies to a Region, an Outpost or a Local Zone only", s)
@@ -355,4 +355,37 @@ func ValidateLocalZoneID(id, region string) error {
 		return fmt.Errorf("%q is a Local Zone of the Region with code %s, not of %s, whose zone IDs start with %q", id, z.RegionCode, region, code+"-")
 	}
 	return nil
+}
+
+// OtherServiceKeyError reports an alias of the AWS managed key of another
+// service than EBS (alias/aws/s3, ...), which EBS cannot encrypt with.
+type OtherServiceKeyError struct {
+	// Key is the identifier given: the alias or the alias ARN.
+	Key string
+}
+
+func (e *OtherServiceKeyError) Error() string {
+	return fmt.Sprintf("%q is not a key EBS can use: aliases under alias/aws/ name AWS managed keys of other services; "+
+		"use alias/aws/ebs (the AWS managed key for EBS) or a customer managed key", e.Key)
+}
+
+// AvailabilityZoneError reports an Availability Zone of a Region where
+// CopyImage wants a Local Zone: an AMI copied to a Region is usable in all
+// its Availability Zones, so the Region itself is the destination.
+type AvailabilityZoneError struct {
+	// Zone is the zone name or ID given.
+	Zone string
+	// Region is the zone's Region, for a zone name; a zone ID names its
+	// Region by code only, and leaves Region empty.
+	Region string
+	// ID says Zone is a zone ID.
+	ID bool
+}
+
+func (e *AvailabilityZoneError) Error() string {
+	const reason = "an AMI copied to a Region is usable in all its Availability Zones"
+	if e.ID {
+		return fmt.Sprintf("%q is the ID of an Availability Zone, not a Local Zone: %s", e.Zone, reason)
+	}
+	return fmt.Sprintf("%q is an Availability Zone of Region %s, not a Local Zone: %s", e.Zone, e.Region, reason)
 }

@@ -1,6 +1,7 @@
 package ami
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -99,7 +100,7 @@ func TestParseKMSKeyID(t *testing.T) {
 		{"mrk-1234ABCD12AB34CD56EF1234567890AB", "key IDs are lowercase"},
 		{"alias/", "an alias is \"alias/\" and a name"},
 		{"alias/my key", "an alias is \"alias/\" and a name"},
-		{"alias/aws/s3", "aliases under alias/aws/ name AWS managed keys of other services; use alias/aws/ebs"},
+		{"alias/aws/s3", "aliases under alias/aws/ name AWS managed keys of other services; use alias/aws/ebs (the AWS managed key for EBS) or a customer managed key"},
 		{"alias/aws/rds", "use alias/aws/ebs"},
 		{"alias/" + strings.Repeat("a", 251), "KMS allows at most 256"},
 		{"arn:aws:kms:us-east-1:012345678910", "is not an ARN"},
@@ -251,7 +252,7 @@ func TestValidateLocalZoneName(t *testing.T) {
 		{"us-gov-west-1-xyz-1a", "us-gov-west-1", ""},
 		{"us-east-1-bos-1a", "us-west-2", `is a Local Zone of Region us-east-1, not of us-west-2; use a zone whose name starts with "us-west-2-"`},
 		{"us-west-2a", "us-west-2", "is an Availability Zone of Region us-west-2, not a Local Zone"},
-		{"us-west-2a", "", "leave destination_availability_zone unset to copy to us-west-2"},
+		{"us-west-2a", "", "an AMI copied to a Region is usable in all its Availability Zones"},
 		{"us-east-1-wl1-bos-wlz-1", "us-east-1", "is a Wavelength Zone"},
 		{"", "", "not a Local Zone name"},
 		{"us-west-2-lax-1", "", "not a Local Zone name"},
@@ -321,6 +322,42 @@ func TestValidateSourceImageID(t *testing.T) {
 			err := ValidateSourceImageID(tc.input)
 			assertError(t, err, tc.want)
 			assertQuotesValue(t, err, tc.input)
+		})
+	}
+}
+
+func TestIdentifierErrorTypes(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name  string
+		parse func() error
+		want  error
+	}{
+		{"zone name", func() error { _, err := ParseLocalZoneName("us-west-2a"); return err }, &AvailabilityZoneError{Zone: "us-west-2a", Region: "us-west-2"}},
+		{"zone ID", func() error { _, err := ParseLocalZoneID("usw2-az1"); return err }, &AvailabilityZoneError{Zone: "usw2-az1", ID: true}},
+		{"alias", func() error { _, err := ParseKMSKeyID("alias/aws/s3"); return err }, &OtherServiceKeyError{Key: "alias/aws/s3"}},
+		{"alias ARN", func() error {
+			_, err := ParseKMSKeyID("arn:aws:kms:us-east-1:012345678910:alias/aws/rds")
+			return err
+		}, &OtherServiceKeyError{Key: "arn:aws:kms:us-east-1:012345678910:alias/aws/rds"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := tc.parse()
+			switch want := tc.want.(type) {
+			case *AvailabilityZoneError:
+				var got *AvailabilityZoneError
+				if !errors.As(err, &got) || *got != *want {
+					t.Fatalf("error %#v, want %#v", err, want)
+				}
+			case *OtherServiceKeyError:
+				var got *OtherServiceKeyError
+				if !errors.As(err, &got) || *got != *want {
+					t.Fatalf("error %#v, want %#v", err, want)
+				}
+			}
 		})
 	}
 }

@@ -72,7 +72,7 @@ func ValidateDescription(s string) error {
 // ValidateClientToken reports whether s can be a CopyImage idempotency token.
 func ValidateClientToken(s string) error {
 	if s == "" {
-		return errors.New(`"" is not a client token; set a non-empty token or leave client_token unset`)
+		return errors.New(`"" is not a client token; a token has at least one character`)
 	}
 	if len(s) > MaxClientTokenLength {
 		return fmt.Errorf("the client token has %d bytes; it has at most %d ASCII characters", len(s), MaxClientTokenLength)

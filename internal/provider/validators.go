@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -86,6 +87,12 @@ func kmsKeyIDValidator() validator.String {
 			_, err := ami.ParseKMSKeyID(s)
 			return err
 		},
+		fix: func(err error) string {
+			if otherService := (*ami.OtherServiceKeyError)(nil); errors.As(err, &otherService) {
+				return ", or leave kms_key_id unset for the default key"
+			}
+			return ""
+		},
 	}
 }
 
@@ -112,6 +119,12 @@ func localZoneNameValidator() validator.String {
 			check: func(s string) error {
 				return ami.ValidateLocalZoneName(s, "")
 			},
+			fix: func(err error) string {
+				if az := (*ami.AvailabilityZoneError)(nil); errors.As(err, &az) {
+					return ", so leave destination_availability_zone unset to copy to " + az.Region
+				}
+				return ""
+			},
 		},
 		explainedString{
 			String: stringvalidator.ConflictsWith(path.MatchRoot("destination_outpost_arn")),
@@ -133,6 +146,12 @@ func localZoneIDValidator() validator.String {
 			check: func(s string) error {
 				return ami.ValidateLocalZoneID(s, "")
 			},
+			fix: func(err error) string {
+				if az := (*ami.AvailabilityZoneError)(nil); errors.As(err, &az) {
+					return ", so leave destination_availability_zone_id unset to copy to the Region"
+				}
+				return ""
+			},
 		},
 		explainedString{
 			String: stringvalidator.ConflictsWith(
@@ -146,11 +165,14 @@ func localZoneIDValidator() validator.String {
 
 // parsedStringValidator reports the error of an ami parser on a known,
 // non-null string. The parsers' errors start with the quoted value, so the
-// detail reads "The kms_key_id value "x" is not ...".
+// detail reads "The kms_key_id value "x" is not ...". The ami package knows
+// nothing of Terraform, so fix (when set) adds the change to the
+// configuration that a typed error calls for.
 type parsedStringValidator struct {
 	summary     string
 	description string
 	check       func(string) error
+	fix         func(error) string
 }
 
 var _ validator.String = parsedStringValidator{}
@@ -172,7 +194,11 @@ func (v parsedStringValidator) ValidateString(_ context.Context, req validator.S
 		return
 	}
 	if err := v.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("The %s value %s.", req.Path, err))
+		fix := ""
+		if v.fix != nil {
+			fix = v.fix(err)
+		}
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("The %s value %s%s.", req.Path, err, fix))
 	}
 }
 

@@ -193,7 +193,8 @@ func TestStringValidators(t *testing.T) {
 			"kms_key_id", "Invalid KMS Key ID", `The kms_key_id value "my-key" is not a KMS key identifier; use a key ID`,
 		}}},
 		{"kms other service's managed key", []validator.String{kmsKeyIDValidator()}, "kms_key_id", types.StringValue("alias/aws/s3"), []wantDiag{{
-			"kms_key_id", "Invalid KMS Key ID", "use alias/aws/ebs (the AWS managed key for EBS)",
+			"kms_key_id", "Invalid KMS Key ID", `The kms_key_id value "alias/aws/s3" is not a key EBS can use: aliases under alias/aws/ name AWS managed keys of other services; ` +
+				"use alias/aws/ebs (the AWS managed key for EBS) or a customer managed key, or leave kms_key_id unset for the default key.",
 		}}},
 		{"kms partition mismatch", []validator.String{kmsKeyIDValidator()}, "kms_key_id",
 			types.StringValue("arn:aws:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"), []wantDiag{{
@@ -218,11 +219,13 @@ func TestStringValidators(t *testing.T) {
 		{"local zone", []validator.String{localZoneNameValidator()}, "destination_availability_zone", types.StringValue("us-west-2-lax-1a"), nil},
 		{"local zone unknown", []validator.String{localZoneNameValidator()}, "destination_availability_zone", types.StringUnknown(), nil},
 		{"plain availability zone", []validator.String{localZoneNameValidator()}, "destination_availability_zone", types.StringValue("us-west-2a"), []wantDiag{{
-			"destination_availability_zone", "Invalid Local Zone Name", "is an Availability Zone of Region us-west-2, not a Local Zone",
+			"destination_availability_zone", "Invalid Local Zone Name", `The destination_availability_zone value "us-west-2a" is an Availability Zone of Region us-west-2, not a Local Zone: ` +
+				"an AMI copied to a Region is usable in all its Availability Zones, so leave destination_availability_zone unset to copy to us-west-2.",
 		}}},
 		{"local zone ID", []validator.String{localZoneIDValidator()}, "destination_availability_zone_id", types.StringValue("usw2-lax1-az1"), nil},
 		{"plain availability zone ID", []validator.String{localZoneIDValidator()}, "destination_availability_zone_id", types.StringValue("usw2-az1"), []wantDiag{{
-			"destination_availability_zone_id", "Invalid Local Zone ID", `The destination_availability_zone_id value "usw2-az1" is the ID of an Availability Zone`,
+			"destination_availability_zone_id", "Invalid Local Zone ID", `The destination_availability_zone_id value "usw2-az1" is the ID of an Availability Zone, not a Local Zone: ` +
+				"an AMI copied to a Region is usable in all its Availability Zones, so leave destination_availability_zone_id unset to copy to the Region.",
 		}}},
 
 		// name
