@@ -92,7 +92,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	// An unknown region reads as "" and skips only the rules that compare
 	// with the destination Region; the source Region must match an Outpost
 	// or a Local Zone whatever the destination turns out to be.
-	addPlacementDiagnostics(&resp.Diagnostics, r.placementInput(plan, config))
+	addPlacementDiagnostics(&resp.Diagnostics, placementInput(plan, config), config.Region.IsNull())
 	if !creating {
 		r.checkSourceMatches(state, plan, &resp.Diagnostics)
 		planUnfinishedCopy(ctx, req, resp, state, &plan)
@@ -347,12 +347,14 @@ func newClientToken() string {
 	return "amicopy-" + hex.EncodeToString(b)
 }
 
-// placementInput gathers what the cross-attribute rules need. Unknown
-// values read as unset, so the rules that need them skip.
-func (r *imageResource) placementInput(plan, config imageResourceModel) ami.PlacementInput {
+// placementInput gathers what the placement rules look at, for both the
+// configuration validators (which pass the configuration as plan) and
+// ModifyPlan: the Regions and destinations as planned, and encrypted as
+// configured, since the plan may fill it in. Unknown values read as unset,
+// so the rules that need them skip.
+func placementInput(plan, config imageResourceModel) ami.PlacementInput {
 	in := ami.PlacementInput{
 		Region:                        knownString(plan.Region),
-		RegionFromProvider:            config.Region.IsNull(),
 		SourceRegion:                  knownString(plan.SourceRegion),
 		KMSKeyID:                      knownString(plan.KMSKeyID),
 		EncryptedUnknown:              config.Encrypted.IsUnknown(),
@@ -363,9 +365,6 @@ func (r *imageResource) placementInput(plan, config imageResourceModel) ami.Plac
 	if !config.Encrypted.IsNull() && !config.Encrypted.IsUnknown() {
 		encrypted := config.Encrypted.ValueBool()
 		in.Encrypted = &encrypted
-	}
-	if v := plan.SnapshotCopyCompletionDurationMinutes; !v.IsNull() && !v.IsUnknown() {
-		in.SnapshotCopyCompletionDurationMinutes = v.ValueInt64()
 	}
 	return in
 }

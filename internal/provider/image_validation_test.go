@@ -466,21 +466,21 @@ func ruleCases() []ruleCase {
 		{
 			name:       "destinations/outpost_and_zone",
 			attributes: fmt.Sprintf("destination_outpost_arn = %q\ndestination_availability_zone = %q", outpostARNIn(region), localZoneIn(region)),
-			summary:    "Conflicting Copy Destinations", attribute: "destination_availability_zone",
-			detail: `destination_outpost_arn and destination_availability_zone are both set, but a copy has a single destination.`,
+			summary:    "Invalid Attribute Combination", attribute: "destination_availability_zone",
+			detail: `Attribute "destination_outpost_arn" cannot be specified when "destination_availability_zone" is specified. A copy has a single destination:`,
 		},
 		{
 			name:       "destinations/zone_and_zone_id",
 			attributes: fmt.Sprintf("destination_availability_zone = %q\ndestination_availability_zone_id = %q", localZoneIn(region), localZoneIDIn(region)),
-			summary:    "Conflicting Copy Destinations", attribute: "destination_availability_zone_id",
-			detail: `destination_availability_zone and destination_availability_zone_id are both set`,
+			summary:    "Invalid Attribute Combination", attribute: "destination_availability_zone_id",
+			detail: `Attribute "destination_availability_zone" cannot be specified when "destination_availability_zone_id" is specified`,
 		},
 		{
 			name: "destinations/all_three",
 			attributes: fmt.Sprintf("destination_outpost_arn = %q\ndestination_availability_zone = %q\ndestination_availability_zone_id = %q",
 				outpostARNIn(region), localZoneIn(region), localZoneIDIn(region)),
-			summary: "Conflicting Copy Destinations", attribute: "destination_availability_zone",
-			detail: `destination_outpost_arn, destination_availability_zone and destination_availability_zone_id are all set`,
+			summary: "Invalid Attribute Combination", attribute: "destination_availability_zone",
+			detail: `Attribute "destination_outpost_arn" cannot be specified when "destination_availability_zone" is specified`,
 		},
 
 		// A Local Zone belongs to one Region: the destination, and the source.
@@ -654,22 +654,22 @@ func ruleCases() []ruleCase {
 			name: "snapshot_copy_completion_duration_minutes/with_outpost",
 			attributes: "snapshot_copy_completion_duration_minutes = 60\n" +
 				`destination_outpost_arn = "` + outpostARNIn(region) + `"`,
-			summary: "Time-Based Copy Not Supported for This Destination", attribute: "snapshot_copy_completion_duration_minutes",
-			detail: `snapshot_copy_completion_duration_minutes (60) cannot be used with destination_outpost_arn`,
+			summary: "Invalid Attribute Combination", attribute: "snapshot_copy_completion_duration_minutes",
+			detail: `Attribute "destination_outpost_arn" cannot be specified when "snapshot_copy_completion_duration_minutes" is specified`,
 		},
 		{
 			name: "snapshot_copy_completion_duration_minutes/with_local_zone",
 			attributes: "snapshot_copy_completion_duration_minutes = 60\n" +
 				`destination_availability_zone = "` + localZoneIn(region) + `"`,
-			summary: "Time-Based Copy Not Supported for This Destination", attribute: "snapshot_copy_completion_duration_minutes",
-			detail: `cannot be used with destination_availability_zone: EC2 makes time-based snapshot copies only from Region to Region`,
+			summary: "Invalid Attribute Combination", attribute: "snapshot_copy_completion_duration_minutes",
+			detail: `Attribute "destination_availability_zone" cannot be specified when "snapshot_copy_completion_duration_minutes" is specified. EC2 makes time-based snapshot copies only from Region to Region`,
 		},
 		{
 			name: "snapshot_copy_completion_duration_minutes/with_local_zone_id",
 			attributes: "snapshot_copy_completion_duration_minutes = 60\n" +
 				`destination_availability_zone_id = "` + localZoneIDIn(region) + `"`,
-			summary: "Time-Based Copy Not Supported for This Destination", attribute: "snapshot_copy_completion_duration_minutes",
-			detail: `cannot be used with destination_availability_zone_id`,
+			summary: "Invalid Attribute Combination", attribute: "snapshot_copy_completion_duration_minutes",
+			detail: `Attribute "destination_availability_zone_id" cannot be specified when "snapshot_copy_completion_duration_minutes" is specified`,
 		},
 
 		// client_token: 1 to 128 printable ASCII characters.

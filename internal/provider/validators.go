@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -11,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
@@ -52,8 +52,22 @@ func snapshotCopyMinutesValidators() []validator.Int64 {
 	return []validator.Int64{
 		int64validator.Between(ami.MinSnapshotCopyMinutes, ami.MaxSnapshotCopyMinutes),
 		snapshotCopyStepValidator{},
+		explainedInt64{
+			Int64: int64validator.ConflictsWith(
+				path.MatchRoot("destination_outpost_arn"),
+				path.MatchRoot("destination_availability_zone"),
+				path.MatchRoot("destination_availability_zone_id"),
+			),
+			reason: "EC2 makes time-based snapshot copies only from Region to Region, not to an Outpost or to or from a Local Zone: " +
+				"remove snapshot_copy_completion_duration_minutes, or remove the destination to copy to the Region.",
+		},
 	}
 }
+
+// singleDestinationReason explains the conflicts between the three
+// destinations and how to resolve them.
+const singleDestinationReason = "A copy has a single destination: set destination_outpost_arn to copy to an Outpost, " +
+	"or one of destination_availability_zone and destination_availability_zone_id to copy to a Local Zone, or none of them to copy to the Region."
 
 // regionNameValidator accepts a well-formed Region name.
 func regionNameValidator() validator.String {
@@ -73,6 +87,12 @@ func kmsKeyIDValidator() validator.String {
 			_, err := ami.ParseKMSKeyID(s)
 			return err
 		},
+		fix: func(err error) string {
+			if otherService := (*ami.OtherServiceKeyError)(nil); errors.As(err, &otherService) {
+				return ", or leave kms_key_id unset for the default key"
+			}
+			return ""
+		},
 	}
 }
 
@@ -88,37 +108,71 @@ func outpostARNValidator() validator.String {
 	}
 }
 
-// localZoneNameValidator accepts the name of a Local Zone; which Region it
-// must belong to is checked at plan time, by addPlacementDiagnostics.
+// localZoneNameValidator accepts the name of a Local Zone, when no Outpost
+// is the destination; which Region the zone must belong to is checked at
+// plan time, by addPlacementDiagnostics.
 func localZoneNameValidator() validator.String {
-	return parsedStringValidator{
-		summary:     "Invalid Local Zone Name",
-		description: "must be the name of a Local Zone, such as us-west-2-lax-1a",
-		check: func(s string) error {
-			return ami.ValidateLocalZoneName(s, "")
+	return stringvalidator.All(
+		parsedStringValidator{
+			summary:     "Invalid Local Zone Name",
+			description: "must be the name of a Local Zone, such as us-west-2-lax-1a",
+			check: func(s string) error {
+				return ami.ValidateLocalZoneName(s, "")
+			},
+			fix: func(err error) string {
+				if az := (*ami.AvailabilityZoneError)(nil); errors.As(err, &az) {
+					return ", so leave destination_availability_zone unset to copy to " + az.Region
+				}
+				return ""
+			},
 		},
-	}
+		explainedString{
+			String: stringvalidator.ConflictsWith(path.MatchRoot("destination_outpost_arn")),
+			reason: singleDestinationReason,
+		},
+	)
 }
 
-// localZoneIDValidator accepts the ID of a Local Zone; which Region it must
-// belong to is checked at plan time, by addPlacementDiagnostics.
+// localZoneIDValidator accepts the ID of a Local Zone, when neither an
+// Outpost nor a Local Zone name is the destination; which Region the zone
+// must belong to is checked at plan time, by addPlacementDiagnostics. The
+// name's validator reports its conflict with an Outpost, so each pair of
+// destinations is reported once, on the later of the two.
 func localZoneIDValidator() validator.String {
-	return parsedStringValidator{
-		summary:     "Invalid Local Zone ID",
-		description: "must be the ID of a Local Zone, such as usw2-lax1-az1",
-		check: func(s string) error {
-			return ami.ValidateLocalZoneID(s, "")
+	return stringvalidator.All(
+		parsedStringValidator{
+			summary:     "Invalid Local Zone ID",
+			description: "must be the ID of a Local Zone, such as usw2-lax1-az1",
+			check: func(s string) error {
+				return ami.ValidateLocalZoneID(s, "")
+			},
+			fix: func(err error) string {
+				if az := (*ami.AvailabilityZoneError)(nil); errors.As(err, &az) {
+					return ", so leave destination_availability_zone_id unset to copy to the Region"
+				}
+				return ""
+			},
 		},
-	}
+		explainedString{
+			String: stringvalidator.ConflictsWith(
+				path.MatchRoot("destination_outpost_arn"),
+				path.MatchRoot("destination_availability_zone"),
+			),
+			reason: singleDestinationReason,
+		},
+	)
 }
 
 // parsedStringValidator reports the error of an ami parser on a known,
 // non-null string. The parsers' errors start with the quoted value, so the
-// detail reads "The kms_key_id value "x" is not ...".
+// detail reads "The kms_key_id value "x" is not ...". The ami package knows
+// nothing of Terraform, so fix (when set) adds the change to the
+// configuration that a typed error calls for.
 type parsedStringValidator struct {
 	summary     string
 	description string
 	check       func(string) error
+	fix         func(error) string
 }
 
 var _ validator.String = parsedStringValidator{}
@@ -140,7 +194,11 @@ func (v parsedStringValidator) ValidateString(_ context.Context, req validator.S
 		return
 	}
 	if err := v.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("The %s value %s.", req.Path, err))
+		fix := ""
+		if v.fix != nil {
+			fix = v.fix(err)
+		}
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("The %s value %s%s.", req.Path, err, fix))
 	}
 }
 
@@ -177,7 +235,10 @@ func (snapshotCopyStepValidator) ValidateInt64(_ context.Context, req validator.
 }
 
 // imageConfigValidators are the cross-attribute rules that need no
-// destination Region; addPlacementDiagnostics covers the rest at plan time.
+// destination Region and compare values, which the library's ConflictsWith
+// cannot (the conflicts between destinations, and between a time-based copy
+// and a destination, are on the attributes' own validators);
+// addPlacementDiagnostics covers the rest at plan time.
 func imageConfigValidators() []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		placementRuleValidator{
@@ -188,14 +249,6 @@ func imageConfigValidators() []resource.ConfigValidator {
 			description: "encrypted cannot be false with destination_outpost_arn",
 			check:       ami.CheckOutpostEncryption,
 		},
-		placementRuleValidator{
-			description: "at most one of destination_outpost_arn, destination_availability_zone and destination_availability_zone_id can be set",
-			check:       ami.CheckSingleDestination,
-		},
-		placementRuleValidator{
-			description: "snapshot_copy_completion_duration_minutes cannot be used with destination_outpost_arn, destination_availability_zone or destination_availability_zone_id",
-			check:       ami.CheckSnapshotCopyDestination,
-		},
 	}
 }
 
@@ -203,23 +256,19 @@ func imageConfigValidators() []resource.ConfigValidator {
 // value to a Region (ami.CheckPlacement). ModifyPlan calls it on every plan;
 // rules that need the destination Region skip while it is unknown. The
 // Region-free rules are already enforced by imageConfigValidators, so they
-// are not repeated here.
-func addPlacementDiagnostics(diags *diag.Diagnostics, in ami.PlacementInput) {
-	addViolations(diags, ami.CheckPlacement(in))
-}
-
-// addViolations turns rule violations into attribute errors.
-func addViolations(diags *diag.Diagnostics, violations []ami.RuleViolation) {
-	for _, v := range violations {
-		diags.AddAttributeError(path.Root(v.Attribute), v.Summary, v.Detail)
+// are not repeated here. regionFromProvider says the destination Region is
+// the provider's, which the messages then say.
+func addPlacementDiagnostics(diags *diag.Diagnostics, in ami.PlacementInput, regionFromProvider bool) {
+	for _, v := range ami.CheckPlacement(in) {
+		diags.Append(violationDiagnostic(v, regionFromProvider))
 	}
 }
 
-// placementRuleValidator runs one cross-attribute rule of the ami package on
-// the configuration.
+// placementRuleValidator runs one Region-free placement rule of the ami
+// package on the configuration.
 type placementRuleValidator struct {
 	description string
-	check       func(ami.PlacementInput) []ami.RuleViolation
+	check       func(ami.PlacementInput) []ami.Violation
 }
 
 var _ resource.ConfigValidator = placementRuleValidator{}
@@ -234,54 +283,150 @@ func (v placementRuleValidator) MarkdownDescription(ctx context.Context) string 
 	return v.Description(ctx)
 }
 
-// ValidateResource reads the configuration and reports the rule's violations.
+// ValidateResource reads the configuration and reports the rule's
+// violations. The configuration stands in for the plan: the provider's
+// Region is not known during validation, and these rules do not need it.
 func (v placementRuleValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	in, diags := configPlacementInput(ctx, req.Config)
+	var config imageResourceModel
+	diags := req.Config.Get(ctx, &config)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
 	}
-	addViolations(&resp.Diagnostics, v.check(in))
+	for _, violation := range v.check(placementInput(config, config)) {
+		resp.Diagnostics.Append(violationDiagnostic(violation, false))
+	}
 }
 
-// configPlacementInput reads the attributes the placement rules look at.
-// Null and unknown values read as unset (EncryptedUnknown marks an unknown
-// encrypted), so rules that need them skip. Region is the configured region
-// only: the provider's default is not known during validation.
-func configPlacementInput(ctx context.Context, config tfsdk.Config) (ami.PlacementInput, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	readString := func(attribute string) string {
-		var v types.String
-		diags.Append(config.GetAttribute(ctx, path.Root(attribute), &v)...)
-		if v.IsNull() || v.IsUnknown() {
-			return ""
+// fieldAttributes are the attributes of amicopy_image that hold each input
+// of the placement rules.
+var fieldAttributes = map[ami.Field]string{
+	ami.FieldRegion:                        "region",
+	ami.FieldSourceRegion:                  "source_region",
+	ami.FieldKMSKeyID:                      "kms_key_id",
+	ami.FieldEncrypted:                     "encrypted",
+	ami.FieldDestinationOutpostARN:         "destination_outpost_arn",
+	ami.FieldDestinationAvailabilityZone:   "destination_availability_zone",
+	ami.FieldDestinationAvailabilityZoneID: "destination_availability_zone_id",
+}
+
+// violationDiagnostic words a placement rule violation as an error on the
+// attribute to correct: what is wrong, why EC2 has the rule, and the
+// configuration that would satisfy it.
+func violationDiagnostic(v ami.Violation, regionFromProvider bool) diag.Diagnostic {
+	dest := destinationPhrase(v.Region, regionFromProvider)
+	var summary, detail string
+	switch v.Rule {
+	case ami.RuleKMSKeyRequiresEncryption:
+		state := "encrypted is not set"
+		if v.EncryptionOff {
+			state = "encrypted = false"
 		}
-		return v.ValueString()
+		summary = "KMS Key Requires Encryption"
+		detail = fmt.Sprintf("kms_key_id is %q but %s. EC2 uses a KMS key only to encrypt the copy and requires encrypted = true whenever a key is given. "+
+			"Set encrypted = true, or remove kms_key_id to keep the snapshots' encryption state.", v.Value, state)
+	case ami.RuleOutpostRequiresEncryption:
+		summary = "Outpost Copies Must Be Encrypted"
+		detail = "encrypted = false cannot be used with destination_outpost_arn: Outposts do not support unencrypted snapshots, " +
+			"so EC2 always encrypts a copy to an Outpost. Remove encrypted (the copy is then planned as encrypted) or set encrypted = true."
+	case ami.RuleKMSKeyRegionMismatch:
+		summary = "KMS Key Not in Destination Region"
+		detail = fmt.Sprintf("kms_key_id %q is a key in Region %s, but the image is copied to %s. EC2 needs the KMS key to exist in the destination Region: "+
+			"use a key (or a multi-Region replica key) in %s, or %s.", v.Value, v.ValueRegion, dest, v.Region, moveRegionHint(v.ValueRegion, regionFromProvider))
+	case ami.RuleOutpostRegionMismatch:
+		summary = "Outpost Not in Destination Region"
+		detail = fmt.Sprintf("destination_outpost_arn %q is an Outpost of Region %s, but the image is copied to %s. "+
+			"A copy to an Outpost is made in the Outpost's parent Region: %s, or choose an Outpost of %s.",
+			v.Value, v.ValueRegion, dest, moveRegionHint(v.ValueRegion, regionFromProvider), v.Region)
+	case ami.RuleSourceNotOutpostRegion:
+		summary = "Source Region Not the Outpost's Region"
+		detail = fmt.Sprintf("source_region is %q, but the Outpost in destination_outpost_arn belongs to Region %s. "+
+			"EC2 copies an AMI to an Outpost only from the Outpost's parent Region, and cannot copy from an Outpost, between Outposts or within one Outpost: "+
+			"copy the AMI to %s first (for example with another amicopy_image), then set source_region = %q and use that copy as source_image_id.",
+			v.SourceRegion, v.ValueRegion, v.ValueRegion, v.ValueRegion)
+	case ami.RuleLocalZoneRegionMismatch:
+		summary = "Local Zone Not in Destination Region"
+		detail = fmt.Sprintf("destination_availability_zone %q is a Local Zone of Region %s, but the image is copied to %s. "+
+			"A copy to a Local Zone is made in its parent Region: %s, or choose a Local Zone of %s (its name starts with %q).",
+			v.Value, v.ValueRegion, dest, moveRegionHint(v.ValueRegion, regionFromProvider), v.Region, v.Region+"-")
+	case ami.RuleLocalZoneIDRegionMismatch:
+		summary = "Local Zone Not in Destination Region"
+		detail = fmt.Sprintf("destination_availability_zone_id %q is a Local Zone of the Region with code %s, but the image is copied to %s, whose zone IDs start with %q. "+
+			"A copy to a Local Zone is made in its parent Region: set the Region to the zone's parent, or choose a Local Zone of %s.",
+			v.Value, v.ValueRegion, dest, ami.RegionShortCode(v.Region)+"-", v.Region)
+	case ami.RuleSourceNotLocalZoneParent:
+		parent := "Region " + v.ValueRegion
+		if v.Destination == ami.FieldDestinationAvailabilityZoneID {
+			parent = "the Region with code " + v.ValueRegion
+		}
+		summary = "Source Region Not the Local Zone's Parent Region"
+		detail = fmt.Sprintf("source_region is %q, but the Local Zone in %s (%q) belongs to %s. "+
+			"EC2 copies an AMI to a Local Zone only from its parent Region or another Local Zone of it: "+
+			"copy the AMI to the parent Region first, then copy that image to the Local Zone.",
+			v.SourceRegion, fieldAttributes[v.Destination], v.Value, parent)
+	default:
+		// A rule added to the ami package without a message here still
+		// stops the plan, pointing at the input to correct.
+		summary = "Invalid Placement"
+		detail = fmt.Sprintf("%s breaks placement rule %d.", fieldAttributes[v.Field], v.Rule)
 	}
+	return diag.NewAttributeErrorDiagnostic(path.Root(fieldAttributes[v.Field]), summary, detail)
+}
 
-	in := ami.PlacementInput{
-		Region:                        readString(ami.AttributeRegion),
-		SourceRegion:                  readString(ami.AttributeSourceRegion),
-		KMSKeyID:                      readString(ami.AttributeKMSKeyID),
-		DestinationOutpostARN:         readString(ami.AttributeDestinationOutpostARN),
-		DestinationAvailabilityZone:   readString(ami.AttributeDestinationAvailabilityZone),
-		DestinationAvailabilityZoneID: readString(ami.AttributeDestinationAvailabilityZoneID),
+// destinationPhrase names the destination Region and where it came from.
+func destinationPhrase(region string, regionFromProvider bool) string {
+	if regionFromProvider {
+		return fmt.Sprintf("Region %s (the provider's region)", region)
 	}
+	return fmt.Sprintf("Region %s (region)", region)
+}
 
-	var encrypted types.Bool
-	diags.Append(config.GetAttribute(ctx, path.Root(ami.AttributeEncrypted), &encrypted)...)
-	switch {
-	case encrypted.IsUnknown():
-		in.EncryptedUnknown = true
-	case !encrypted.IsNull():
-		value := encrypted.ValueBool()
-		in.Encrypted = &value
+// moveRegionHint tells how to make want the destination Region.
+func moveRegionHint(want string, regionFromProvider bool) string {
+	if regionFromProvider {
+		return fmt.Sprintf("set region = %q on the resource", want)
 	}
+	return fmt.Sprintf("set region = %q", want)
+}
 
-	var minutes types.Int64
-	diags.Append(config.GetAttribute(ctx, path.Root(ami.AttributeSnapshotCopyCompletionDurationMinutes), &minutes)...)
-	if !minutes.IsNull() && !minutes.IsUnknown() {
-		in.SnapshotCopyCompletionDurationMinutes = minutes.ValueInt64()
+// explainedString adds why EC2 has a rule, and how to satisfy it, to the
+// errors of a library validator, whose wording states only the conflict.
+type explainedString struct {
+	validator.String
+	reason string
+}
+
+// ValidateString runs the library validator and explains its errors.
+func (v explainedString) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	inner := &validator.StringResponse{}
+	v.String.ValidateString(ctx, req, inner)
+	resp.Diagnostics.Append(explained(inner.Diagnostics, v.reason)...)
+}
+
+// explainedInt64 is explainedString for number attributes.
+type explainedInt64 struct {
+	validator.Int64
+	reason string
+}
+
+// ValidateInt64 runs the library validator and explains its errors.
+func (v explainedInt64) ValidateInt64(ctx context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	inner := &validator.Int64Response{}
+	v.Int64.ValidateInt64(ctx, req, inner)
+	resp.Diagnostics.Append(explained(inner.Diagnostics, v.reason)...)
+}
+
+// explained appends reason to the detail of each attribute error, which keeps
+// its summary and path.
+func explained(diags diag.Diagnostics, reason string) diag.Diagnostics {
+	out := make(diag.Diagnostics, 0, len(diags))
+	for _, d := range diags {
+		withPath, ok := d.(diag.DiagnosticWithPath)
+		if !ok || d.Severity() != diag.SeverityError {
+			out = append(out, d)
+			continue
+		}
+		out = append(out, diag.NewAttributeErrorDiagnostic(withPath.Path(), d.Summary(), strings.TrimSuffix(d.Detail(), ".")+". "+reason))
 	}
-	return in, diags
+	return out
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,16 +58,118 @@ func assertDiags(t *testing.T, diags diag.Diagnostics, want []wantDiag) {
 	}
 }
 
-// validateString runs string validators as the framework does for attribute.
-func validateString(ctx context.Context, validators []validator.String, attribute string, value types.String) diag.Diagnostics {
+// validateString runs string validators as the framework does for
+// attribute, in a configuration where every other attribute is null.
+func validateString(t *testing.T, validators []validator.String, attribute string, value types.String) diag.Diagnostics {
+	t.Helper()
+	values := map[string]any{}
+	switch {
+	case value.IsUnknown():
+		values[attribute] = unknown{}
+	case !value.IsNull():
+		values[attribute] = value.ValueString()
+	}
+	config := placementConfig(t, values)
 	var diags diag.Diagnostics
 	for _, v := range validators {
-		req := validator.StringRequest{Path: path.Root(attribute), PathExpression: path.MatchRoot(attribute), ConfigValue: value}
+		req := validator.StringRequest{Path: path.Root(attribute), PathExpression: path.MatchRoot(attribute), ConfigValue: value, Config: config}
 		resp := &validator.StringResponse{}
-		v.ValidateString(ctx, req, resp)
+		v.ValidateString(t.Context(), req, resp)
 		diags.Append(resp.Diagnostics...)
 	}
 	return diags
+}
+
+// validateAttributeRules runs the validators of the attributes that carry a
+// cross-attribute rule on a configuration, as the framework does.
+func validateAttributeRules(t *testing.T, values map[string]any) diag.Diagnostics {
+	t.Helper()
+	config := placementConfig(t, values)
+	var diags diag.Diagnostics
+	for attribute, validators := range map[string][]validator.String{
+		"destination_availability_zone":    {localZoneNameValidator()},
+		"destination_availability_zone_id": {localZoneIDValidator()},
+	} {
+		var value types.String
+		diags.Append(config.GetAttribute(t.Context(), path.Root(attribute), &value)...)
+		for _, v := range validators {
+			req := validator.StringRequest{Path: path.Root(attribute), PathExpression: path.MatchRoot(attribute), ConfigValue: value, Config: config}
+			resp := &validator.StringResponse{}
+			v.ValidateString(t.Context(), req, resp)
+			diags.Append(resp.Diagnostics...)
+		}
+	}
+	const minutes = "snapshot_copy_completion_duration_minutes"
+	var value types.Int64
+	diags.Append(config.GetAttribute(t.Context(), path.Root(minutes), &value)...)
+	for _, v := range snapshotCopyMinutesValidators() {
+		req := validator.Int64Request{Path: path.Root(minutes), PathExpression: path.MatchRoot(minutes), ConfigValue: value, Config: config}
+		resp := &validator.Int64Response{}
+		v.ValidateInt64(t.Context(), req, resp)
+		diags.Append(resp.Diagnostics...)
+	}
+	return diags
+}
+
+// sortedByPath orders diagnostics by attribute, then detail, so that
+// validators run from a map compare in a stable order.
+func sortedByPath(diags diag.Diagnostics) diag.Diagnostics {
+	key := func(d diag.Diagnostic) string {
+		if withPath, ok := d.(diag.DiagnosticWithPath); ok {
+			return withPath.Path().String() + "\x00" + d.Detail()
+		}
+		return d.Detail()
+	}
+	out := slices.Clone(diags)
+	slices.SortFunc(out, func(a, b diag.Diagnostic) int { return strings.Compare(key(a), key(b)) })
+	return out
+}
+
+func TestAttributeConflicts(t *testing.T) {
+	t.Parallel()
+
+	const singleDestination = "A copy has a single destination: set destination_outpost_arn to copy to an Outpost"
+	tests := []struct {
+		name   string
+		values map[string]any
+		want   []wantDiag
+	}{
+		{"nothing set", map[string]any{}, nil},
+		{"one destination", map[string]any{"destination_availability_zone_id": "usw2-lax1-az1"}, nil},
+		{"outpost and local zone", map[string]any{"destination_outpost_arn": testOutpostARN, "destination_availability_zone": "us-west-2-lax-1a"}, []wantDiag{{
+			"destination_availability_zone", "Invalid Attribute Combination",
+			`Attribute "destination_outpost_arn" cannot be specified when "destination_availability_zone" is specified. ` + singleDestination,
+		}}},
+		{"zone and zone ID", map[string]any{"destination_availability_zone": "us-west-2-lax-1a", "destination_availability_zone_id": "usw2-lax1-az1"}, []wantDiag{{
+			"destination_availability_zone_id", "Invalid Attribute Combination",
+			`Attribute "destination_availability_zone" cannot be specified when "destination_availability_zone_id" is specified. ` + singleDestination,
+		}}},
+		{"all three destinations", map[string]any{
+			"destination_outpost_arn": testOutpostARN, "destination_availability_zone": "us-west-2-lax-1a", "destination_availability_zone_id": "usw2-lax1-az1",
+		}, []wantDiag{
+			{"destination_availability_zone", "Invalid Attribute Combination", `Attribute "destination_outpost_arn" cannot be specified when "destination_availability_zone" is specified.`},
+			{"destination_availability_zone_id", "Invalid Attribute Combination", `Attribute "destination_availability_zone" cannot be specified`},
+			{"destination_availability_zone_id", "Invalid Attribute Combination", `Attribute "destination_outpost_arn" cannot be specified`},
+		}},
+		{"zone and unknown zone ID", map[string]any{"destination_availability_zone": "us-west-2-lax-1a", "destination_availability_zone_id": unknown{}}, nil},
+		{"timed copy to the Region", map[string]any{"snapshot_copy_completion_duration_minutes": 60}, nil},
+		{"timed copy unknown to a local zone", map[string]any{"snapshot_copy_completion_duration_minutes": unknown{}, "destination_availability_zone_id": "usw2-lax1-az1"}, nil},
+		{"timed copy to a local zone", map[string]any{"snapshot_copy_completion_duration_minutes": 60, "destination_availability_zone_id": "usw2-lax1-az1"}, []wantDiag{{
+			"snapshot_copy_completion_duration_minutes", "Invalid Attribute Combination",
+			`Attribute "destination_availability_zone_id" cannot be specified when "snapshot_copy_completion_duration_minutes" is specified. ` +
+				"EC2 makes time-based snapshot copies only from Region to Region, not to an Outpost or to or from a Local Zone: " +
+				"remove snapshot_copy_completion_duration_minutes, or remove the destination to copy to the Region.",
+		}}},
+		{"timed copy to an outpost", map[string]any{"snapshot_copy_completion_duration_minutes": 60, "destination_outpost_arn": testOutpostARN}, []wantDiag{{
+			"snapshot_copy_completion_duration_minutes", "Invalid Attribute Combination", `Attribute "destination_outpost_arn" cannot be specified`,
+		}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			assertDiags(t, sortedByPath(validateAttributeRules(t, tc.values)), tc.want)
+		})
+	}
 }
 
 func TestStringValidators(t *testing.T) {
@@ -90,7 +193,8 @@ func TestStringValidators(t *testing.T) {
 			"kms_key_id", "Invalid KMS Key ID", `The kms_key_id value "my-key" is not a KMS key identifier; use a key ID`,
 		}}},
 		{"kms other service's managed key", []validator.String{kmsKeyIDValidator()}, "kms_key_id", types.StringValue("alias/aws/s3"), []wantDiag{{
-			"kms_key_id", "Invalid KMS Key ID", "use alias/aws/ebs (the AWS managed key for EBS)",
+			"kms_key_id", "Invalid KMS Key ID", `The kms_key_id value "alias/aws/s3" is not a key EBS can use: aliases under alias/aws/ name AWS managed keys of other services; ` +
+				"use alias/aws/ebs (the AWS managed key for EBS) or a customer managed key, or leave kms_key_id unset for the default key.",
 		}}},
 		{"kms partition mismatch", []validator.String{kmsKeyIDValidator()}, "kms_key_id",
 			types.StringValue("arn:aws:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"), []wantDiag{{
@@ -115,11 +219,13 @@ func TestStringValidators(t *testing.T) {
 		{"local zone", []validator.String{localZoneNameValidator()}, "destination_availability_zone", types.StringValue("us-west-2-lax-1a"), nil},
 		{"local zone unknown", []validator.String{localZoneNameValidator()}, "destination_availability_zone", types.StringUnknown(), nil},
 		{"plain availability zone", []validator.String{localZoneNameValidator()}, "destination_availability_zone", types.StringValue("us-west-2a"), []wantDiag{{
-			"destination_availability_zone", "Invalid Local Zone Name", "is an Availability Zone of Region us-west-2, not a Local Zone",
+			"destination_availability_zone", "Invalid Local Zone Name", `The destination_availability_zone value "us-west-2a" is an Availability Zone of Region us-west-2, not a Local Zone: ` +
+				"an AMI copied to a Region is usable in all its Availability Zones, so leave destination_availability_zone unset to copy to us-west-2.",
 		}}},
 		{"local zone ID", []validator.String{localZoneIDValidator()}, "destination_availability_zone_id", types.StringValue("usw2-lax1-az1"), nil},
 		{"plain availability zone ID", []validator.String{localZoneIDValidator()}, "destination_availability_zone_id", types.StringValue("usw2-az1"), []wantDiag{{
-			"destination_availability_zone_id", "Invalid Local Zone ID", `The destination_availability_zone_id value "usw2-az1" is the ID of an Availability Zone`,
+			"destination_availability_zone_id", "Invalid Local Zone ID", `The destination_availability_zone_id value "usw2-az1" is the ID of an Availability Zone, not a Local Zone: ` +
+				"an AMI copied to a Region is usable in all its Availability Zones, so leave destination_availability_zone_id unset to copy to the Region.",
 		}}},
 
 		// name
@@ -159,7 +265,7 @@ func TestStringValidators(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			assertDiags(t, validateString(t.Context(), tc.validators, tc.attribute, tc.value), tc.want)
+			assertDiags(t, validateString(t, tc.validators, tc.attribute, tc.value), tc.want)
 		})
 	}
 }
@@ -188,9 +294,17 @@ func TestSnapshotCopyMinutesValidators(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			values := map[string]any{}
+			switch {
+			case tc.value.IsUnknown():
+				values[attribute] = unknown{}
+			case !tc.value.IsNull():
+				values[attribute] = tc.value.ValueInt64()
+			}
+			config := placementConfig(t, values)
 			var diags diag.Diagnostics
 			for _, v := range snapshotCopyMinutesValidators() {
-				req := validator.Int64Request{Path: path.Root(attribute), PathExpression: path.MatchRoot(attribute), ConfigValue: tc.value}
+				req := validator.Int64Request{Path: path.Root(attribute), PathExpression: path.MatchRoot(attribute), ConfigValue: tc.value, Config: config}
 				resp := &validator.Int64Response{}
 				v.ValidateInt64(t.Context(), req, resp)
 				diags.Append(resp.Diagnostics...)
@@ -223,20 +337,13 @@ func TestValidatorDescriptions(t *testing.T) {
 	}
 }
 
-// placementSchema holds the attributes the configuration validators read,
-// typed as in the resource.
-var placementSchema = schema.Schema{
-	Attributes: map[string]schema.Attribute{
-		"region":                           schema.StringAttribute{Optional: true},
-		"source_region":                    schema.StringAttribute{Required: true},
-		"kms_key_id":                       schema.StringAttribute{Optional: true},
-		"encrypted":                        schema.BoolAttribute{Optional: true},
-		"destination_outpost_arn":          schema.StringAttribute{Optional: true},
-		"destination_availability_zone":    schema.StringAttribute{Optional: true},
-		"destination_availability_zone_id": schema.StringAttribute{Optional: true},
-		"snapshot_copy_completion_duration_minutes": schema.Int64Attribute{Optional: true},
-	},
-}
+// placementSchema is amicopy_image's schema, so that test configurations
+// read as the resource's do.
+var placementSchema = func() schema.Schema {
+	resp := &resource.SchemaResponse{}
+	NewImageResource().Schema(context.Background(), resource.SchemaRequest{}, resp)
+	return resp.Schema
+}()
 
 // unknown marks a configuration value that is known only at apply.
 type unknown struct{}
@@ -295,16 +402,6 @@ func TestImageConfigValidators(t *testing.T) {
 		{"outpost with encrypted false", map[string]any{"destination_outpost_arn": testOutpostARN, "encrypted": false}, []wantDiag{{
 			"encrypted", "Outpost Copies Must Be Encrypted", "Outposts do not support unencrypted snapshots",
 		}}},
-		{"outpost and local zone", map[string]any{"destination_outpost_arn": testOutpostARN, "destination_availability_zone": "us-west-2-lax-1a"}, []wantDiag{{
-			"destination_availability_zone", "Conflicting Copy Destinations", "destination_outpost_arn and destination_availability_zone are both set",
-		}}},
-		{"zone and unknown zone ID", map[string]any{"destination_availability_zone": "us-west-2-lax-1a", "destination_availability_zone_id": unknown{}}, nil},
-		{"timed copy to the Region", map[string]any{"snapshot_copy_completion_duration_minutes": 60}, nil},
-		{"timed copy unknown to a local zone", map[string]any{"snapshot_copy_completion_duration_minutes": unknown{}, "destination_availability_zone_id": "usw2-lax1-az1"}, nil},
-		{"timed copy to a local zone", map[string]any{"snapshot_copy_completion_duration_minutes": 60, "destination_availability_zone_id": "usw2-lax1-az1"}, []wantDiag{{
-			"snapshot_copy_completion_duration_minutes", "Time-Based Copy Not Supported for This Destination",
-			"snapshot_copy_completion_duration_minutes (60) cannot be used with destination_availability_zone_id",
-		}}},
 		{"region mismatches are left to the plan", map[string]any{"region": "us-east-1", "source_region": "eu-west-1", "kms_key_id": testKMSKeyARN, "encrypted": true}, nil},
 		{"every rule at once", map[string]any{
 			"kms_key_id": "alias/k", "encrypted": false, "destination_outpost_arn": testOutpostARN,
@@ -312,8 +409,6 @@ func TestImageConfigValidators(t *testing.T) {
 		}, []wantDiag{
 			{"kms_key_id", "KMS Key Requires Encryption", "encrypted = false"},
 			{"encrypted", "Outpost Copies Must Be Encrypted", "encrypted = false cannot be used with destination_outpost_arn"},
-			{"destination_availability_zone_id", "Conflicting Copy Destinations", "destination_outpost_arn and destination_availability_zone_id"},
-			{"snapshot_copy_completion_duration_minutes", "Time-Based Copy Not Supported for This Destination", "destination_outpost_arn"},
 		}},
 	}
 	for _, tc := range tests {
@@ -331,32 +426,57 @@ func TestImageConfigValidators(t *testing.T) {
 	}
 }
 
-func TestConfigPlacementInput(t *testing.T) {
+// configModel reads a configuration into the resource's model, as the
+// configuration validators and ModifyPlan do.
+func configModel(t *testing.T, values map[string]any) imageResourceModel {
+	t.Helper()
+	var model imageResourceModel
+	if diags := placementConfig(t, values).Get(t.Context(), &model); diags.HasError() {
+		t.Fatalf("reading the configuration: %v", diags)
+	}
+	return model
+}
+
+func TestPlacementInput(t *testing.T) {
 	t.Parallel()
 
-	in, diags := configPlacementInput(t.Context(), placementConfig(t, map[string]any{
+	config := configModel(t, map[string]any{
 		"region": "us-west-2", "source_region": unknown{}, "kms_key_id": "alias/k", "encrypted": unknown{},
 		"destination_availability_zone": "us-west-2-lax-1a", "snapshot_copy_completion_duration_minutes": 45,
-	}))
-	if diags.HasError() {
-		t.Fatalf("unexpected diagnostics: %v", diags)
-	}
+	})
 	want := ami.PlacementInput{
-		Region: "us-west-2", KMSKeyID: "alias/k", EncryptedUnknown: true,
-		DestinationAvailabilityZone: "us-west-2-lax-1a", SnapshotCopyCompletionDurationMinutes: 45,
+		Region: "us-west-2", KMSKeyID: "alias/k", EncryptedUnknown: true, DestinationAvailabilityZone: "us-west-2-lax-1a",
 	}
-	if in.Encrypted != nil || in != want {
-		t.Fatalf("configPlacementInput = %+v, want %+v", in, want)
+	if in := placementInput(config, config); in.Encrypted != nil || in != want {
+		t.Fatalf("placementInput = %+v, want %+v", in, want)
 	}
 
-	in, _ = configPlacementInput(t.Context(), placementConfig(t, map[string]any{"encrypted": true}))
-	if in.Encrypted == nil || !*in.Encrypted || in.EncryptedUnknown {
+	config = configModel(t, map[string]any{"encrypted": true})
+	if in := placementInput(config, config); in.Encrypted == nil || !*in.Encrypted || in.EncryptedUnknown {
 		t.Fatalf("encrypted = true read as %v, unknown %v", in.Encrypted, in.EncryptedUnknown)
 	}
 
+	// ModifyPlan passes a plan whose Region is the provider's and whose
+	// encrypted is filled in: the Regions come from the plan, and encrypted
+	// from the configuration.
+	config = configModel(t, map[string]any{"source_region": "us-east-1", "destination_outpost_arn": testOutpostARN})
+	plan := config
+	plan.Region = types.StringValue("us-west-2")
+	plan.Encrypted = types.BoolValue(true)
+	want = ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN}
+	if in := placementInput(plan, config); in.Encrypted != nil || in != want {
+		t.Fatalf("placementInput(plan, config) = %+v, want %+v", in, want)
+	}
+}
+
+func TestPlacementRuleValidatorSchemaMismatch(t *testing.T) {
+	t.Parallel()
+
 	// A schema without the attributes is a programming error, reported as such.
 	bare := tfsdk.Config{Schema: schema.Schema{}, Raw: tftypes.NewValue(tftypes.Object{}, map[string]tftypes.Value{})}
-	if _, diags := configPlacementInput(t.Context(), bare); !diags.HasError() {
+	resp := &resource.ValidateConfigResponse{}
+	imageConfigValidators()[0].ValidateResource(t.Context(), resource.ValidateConfigRequest{Config: bare}, resp)
+	if !resp.Diagnostics.HasError() {
 		t.Fatal("expected errors reading attributes missing from the schema")
 	}
 }
@@ -366,38 +486,95 @@ func TestAddPlacementDiagnostics(t *testing.T) {
 
 	encrypted := true
 	tests := []struct {
-		name string
-		in   ami.PlacementInput
-		want []wantDiag
+		name         string
+		in           ami.PlacementInput
+		fromProvider bool
+		want         []wantDiag
 	}{
-		{"nothing placed", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1"}, nil},
-		{"region unknown", ami.PlacementInput{KMSKeyID: testKMSKeyARN, Encrypted: &encrypted}, nil},
+		{"nothing placed", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1"}, false, nil},
+		{"region unknown", ami.PlacementInput{KMSKeyID: testKMSKeyARN, Encrypted: &encrypted}, false, nil},
 		{"all in one region", ami.PlacementInput{
 			Region: "us-west-2", SourceRegion: "us-west-2", KMSKeyID: testKMSKeyARN, Encrypted: &encrypted, DestinationOutpostARN: testOutpostARN,
-		}, nil},
+		}, false, nil},
 		// Region-free rules belong to the config validators and are not repeated.
-		{"region-free rule", ami.PlacementInput{Region: "us-west-2", KMSKeyID: "alias/k"}, nil},
-		{"key in another region", ami.PlacementInput{Region: "eu-west-1", RegionFromProvider: true, KMSKeyID: testKMSKeyARN, Encrypted: &encrypted}, []wantDiag{{
+		{"region-free rule", ami.PlacementInput{Region: "us-west-2", KMSKeyID: "alias/k"}, false, nil},
+		{"key in another region", ami.PlacementInput{Region: "eu-west-1", KMSKeyID: testKMSKeyARN, Encrypted: &encrypted}, true, []wantDiag{{
 			"kms_key_id", "KMS Key Not in Destination Region",
 			`is a key in Region us-west-2, but the image is copied to Region eu-west-1 (the provider's region)`,
 		}}},
-		{"outpost from another region", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN}, []wantDiag{{
+		{"outpost from another region", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN}, false, []wantDiag{{
 			"source_region", "Source Region Not the Outpost's Region", "cannot copy from an Outpost, between Outposts or within one Outpost",
 		}}},
-		{"local zone of another region", ami.PlacementInput{Region: "us-east-1", SourceRegion: "us-east-1", DestinationAvailabilityZone: "us-west-2-lax-1a"}, []wantDiag{
+		{"local zone of another region", ami.PlacementInput{Region: "us-east-1", SourceRegion: "us-east-1", DestinationAvailabilityZone: "us-west-2-lax-1a"}, false, []wantDiag{
 			{"destination_availability_zone", "Local Zone Not in Destination Region", `set region = "us-west-2"`},
 			{"source_region", "Source Region Not the Local Zone's Parent Region", "belongs to Region us-west-2"},
 		}},
-		{"local zone ID of another region", ami.PlacementInput{Region: "us-east-1", DestinationAvailabilityZoneID: "usw2-lax1-az1"}, []wantDiag{{
+		{"local zone ID of another region", ami.PlacementInput{Region: "us-east-1", DestinationAvailabilityZoneID: "usw2-lax1-az1"}, false, []wantDiag{{
 			"destination_availability_zone_id", "Local Zone Not in Destination Region", `whose zone IDs start with "use1-"`,
+		}}},
+		// The full wording, moved here from the ami package's rule tests.
+		{"key ARN in another region, region set", ami.PlacementInput{Region: "eu-west-1", KMSKeyID: testKMSKeyARN}, false, []wantDiag{{
+			"kms_key_id", "KMS Key Not in Destination Region",
+			`kms_key_id "` + testKMSKeyARN + `" is a key in Region us-west-2, but the image is copied to Region eu-west-1 (region). ` +
+				`EC2 needs the KMS key to exist in the destination Region: use a key (or a multi-Region replica key) in eu-west-1, or set region = "us-west-2".`,
+		}}},
+		{"outpost of another region", ami.PlacementInput{Region: "us-east-1", SourceRegion: "us-west-2", DestinationOutpostARN: testOutpostARN}, false, []wantDiag{{
+			"destination_outpost_arn", "Outpost Not in Destination Region",
+			`destination_outpost_arn "` + testOutpostARN + `" is an Outpost of Region us-west-2, but the image is copied to Region us-east-1 (region). ` +
+				`A copy to an Outpost is made in the Outpost's parent Region: set region = "us-west-2", or choose an Outpost of us-east-1.`,
+		}}},
+		{"source region is not the outpost's", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationOutpostARN: testOutpostARN}, false, []wantDiag{{
+			"source_region", "Source Region Not the Outpost's Region",
+			`source_region is "us-east-1", but the Outpost in destination_outpost_arn belongs to Region us-west-2. ` +
+				`EC2 copies an AMI to an Outpost only from the Outpost's parent Region, and cannot copy from an Outpost, between Outposts or within one Outpost: ` +
+				`copy the AMI to us-west-2 first (for example with another amicopy_image), then set source_region = "us-west-2" and use that copy as source_image_id.`,
+		}}},
+		{"local zone of another region, from a non-parent source", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-west-2", DestinationAvailabilityZone: "us-east-1-bos-1a"}, false, []wantDiag{
+			{"destination_availability_zone", "Local Zone Not in Destination Region",
+				`destination_availability_zone "us-east-1-bos-1a" is a Local Zone of Region us-east-1, but the image is copied to Region us-west-2 (region). ` +
+					`A copy to a Local Zone is made in its parent Region: set region = "us-east-1", or choose a Local Zone of us-west-2 (its name starts with "us-west-2-").`},
+			{"source_region", "Source Region Not the Local Zone's Parent Region",
+				`source_region is "us-west-2", but the Local Zone in destination_availability_zone ("us-east-1-bos-1a") belongs to Region us-east-1. ` +
+					`EC2 copies an AMI to a Local Zone only from its parent Region or another Local Zone of it: copy the AMI to the parent Region first, then copy that image to the Local Zone.`},
+		}},
+		{"local zone ID of another region, from the provider", ami.PlacementInput{Region: "us-east-1", DestinationAvailabilityZoneID: "usw2-lax1-az1"}, true, []wantDiag{{
+			"destination_availability_zone_id", "Local Zone Not in Destination Region",
+			`destination_availability_zone_id "usw2-lax1-az1" is a Local Zone of the Region with code usw2, but the image is copied to Region us-east-1 (the provider's region), whose zone IDs start with "use1-". ` +
+				`A copy to a Local Zone is made in its parent Region: set the Region to the zone's parent, or choose a Local Zone of us-east-1.`,
+		}}},
+		{"local zone ID from a non-parent source region", ami.PlacementInput{Region: "us-west-2", SourceRegion: "us-east-1", DestinationAvailabilityZoneID: "usw2-lax1-az1"}, false, []wantDiag{{
+			"source_region", "Source Region Not the Local Zone's Parent Region",
+			`source_region is "us-east-1", but the Local Zone in destination_availability_zone_id ("usw2-lax1-az1") belongs to the Region with code usw2.`,
 		}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var diags diag.Diagnostics
-			addPlacementDiagnostics(&diags, tc.in)
+			addPlacementDiagnostics(&diags, tc.in, tc.fromProvider)
 			assertDiags(t, diags, tc.want)
 		})
+	}
+}
+
+func TestViolationDiagnosticCoversEveryRule(t *testing.T) {
+	t.Parallel()
+
+	for rule := ami.RuleKMSKeyRequiresEncryption; rule <= ami.RuleSourceNotLocalZoneParent; rule++ {
+		d := violationDiagnostic(ami.Violation{Rule: rule, Field: ami.FieldSourceRegion, Value: "v", ValueRegion: "us-west-2", Region: "us-east-1"}, false)
+		if d.Summary() == "Invalid Placement" || !strings.HasSuffix(d.Detail(), ".") {
+			t.Errorf("rule %d has no message of its own: %s: %s", rule, d.Summary(), d.Detail())
+		}
+	}
+	for field, attribute := range fieldAttributes {
+		if field < ami.FieldRegion || field > ami.FieldDestinationAvailabilityZoneID || attribute == "" {
+			t.Errorf("field %d maps to %q", field, attribute)
+		}
+		if _, ok := placementSchema.Attributes[attribute]; !ok {
+			t.Errorf("field %d maps to %q, which amicopy_image does not have", field, attribute)
+		}
+	}
+	if len(fieldAttributes) != int(ami.FieldDestinationAvailabilityZoneID) {
+		t.Errorf("fieldAttributes maps %d fields, want %d", len(fieldAttributes), ami.FieldDestinationAvailabilityZoneID)
 	}
 }

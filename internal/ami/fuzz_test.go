@@ -228,26 +228,23 @@ func FuzzSingleValueRules(f *testing.F) {
 	})
 }
 
-// knownAttributes are the attributes a RuleViolation may point at.
-var knownAttributes = map[string]bool{
-	AttributeName: true, AttributeDescription: true, AttributeSourceImageID: true,
-	AttributeSourceRegion: true, AttributeRegion: true, AttributeEncrypted: true,
-	AttributeKMSKeyID: true, AttributeDestinationOutpostARN: true,
-	AttributeDestinationAvailabilityZone: true, AttributeDestinationAvailabilityZoneID: true,
-	AttributeSnapshotCopyCompletionDurationMinutes: true, AttributeClientToken: true,
+// knownFields are the inputs a Violation may ask to correct.
+var knownFields = map[Field]bool{
+	FieldRegion: true, FieldSourceRegion: true, FieldKMSKeyID: true, FieldEncrypted: true,
+	FieldDestinationOutpostARN: true, FieldDestinationAvailabilityZone: true, FieldDestinationAvailabilityZoneID: true,
 }
 
+// The minutes and fromProvider arguments are no longer inputs of the
+// placement rules; they stay so that the stored seed corpus still parses.
 func FuzzCheckPlacement(f *testing.F) {
-	f.Fuzz(func(t *testing.T, region, sourceRegion, kmsKeyID, outpostARN, zone, zoneID string, minutes int64, encrypted uint8, fromProvider bool) {
+	f.Fuzz(func(t *testing.T, region, sourceRegion, kmsKeyID, outpostARN, zone, zoneID string, _ int64, encrypted uint8, _ bool) {
 		in := PlacementInput{
-			Region:                                region,
-			RegionFromProvider:                    fromProvider,
-			SourceRegion:                          sourceRegion,
-			KMSKeyID:                              kmsKeyID,
-			DestinationOutpostARN:                 outpostARN,
-			DestinationAvailabilityZone:           zone,
-			DestinationAvailabilityZoneID:         zoneID,
-			SnapshotCopyCompletionDurationMinutes: minutes,
+			Region:                        region,
+			SourceRegion:                  sourceRegion,
+			KMSKeyID:                      kmsKeyID,
+			DestinationOutpostARN:         outpostARN,
+			DestinationAvailabilityZone:   zone,
+			DestinationAvailabilityZoneID: zoneID,
 		}
 		// encrypted picks one of: unset, unknown, false, true.
 		switch encrypted % 4 {
@@ -261,16 +258,17 @@ func FuzzCheckPlacement(f *testing.F) {
 		}
 
 		for _, v := range append(CheckConfig(in), CheckPlacement(in)...) {
-			if !knownAttributes[v.Attribute] || v.Summary == "" || !strings.HasSuffix(v.Detail, ".") {
+			if !knownFields[v.Field] || v.Rule == 0 || v.Value == "" {
 				t.Fatalf("malformed violation %+v", v)
 			}
 		}
 		// A value that is empty (null or unknown) never causes a violation
-		// about itself.
+		// about itself, and a Region mismatch names the Region it found.
 		for _, v := range CheckPlacement(in) {
-			if (v.Attribute == AttributeKMSKeyID && kmsKeyID == "") ||
-				(v.Attribute == AttributeDestinationOutpostARN && outpostARN == "") ||
-				(v.Attribute == AttributeSourceRegion && sourceRegion == "") {
+			if (v.Field == FieldKMSKeyID && kmsKeyID == "") ||
+				(v.Field == FieldDestinationOutpostARN && outpostARN == "") ||
+				(v.Field == FieldSourceRegion && sourceRegion == "") ||
+				v.ValueRegion == "" {
 				t.Fatalf("violation about an empty value: %+v", v)
 			}
 		}
