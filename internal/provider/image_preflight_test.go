@@ -263,6 +263,7 @@ func TestAccImage_nameKeptBySkipDestroy(t *testing.T) {
 // account owns, naming the owner, with an import block and with terraform
 // import; an AMI the account owns imports (TestAccImage_importExisting).
 func TestAccImage_importNotOwned(t *testing.T) {
+	acctest.SkipOnRealAWS(t, "it needs a source AMI that another account owns, as moto's are")
 	public := acctest.SourceImageID()
 	region := acctest.SourceRegion()
 	owner := aws.ToString(describeImageByID(t, region, public).OwnerId)

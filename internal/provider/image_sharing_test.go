@@ -188,6 +188,7 @@ resource "amicopy_image" "test" {
 // permissions, and a configuration that leaves them unset only stops
 // tracking them.
 func TestAccImage_sharingImport(t *testing.T) {
+	acctest.SkipOnRealAWS(t, "it makes an AMI public")
 	name := randomName()
 	region := acctest.AlternateRegion()
 	imageID := copyOutsideTerraform(t, region, name, nil)
@@ -326,6 +327,7 @@ func TestAccImage_sharingPlanRefusals(t *testing.T) {
 // kms_key_id unset: refused while the Region's EBS default key is aws/ebs,
 // and made once the default is a customer managed key.
 func TestAccImage_sharingEBSDefaultKey(t *testing.T) {
+	acctest.SkipOnRealAWS(t, "it changes the account's EBS default KMS key")
 	const region = "ca-central-1" // The EBS default key is per Region; no other test changes this one's.
 	address := "amicopy_image.test"
 	config := acctest.ProviderBlock(acctest.Endpoint()) + fmt.Sprintf(`
@@ -360,6 +362,7 @@ resource "amicopy_image" "test" {
 // the account blocks public access to AMIs in the Region, made once it
 // does not.
 func TestAccImage_sharingBlockPublicAccess(t *testing.T) {
+	acctest.SkipOnRealAWS(t, "it changes the account's image block public access and makes an AMI public")
 	const region = "ap-northeast-1" // Block public access is per Region; no other test changes this one's.
 	client := acctest.EC2Client(t, region)
 	if _, err := client.EnableImageBlockPublicAccess(context.Background(), &ec2.EnableImageBlockPublicAccessInput{
