@@ -31,6 +31,8 @@ func TestServerPlanShortcut(t *testing.T) {
 		defaultTags  map[string]string
 		change       map[string]tftypes.Value // applied to the prior state
 		propose      map[string]tftypes.Value // applied to the proposed state only
+		private      string                   // prior private state
+		edit         func(*tfprotov6.PlanResourceChangeRequest)
 		wantShortcut bool
 		wantChange   bool // the framework must plan a change: the shortcut must decline
 	}{
@@ -56,6 +58,28 @@ func TestServerPlanShortcut(t *testing.T) {
 			change: map[string]tftypes.Value{"tags_all": strMap(map[string]string{"Name": "x", "team": "a", "owner": "a"})}, wantChange: true},
 		{name: "a copy still pending", change: map[string]tftypes.Value{"state": str("pending")}, wantChange: true},
 		{name: "a failed copy", change: map[string]tftypes.Value{"state": str("failed")}, wantChange: true},
+		{name: "shared, nothing changes", wantShortcut: true, change: map[string]tftypes.Value{
+			"launch_permission": launchPermissionValue(t, []string{"111122223333"}, nil),
+		}},
+		{name: "shared, the accounts change", change: map[string]tftypes.Value{
+			"launch_permission": launchPermissionValue(t, []string{"111122223333"}, nil),
+		}, propose: map[string]tftypes.Value{"launch_permission": launchPermissionValue(t, []string{"444455556666"}, nil)}},
+		{name: "private state as Read leaves it", private: trackedCopyPrivate, wantShortcut: true},
+		{name: "copied source tags kept", private: `{"copied_tag_keys":"WyJzcmMiXQ==","tracked_copy":"eyJpZCI6ImFtaS0wMTIzNDU2Nzg5YWJjZGVmMCJ9"}`,
+			change: map[string]tftypes.Value{"tags": {}, "tags_all": strMap(map[string]string{"src": "copied"})}, wantShortcut: true},
+		// What the shortcut does not model goes to the framework.
+		{name: "adopting (import or moved)", private: `{"imported":"dHJ1ZQ=="}`},
+		{name: "a deregistration cooldown running", private: `{"deregistration_cooldown":"ImRpc2FibGVkLXVudGlsIDI5OTktMDEtMDFUMDA6MDA6MDAuMDAwWiI="}`},
+		{name: "a framework private-state key", private: `{".frameworkkey":"dHJ1ZQ=="}`},
+		{name: "a private-state key of another version", private: `{"something_new":"dHJ1ZQ=="}`},
+		{name: "private state in another key order", private: `{"tracked_copy":"eyJpZCI6ImFtaS0wMTIzNDU2Nzg5YWJjZGVmMCJ9","state_reason":"IngiIg=="}`},
+		{name: "private state with an empty value", private: `{"state_reason":"","tracked_copy":"eyJpZCI6ImFtaS0wMTIzNDU2Nzg5YWJjZGVmMCJ9"}`},
+		{name: "a prior identity", edit: func(req *tfprotov6.PlanResourceChangeRequest) {
+			req.PriorIdentity = &tfprotov6.ResourceIdentityData{IdentityData: dynamicValue(t, tftypes.Object{}, tftypes.NewValue(tftypes.Object{}, map[string]tftypes.Value{}))}
+		}},
+		{name: "deferral allowed", edit: func(req *tfprotov6.PlanResourceChangeRequest) {
+			req.ClientCapabilities = &tfprotov6.PlanResourceChangeClientCapabilities{DeferralAllowed: true}
+		}},
 	}
 	// Terraform sorts map keys when it encodes a state, but the same value
 	// may arrive as other bytes: the shortcut must decide on values.
@@ -85,6 +109,10 @@ func TestServerPlanShortcut(t *testing.T) {
 					PriorState:       dynamicValue(t, imageType, prior),
 					ProposedNewState: enc.encode(t, dynamicValue(t, imageType, proposed)),
 					Config:           dynamicValue(t, imageType, config),
+					PriorPrivate:     []byte(tt.private),
+				}
+				if tt.edit != nil {
+					tt.edit(req)
 				}
 
 				if got := s.planIsUnchanged(ctx, req); got != tt.wantShortcut {
@@ -94,6 +122,30 @@ func TestServerPlanShortcut(t *testing.T) {
 			})
 		}
 	}
+}
+
+// trackedCopyPrivate is private state as Read leaves it for an available
+// copy.
+const trackedCopyPrivate = `{"tracked_copy":"eyJpZCI6ImFtaS0wMTIzNDU2Nzg5YWJjZGVmMCIsIm5hbWUiOiJjb3B5Iiwic2tpcF9kZXN0cm95IjpmYWxzZX0="}`
+
+// launchPermissionValue is a launch_permission object.
+func launchPermissionValue(t *testing.T, accountIDs []string, public *bool) tftypes.Value {
+	t.Helper()
+	imageType := readImageSchema(context.Background(), imageSchemaForTest()).objectType.(tftypes.Object) //nolint:forcetypeassert // the schema says so
+	launchType := imageType.AttributeTypes["launch_permission"].(tftypes.Object)                         //nolint:forcetypeassert // the schema says so
+	attrs := map[string]tftypes.Value{}
+	for name, typ := range launchType.AttributeTypes {
+		attrs[name] = tftypes.NewValue(typ, nil)
+	}
+	ids := make([]tftypes.Value, len(accountIDs))
+	for i, id := range accountIDs {
+		ids[i] = str(id)
+	}
+	attrs["account_ids"] = tftypes.NewValue(launchType.AttributeTypes["account_ids"], ids)
+	if public != nil {
+		attrs["public"] = tftypes.NewValue(tftypes.Bool, *public)
+	}
+	return tftypes.NewValue(launchType, attrs)
 }
 
 // checkFrameworkAgrees checks that, where the shortcut answers, the
@@ -128,6 +180,9 @@ func checkFrameworkAgrees(ctx context.Context, t *testing.T, s *server, req *tfp
 	}
 	if !planned.Equal(prior) {
 		t.Errorf("the framework plans %v, but the shortcut would plan the prior state %v", planned, prior)
+	}
+	if !bytes.Equal(framework.PlannedPrivate, req.PriorPrivate) {
+		t.Errorf("the framework plans private state %q, the shortcut %q", framework.PlannedPrivate, req.PriorPrivate)
 	}
 }
 
@@ -329,7 +384,7 @@ func BenchmarkServerUnchangedResource(b *testing.B) {
 		PriorState:       dynamicValue(b, imageType, prior),
 		ProposedNewState: dynamicValue(b, imageType, prior),
 		Config:           dynamicValue(b, imageType, imageState(b, imageType, merge(realisticChanges(imageType), computedOnlyNull))),
-		PriorPrivate:     []byte(`{"tracked_copy":"eyJpZCI6ImFtaS0wMTIzNDU2Nzg5YWJjZGVmMCIsIm5hbWUiOiJjb3B5Iiwic2tpcF9kZXN0cm95IjpmYWxzZX0="}`),
+		PriorPrivate:     []byte(trackedCopyPrivate),
 	}
 	for _, bm := range []struct {
 		name string
@@ -354,7 +409,7 @@ func BenchmarkServerUnchangedResource(b *testing.B) {
 // realisticChanges fills in what EC2 reports about a copy, as a refresh
 // leaves it in state.
 func realisticChanges(imageType tftypes.Type) map[string]tftypes.Value {
-	attrs := imageType.(tftypes.Object).AttributeTypes //nolint:forcetypeassert // the schema says so
+	attrs := imageType.(tftypes.Object).AttributeTypes                                    //nolint:forcetypeassert // the schema says so
 	bdmType := attrs["block_device_mappings"].(tftypes.List).ElementType.(tftypes.Object) //nolint:forcetypeassert // the schema says so
 	bdm := map[string]tftypes.Value{}
 	for name, typ := range bdmType.AttributeTypes {
@@ -525,8 +580,13 @@ func generatePlanCase(t *testing.T, rng *rand.Rand, imageType tftypes.Type, defa
 		return tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, values)
 	}
 
+	raw := generatePrivate(rng)
 	tags := pick(null("tags"), strMap(map[string]string{}), strMap(map[string]string{"Name": "x"}), strMap(map[string]string{"a": "1", "b": "2", "c": ""}))
 	applied := mergeTags(defaultTags, tftypesStringMap(tags))
+	if bytes.Contains(raw, []byte(privateCopiedTagKeys)) && rng.IntN(2) == 0 {
+		// The source tag that copy_image_tags brought, which tags_all keeps.
+		applied = mergeTags(map[string]string{"src": "copied"}, applied)
+	}
 	tagsAll := mostly(strMap(applied), strMap(mergeTags(applied, map[string]string{"stale": "1"})),
 		strMap(tftypesStringMap(tags)), strMap(mergeTags(applied, map[string]string{"src": "copied"})))
 	launchType := attrs["launch_permission"].(tftypes.Object) //nolint:forcetypeassert // the schema says so
@@ -566,7 +626,6 @@ func generatePlanCase(t *testing.T, rng *rand.Rand, imageType tftypes.Type, defa
 	}
 	config := imageState(t, imageType, merge(changes, configChanges))
 
-	raw := generatePrivate(rng)
 	proposed := dynamicValue(t, imageType, prior)
 	if rng.IntN(3) == 0 {
 		if reordered, ok := reorderedMaps(proposed); ok {
