@@ -23,14 +23,19 @@ import (
 
 // NewServer returns the provider's protocol 6 server: the framework's, with
 // a shortcut for the most common plan of all, an amicopy_image that nothing
-// changes.
+// changes, and one for upgrading a state stored at the current schema
+// version (server_upgrade.go).
 //
 // Why: in a plan over many copies almost every resource is unchanged, and
-// the framework still walks all 47 attributes (and the nested ones) of each one, rewriting the
-// whole planned object once per attribute; that walk was most of the
-// provider's share of such a plan. The shortcut answers with the proposed
-// state only when the framework would answer exactly that, and otherwise
-// hands the request on untouched.
+// the framework still walks every attribute (and the nested ones) of each
+// one, rewriting the whole planned object once per attribute: about 5 ms
+// per resource against 0.1 ms for the shortcut
+// (BenchmarkServerUnchangedResource). The shortcut answers with the
+// proposed state only when the framework would answer exactly that, and
+// otherwise hands the request on untouched. Everything it knows about the
+// schema it reads from Schema(); a differential test
+// (TestServerPlanShortcutMatchesFramework) checks its answers against the
+// framework's.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		p := &amicopyProvider{version: version}

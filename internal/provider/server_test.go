@@ -13,6 +13,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/vmihailenco/msgpack/v5"
@@ -787,6 +791,65 @@ func TestServerUpgradeMatchesFramework(t *testing.T) {
 			wantValue, wantErr := want.UpgradedState.Unmarshal(imageType)
 			if gotErr != nil || wantErr != nil || !gotValue.Equal(wantValue) {
 				t.Errorf("upgraded state %v (%v), the framework's %v (%v)", gotValue, gotErr, wantValue, wantErr)
+			}
+		})
+	}
+}
+
+// TestReadImageSchema checks that the shortcut reads its defaults from a
+// schema, and stands aside for every plan when the schema has what it does
+// not model.
+func TestReadImageSchema(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name           string
+		schema         schema.Schema
+		wantDefaults   map[string]tftypes.Value
+		wantUnmodelled bool
+	}{
+		{name: "the amicopy_image schema", schema: imageSchemaForTest(), wantDefaults: map[string]tftypes.Value{
+			"copy_image_tags": tftypes.NewValue(tftypes.Bool, false), "delete_snapshots": tftypes.NewValue(tftypes.Bool, true),
+			"deregistration_protection": str(protectionDisabled), "skip_destroy": tftypes.NewValue(tftypes.Bool, false),
+		}},
+		{name: "defaults of every kind it computes", schema: schema.Schema{Attributes: map[string]schema.Attribute{
+			"b": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true)},
+			"s": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("x")},
+			"i": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(3)},
+			"n": schema.StringAttribute{Optional: true},
+		}}, wantDefaults: map[string]tftypes.Value{
+			"b": tftypes.NewValue(tftypes.Bool, true), "s": str("x"), "i": tftypes.NewValue(tftypes.Number, 3),
+		}},
+		{name: "a default of another kind", schema: schema.Schema{Attributes: map[string]schema.Attribute{
+			"f": schema.Float64Attribute{Optional: true, Computed: true, Default: float64default.StaticFloat64(1.5)},
+		}}, wantUnmodelled: true},
+		{name: "a default in a nested attribute", schema: schema.Schema{Attributes: map[string]schema.Attribute{
+			"o": schema.SingleNestedAttribute{Optional: true, Attributes: map[string]schema.Attribute{
+				"b": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true)},
+			}},
+		}}, wantUnmodelled: true},
+		{name: "a default in a list of objects", schema: schema.Schema{Attributes: map[string]schema.Attribute{
+			"l": schema.ListNestedAttribute{Optional: true, NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"s": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("x")},
+			}}},
+		}}, wantUnmodelled: true},
+		{name: "a block", schema: schema.Schema{Blocks: map[string]schema.Block{"b": schema.SingleNestedBlock{}}}, wantDefaults: map[string]tftypes.Value{}, wantUnmodelled: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			facts := readImageSchema(ctx, tt.schema)
+			if got := facts.unmodelled != ""; got != tt.wantUnmodelled {
+				t.Fatalf("unmodelled = %q, want unmodelled %v", facts.unmodelled, tt.wantUnmodelled)
+			}
+			if tt.wantUnmodelled {
+				return
+			}
+			if len(facts.defaults) != len(tt.wantDefaults) {
+				t.Errorf("defaults = %v, want %v", facts.defaults, tt.wantDefaults)
+			}
+			for name, want := range tt.wantDefaults {
+				if !facts.defaults[name].Equal(want) {
+					t.Errorf("default of %s = %v, want %v", name, facts.defaults[name], want)
+				}
 			}
 		})
 	}
