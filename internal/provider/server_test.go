@@ -748,7 +748,7 @@ func TestServerUpgradeMatchesFramework(t *testing.T) {
 		}, true})
 	}
 	prior := generatePlanCase(t, rng, imageType, nil).prior
-	for _, c := range []upgradeCase{
+	cases = append(cases, []upgradeCase{
 		{"an attribute the schema no longer has", &tfprotov6.UpgradeResourceStateRequest{TypeName: "amicopy_image",
 			RawState: &tfprotov6.RawState{JSON: stateJSON(prior, func(m map[string]any) { m["retired"] = "x" })}}, true},
 		{"an attribute missing", &tfprotov6.UpgradeResourceStateRequest{TypeName: "amicopy_image",
@@ -760,9 +760,7 @@ func TestServerUpgradeMatchesFramework(t *testing.T) {
 		{"a flatmap state", &tfprotov6.UpgradeResourceStateRequest{TypeName: "amicopy_image",
 			RawState: &tfprotov6.RawState{Flatmap: map[string]string{"id": "ami-0123456789abcdef0"}}}, false},
 		{"no state", &tfprotov6.UpgradeResourceStateRequest{TypeName: "amicopy_image"}, false},
-	} {
-		cases = append(cases, c)
-	}
+	}...)
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, got := s.upgradeCurrentVersion(ctx, tt.req); got != tt.wantShortcut {
