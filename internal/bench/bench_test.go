@@ -29,8 +29,13 @@ const (
 	// resource in state.
 	maxDescribeImagesPerRefresh = 0.25
 	// maxOverheadRatio bounds a non-refreshing plan over amicopy against the
-	// same plan over the minimal framework provider.
+	// same plan over the minimal framework provider, at stateCopies and at
+	// largeStateCopies resources.
 	maxOverheadRatio = 2.0
+	// largeStateCopies copies are in state for the second overhead
+	// measure: the provider's share grows with the resources, Terraform's
+	// start does not.
+	largeStateCopies = 1000
 
 	// maxPlainBinaryBytes and maxReleaseBinaryBytes bound the binary sizes,
 	// in decimal megabytes (the stricter reading of "MB").
@@ -41,13 +46,18 @@ const (
 	// warm-up run, overheadRuns the same for each non-refreshing plan (they
 	// are cheap, and more runs steady the ratio on a busy machine), and
 	// startRuns how many times each binary is started.
-	timingRuns   = 5
-	overheadRuns = 7
-	startRuns    = 15
+	// largeOverheadRuns is overheadRuns for largeStateCopies, whose plans
+	// take seconds each.
+	timingRuns        = 5
+	overheadRuns      = 7
+	largeOverheadRuns = 5
+	startRuns         = 15
 
 	// applyParallelism is -parallelism for the applies and destroys that
-	// only set up or clean up.
-	applyParallelism = 20
+	// only set up or clean up, largeApplyParallelism for the applies of
+	// largeStateCopies.
+	applyParallelism      = 20
+	largeApplyParallelism = 100
 	// commandTimeout bounds any one Terraform command.
 	commandTimeout = 5 * time.Minute
 )
@@ -86,6 +96,7 @@ func TestBench(t *testing.T) {
 	measureBinaries(t, bins, r)
 	measureWaiting(t, bins, r)
 	measurePlans(t, bins, r)
+	measureLargeOverhead(t, bins, r)
 }
 
 // results collects the table rows and the goals that failed.
@@ -237,20 +248,64 @@ func measurePlans(t *testing.T, b binaries, r *results) {
 	r.info("refresh: plan wall time (median)", seconds(Median(refreshTimes)))
 	r.goal("refresh: permission reads of copies that share nothing (worst)", fmt.Sprint(permissionReads), "0", permissionReads == 0)
 
-	// Non-refreshing plans, interleaved so that any drift in the machine's
-	// speed touches all three alike.
-	subjects := []struct {
-		name string
-		wd   *acctest.Workdir
-	}{
-		{"amicopy_image", amicopy},
-		{"minimal_item", minimal},
-		{"terraform_data", floor},
+	proxy.ResetCalls()
+	measureOverhead(t, r, stateCopies, overheadRuns, []overheadSubject{
+		{"amicopy_image", amicopy}, {"minimal_item", minimal}, {"terraform_data", floor},
+	})
+	if n := len(proxy.Calls()); n != 0 {
+		t.Errorf("plans with -refresh=false made %d EC2 calls, want none", n)
 	}
+
+	for _, destroy := range destroys {
+		destroy()
+	}
+}
+
+// measureLargeOverhead measures the overhead goal again with
+// largeStateCopies resources in state.
+func measureLargeOverhead(t *testing.T, b binaries, r *results) {
+	t.Helper()
+	proxy := acctest.NewProxy(t)
+	prefix := uniquePrefix("large")
+	amicopy := acctest.NewWorkdir(t, map[string]string{acctest.ProviderAddress: b.amicopyDir})
+	amicopy.WriteFile(t, "main.tf", AmicopyConfig(proxy.URL(), largeStateCopies, prefix, acctest.SourceImageID(), acctest.SourceRegion()))
+	minimal := acctest.NewWorkdir(t, map[string]string{minimalprovider.Address: b.minimalDir})
+	minimal.WriteFile(t, "main.tf", MinimalConfig(largeStateCopies, prefix, acctest.SourceImageID(), acctest.SourceRegion()))
+	floor := acctest.NewWorkdir(t, nil)
+	floor.WriteFile(t, "main.tf", TerraformDataConfig(largeStateCopies, prefix))
+	// No destroy: destroying 1,000 copies takes minutes and measures
+	// nothing, and the run's moto, which holds them, stops when the run
+	// ends. Later measures are unaffected: they count calls per copy of
+	// their own, and plans with -refresh=false call no EC2.
+	for _, wd := range []*acctest.Workdir{amicopy, minimal, floor} {
+		mustTerraform(t, wd, "apply", "-auto-approve", "-input=false", fmt.Sprintf("-parallelism=%d", largeApplyParallelism))
+	}
+	proxy.ResetCalls()
+	measureOverhead(t, r, largeStateCopies, largeOverheadRuns, []overheadSubject{
+		{"amicopy_image", amicopy}, {"minimal_item", minimal}, {"terraform_data", floor},
+	})
+	if n := len(proxy.Calls()); n != 0 {
+		t.Errorf("plans with -refresh=false made %d EC2 calls, want none", n)
+	}
+}
+
+// overheadSubject is a folder whose non-refreshing plan is timed.
+type overheadSubject struct {
+	name string
+	wd   *acctest.Workdir
+}
+
+// measureOverhead times runs non-refreshing plans over each subject (after
+// one warm-up), interleaved so that any drift in the machine's speed
+// touches all alike, and checks the overhead goal: the first subject's
+// median wall time against the second's. The first subject is amicopy and
+// the second the minimal provider; a third, if any, is reported against
+// the first as the floor.
+func measureOverhead(t *testing.T, r *results, count, runs int, subjects []overheadSubject) {
+	t.Helper()
 	walls := make([][]time.Duration, len(subjects))
 	cpus := make([][]time.Duration, len(subjects))
-	proxy.ResetCalls()
-	for i := range overheadRuns + 1 {
+	for i := range runs + 1 {
 		for n, s := range subjects {
 			run := mustPlan(t, s.wd, "-refresh=false")
 			if i > 0 {
@@ -259,21 +314,17 @@ func measurePlans(t *testing.T, b binaries, r *results) {
 			}
 		}
 	}
-	if n := len(proxy.Calls()); n != 0 {
-		t.Errorf("plans with -refresh=false made %d EC2 calls, want none", n)
-	}
 	for n, s := range subjects {
-		t.Logf("plan -refresh=false over %s: wall %v, CPU %v", s.name, walls[n], cpus[n])
-		r.info(fmt.Sprintf("overhead: plan -refresh=false, %d %s (median wall / CPU)", stateCopies, s.name),
+		t.Logf("plan -refresh=false over %d %s: wall %v, CPU %v", count, s.name, walls[n], cpus[n])
+		r.info(fmt.Sprintf("overhead: plan -refresh=false, %d %s (median of %d, wall / CPU)", count, s.name, runs),
 			fmt.Sprintf("%s / %s", seconds(Median(walls[n])), seconds(Median(cpus[n]))))
 	}
+	label := fmt.Sprintf("%d %s", count, subjects[0].name)
 	ratio := float64(Median(walls[0])) / float64(Median(walls[1]))
-	r.goal("overhead: amicopy / minimal provider, wall", fmt.Sprintf("%.2fx", ratio), fmt.Sprintf("<= %.1fx", maxOverheadRatio), ratio <= maxOverheadRatio)
-	r.info("overhead: amicopy / minimal provider, CPU", fmt.Sprintf("%.2fx", float64(Median(cpus[0]))/float64(Median(cpus[1]))))
-	r.info("overhead: amicopy / terraform_data, wall", fmt.Sprintf("%.2fx", float64(Median(walls[0]))/float64(Median(walls[2]))))
-
-	for _, destroy := range destroys {
-		destroy()
+	r.goal(fmt.Sprintf("overhead: %s / %s, wall", label, subjects[1].name), fmt.Sprintf("%.2fx", ratio), fmt.Sprintf("<= %.1fx", maxOverheadRatio), ratio <= maxOverheadRatio)
+	r.info(fmt.Sprintf("overhead: %s / %s, CPU", label, subjects[1].name), fmt.Sprintf("%.2fx", float64(Median(cpus[0]))/float64(Median(cpus[1]))))
+	if len(subjects) > 2 {
+		r.info(fmt.Sprintf("overhead: %s / %s, wall", label, subjects[2].name), fmt.Sprintf("%.2fx", float64(Median(walls[0]))/float64(Median(walls[2]))))
 	}
 }
 

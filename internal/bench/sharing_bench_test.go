@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
 	"github.com/amicopy/terraform-provider-amicopy/internal/bench/minimalprovider"
@@ -70,17 +69,6 @@ func TestBenchSharing(t *testing.T) {
 	r.goal("refresh: DescribeImages per shared copy", fmt.Sprintf("%.2f (%s calls)", perRefresh, joinInts(describeImages)),
 		fmt.Sprintf("<= %.2f", maxDescribeImagesPerRefresh), perRefresh <= maxDescribeImagesPerRefresh)
 
-	// Non-refreshing plans, interleaved with the minimal provider's.
-	var walls [2][]time.Duration
-	for i := range overheadRuns + 1 {
-		for n, wd := range []*acctest.Workdir{amicopy, minimal} {
-			run := mustPlan(t, wd, "-refresh=false")
-			if i > 0 {
-				walls[n] = append(walls[n], run.Wall)
-			}
-		}
-	}
-	ratio := float64(Median(walls[0])) / float64(Median(walls[1]))
-	r.info(fmt.Sprintf("overhead: plan -refresh=false, %d shared amicopy_image (median wall)", stateCopies), seconds(Median(walls[0])))
-	r.goal("overhead: shared amicopy / minimal provider, wall", fmt.Sprintf("%.2fx", ratio), fmt.Sprintf("<= %.1fx", maxOverheadRatio), ratio <= maxOverheadRatio)
+	// Non-refreshing plans, measured as TestBench measures them.
+	measureOverhead(t, r, stateCopies, overheadRuns, []overheadSubject{{"shared amicopy_image", amicopy}, {"minimal_item", minimal}})
 }

@@ -1,0 +1,50 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// UpgradeResourceState answers an amicopy_image state stored at the current
+// schema version itself and passes every other request to the framework.
+//
+// Why: Terraform upgrades the stored state of every instance in every plan,
+// even at the current version, and the framework then rebuilds the schema's
+// Terraform type on each call, which cost about as much as the rest of an
+// unchanged resource's plan. The shortcut does what the framework does for
+// the current version (decode the JSON state with that type, ignoring
+// attributes the schema no longer has, and encode it for the protocol),
+// with the type read from the schema once.
+func (s *server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	if req != nil && req.TypeName == "amicopy_image" {
+		if upgraded, ok := s.upgradeCurrentVersion(ctx, req); ok {
+			return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: upgraded}, nil
+		}
+	}
+	return s.ProviderServer.UpgradeResourceState(ctx, req)
+}
+
+// upgradeCurrentVersion re-encodes a JSON state stored at the current
+// schema version; ok is false for anything else (an older version, a
+// flatmap state from Terraform 0.11, a state that does not decode, a schema
+// with blocks, whose null collections the framework rewrites), which
+// the framework answers, with its diagnostics.
+func (s *server) upgradeCurrentVersion(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.DynamicValue, bool) {
+	facts := s.imageSchemaFacts(ctx)
+	if req.RawState == nil || len(req.RawState.JSON) == 0 || req.RawState.Flatmap != nil || req.Version != facts.version || facts.blocks {
+		return nil, false
+	}
+	value, err := req.RawState.UnmarshalWithOpts(facts.objectType, tfprotov6.UnmarshalOpts{
+		ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
+	})
+	if err != nil {
+		return nil, false
+	}
+	upgraded, err := tfprotov6.NewDynamicValue(facts.objectType, value)
+	if err != nil {
+		return nil, false
+	}
+	return &upgraded, true
+}
