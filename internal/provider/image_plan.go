@@ -489,23 +489,16 @@ func adoptionMarkerAfterRead(ctx context.Context, private privateGetter) []byte 
 
 // Deregistration protection settings, as the schema spells them.
 const (
-	protectionDisabled            = "disabled"
-	protectionEnabled             = "enabled"
-	protectionEnabledWithCooldown = "enabled-with-cooldown"
+	protectionDisabled            = string(ami.ProtectionDisabled)
+	protectionEnabled             = string(ami.ProtectionEnabled)
+	protectionEnabledWithCooldown = string(ami.ProtectionEnabledWithCooldown)
 )
 
 // protectionSetting maps EC2's DeregistrationProtection report to the
 // schema's values. "disabled-until ..." (a cooldown running out) is
 // disabled as far as the setting goes.
 func protectionSetting(reported string) string {
-	switch reported {
-	case "enabled-without-cooldown", protectionEnabled:
-		return protectionEnabled
-	case protectionEnabledWithCooldown:
-		return protectionEnabledWithCooldown
-	default:
-		return protectionDisabled
-	}
+	return string(ami.ProtectionOf(reported))
 }
 
 // refreshedDeprecationTime keeps the configured spelling of the

@@ -377,7 +377,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		// outlives an interrupt or timeout, but not by much: a user who
 		// pressed Ctrl-C is waiting.
 		lookupCtx, cancelLookup := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		found, findErr := findUnresolvedCopy(lookupCtx, client, plan, copyStarted)
+		found, findErr := client.FindUnresolvedCopy(lookupCtx, plan.Name.ValueString(), plan.SourceImageID.ValueString(), copyStarted)
 		cancelLookup()
 		if findErr == nil {
 			tflog.Warn(ctx, "CopyImage failed without an answer, but the copy exists; tracking it", map[string]any{"image_id": aws.ToString(found.ImageId)})
@@ -388,7 +388,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 			// new AMI yet. Keep the attempt in state without an ID;
 			// Terraform taints it, and the next refresh looks for the copy
 			// by name again (and forgets the attempt if there is none once
-			// unresolvedCopyGrace has passed), so it cannot be orphaned.
+			// ami.UnresolvedCopyGrace has passed), so it cannot be orphaned.
 			lookup := "EC2 lists no AMI of this account with that name yet"
 			if !ami.IsNotFound(findErr) {
 				lookup = "looking for it failed too: " + describeAWSError(findErr)
@@ -405,7 +405,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 					"The attempt is kept in state as tainted: the next plan looks for the AMI by name again and replaces it if it exists. "+
 					"EC2 lists a new AMI with a delay, so the attempt stays until EC2 lists it or until %s after the attempt; only then does Terraform copy anew.",
 				plan.SourceImageID.ValueString(), plan.SourceRegion.ValueString(), client.Region(), describeAWSError(err),
-				plan.Name.ValueString(), lookup, unresolvedCopyGrace))
+				plan.Name.ValueString(), lookup, ami.UnresolvedCopyGrace))
 			return
 		}
 	}
@@ -445,7 +445,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 
-	copiedTagKeys, err := ensureTags(ctx, client, img, imageTags, snapshotTags, plan.CopyImageTags.ValueBool())
+	copiedTagKeys, err := client.EnsureTags(ctx, img, imageTags, snapshotTags, plan.CopyImageTags.ValueBool())
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Tag Image", fmt.Sprintf("The copy %s in %s is available, but tagging it failed: %s\n\n"+
 			"The AMI is kept in state as tainted, so the next apply replaces it with a new copy. To keep this copy, run terraform untaint on it; the next apply then only adds the tags.", imageID, client.Region(), describeAWSError(err)))
@@ -493,16 +493,16 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if state.ID.IsNull() || state.ID.ValueString() == "" {
 		// A create that could not tell whether EC2 made the copy.
 		started := copyStartedFrom(ctx, req.Private)
-		found, err := findUnresolvedCopy(ctx, client, state, started)
+		found, err := client.FindUnresolvedCopy(ctx, state.Name.ValueString(), state.SourceImageID.ValueString(), started)
 		if ami.IsNotFound(err) {
-			if until, keep := unresolvedCopyKept(started, time.Now()); keep {
+			if until, keep := ami.UnresolvedCopyKept(started, time.Now()); keep {
 				// EC2 lists a new AMI with a delay; forgetting the attempt
 				// now could orphan a copy that EC2 did make.
 				resp.Diagnostics.AddWarning("Image Copy Not Listed Yet", fmt.Sprintf(
 					"CopyImage for the AMI named %q in %s got no answer, and EC2 does not list an AMI of this account with that name yet (%s). "+
 						"EC2 lists a new AMI with a delay, so the attempt stays in state until EC2 lists the copy or until %s (%s after the attempt), "+
 						"whichever comes first; it is forgotten only after that.",
-					state.Name.ValueString(), region, err, until.UTC().Format(time.RFC3339), unresolvedCopyGrace))
+					state.Name.ValueString(), region, err, until.UTC().Format(time.RFC3339), ami.UnresolvedCopyGrace))
 				return
 			}
 			resp.State.RemoveResource(ctx)
@@ -697,8 +697,8 @@ func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 		// A create that could not tell whether EC2 made the copy, destroyed
 		// without a refresh.
 		started := copyStartedFrom(ctx, req.Private)
-		found, err := findUnresolvedCopy(ctx, client, state, started)
-		if until, keep := unresolvedCopyKept(started, time.Now()); ami.IsNotFound(err) && keep {
+		found, err := client.FindUnresolvedCopy(ctx, state.Name.ValueString(), state.SourceImageID.ValueString(), started)
+		if until, keep := ami.UnresolvedCopyKept(started, time.Now()); ami.IsNotFound(err) && keep {
 			resp.Diagnostics.AddError("Unable to Delete Image", fmt.Sprintf(
 				"CopyImage for the AMI named %q in %s got no answer, and EC2 does not list an AMI of this account with that name yet (%s). "+
 					"EC2 lists a new AMI with a delay, so Terraform cannot tell yet whether the copy exists, and keeps the attempt in state "+
@@ -813,47 +813,6 @@ func (r *imageResource) checkImportOwned(ctx context.Context, imageID, region st
 	return diags
 }
 
-// clockSkew is how much earlier than the provider's clock EC2 may date a
-// copy that the provider started.
-const clockSkew = 5 * time.Minute
-
-// findUnresolvedCopy finds the copy that a create without a CopyImage answer
-// may have made: this account's AMI with the planned name, created after the
-// attempt started, and copied from the planned source when EC2 reports the
-// source. An older AMI of that name is someone else's and must never be
-// adopted: a later destroy would deregister it.
-func findUnresolvedCopy(ctx context.Context, client *ami.Client, state imageResourceModel, notBefore time.Time) (ec2types.Image, error) {
-	img, err := client.FindOwnImageByName(ctx, state.Name.ValueString())
-	if err != nil {
-		return img, err
-	}
-	if created, err := time.Parse(time.RFC3339, aws.ToString(img.CreationDate)); err == nil && !notBefore.IsZero() && created.Before(notBefore.Add(-clockSkew)) {
-		return ec2types.Image{}, &ami.NotFoundError{ID: state.Name.ValueString(),
-			Reason: fmt.Sprintf("the AMI with that name, %s, was created at %s, before this copy was started", aws.ToString(img.ImageId), aws.ToString(img.CreationDate))}
-	}
-	if source := aws.ToString(img.SourceImageId); source != "" && source != state.SourceImageID.ValueString() {
-		return ec2types.Image{}, &ami.NotFoundError{ID: state.Name.ValueString(),
-			Reason: fmt.Sprintf("the AMI with that name, %s, is a copy of %s, not of %s", aws.ToString(img.ImageId), source, state.SourceImageID.ValueString())}
-	}
-	return img, nil
-}
-
-// unresolvedCopyGrace is how long after a CopyImage without an answer an
-// attempt whose AMI EC2 does not list is kept in state. EC2 lists new AMIs
-// with a delay (its API is eventually consistent), usually of seconds.
-const unresolvedCopyGrace = 10 * time.Minute
-
-// unresolvedCopyKept reports whether an attempt started at started, whose
-// AMI EC2 does not list, is still kept at now, and until when. An attempt
-// whose start is unknown is not kept.
-func unresolvedCopyKept(started, now time.Time) (until time.Time, keep bool) {
-	if started.IsZero() {
-		return time.Time{}, false
-	}
-	until = started.Add(unresolvedCopyGrace)
-	return until, now.Before(until)
-}
-
 // copyStartedFrom reads when an unresolved create started from private
 // state; zero when unknown.
 func copyStartedFrom(ctx context.Context, private privateGetter) time.Time {
@@ -879,51 +838,6 @@ func parseImportID(id string) (imageID, region string, err error) {
 		}
 	}
 	return imageID, region, nil
-}
-
-// ensureTags adds the tags that CopyImage's TagSpecifications should have
-// added but did not (EC2-compatible endpoints such as moto and LocalStack
-// ignore them; on EC2 this finds nothing to do). It returns the keys of tags
-// that the copy carries but the plan does not: those CopyImageTags brought.
-func ensureTags(ctx context.Context, client *ami.Client, img ec2types.Image, imageTags, snapshotTags map[string]string, copyImageTags bool) ([]string, error) {
-	current := ami.TagMap(img.Tags)
-	missing := map[string]string{}
-	for k, v := range imageTags {
-		if cur, ok := current[k]; !ok || cur != v {
-			missing[k] = v
-		}
-	}
-	if err := client.UpdateTags(ctx, []string{aws.ToString(img.ImageId)}, nil, missing); err != nil {
-		return nil, err
-	}
-	var copied []string
-	if copyImageTags {
-		for k := range current {
-			if _, planned := imageTags[k]; !planned {
-				copied = append(copied, k)
-			}
-		}
-	}
-	snapshotIDs := ami.SnapshotIDs(img)
-	if len(snapshotTags) == 0 || len(snapshotIDs) == 0 {
-		return copied, nil
-	}
-	bySnapshot, err := client.SnapshotTags(ctx, snapshotIDs)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range snapshotIDs {
-		missing := map[string]string{}
-		for k, v := range snapshotTags {
-			if cur, ok := bySnapshot[id][k]; !ok || cur != v {
-				missing[k] = v
-			}
-		}
-		if err := client.UpdateTags(ctx, []string{id}, nil, missing); err != nil {
-			return nil, err
-		}
-	}
-	return copied, nil
 }
 
 // refreshSnapshotTags refreshes snapshot_tags when the configuration manages

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -26,20 +25,17 @@ import (
 // A change that EC2 accepts but does not show in time becomes a warning in
 // diags rather than a failure.
 func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID string, old, planned imageResourceModel, diags *diag.Diagnostics) error {
-	api := client.API()
 	if !planned.DeprecationTime.IsUnknown() && !sameSetting(old.DeprecationTime, planned.DeprecationTime) {
-		if planned.DeprecationTime.IsNull() {
-			if _, err := api.DisableImageDeprecation(ctx, &ec2.DisableImageDeprecationInput{ImageId: aws.String(imageID)}); err != nil {
-				return fmt.Errorf("cancelling its deprecation failed: %w", err)
-			}
-		} else {
-			at, err := time.Parse(time.RFC3339, planned.DeprecationTime.ValueString())
+		var at *time.Time
+		if !planned.DeprecationTime.IsNull() {
+			parsed, err := time.Parse(time.RFC3339, planned.DeprecationTime.ValueString())
 			if err != nil {
 				return fmt.Errorf("deprecation_time %q is not RFC 3339: %w", planned.DeprecationTime.ValueString(), err)
 			}
-			if _, err := api.EnableImageDeprecation(ctx, &ec2.EnableImageDeprecationInput{ImageId: aws.String(imageID), DeprecateAt: aws.Time(at)}); err != nil {
-				return fmt.Errorf("setting its deprecation time failed: %w", err)
-			}
+			at = &parsed
+		}
+		if err := client.SetDeprecation(ctx, imageID, at); err != nil {
+			return err
 		}
 		want := planned.DeprecationTime
 		if _, err := client.WaitUntil(ctx, imageID, func(img ec2types.Image) bool {
@@ -61,20 +57,10 @@ func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID str
 	if planned.DeregistrationProtection.IsUnknown() || newProtection == "" || newProtection == oldProtection {
 		return nil
 	}
-	var err error
-	switch newProtection {
-	case protectionDisabled:
-		_, err = api.DisableImageDeregistrationProtection(ctx, &ec2.DisableImageDeregistrationProtectionInput{ImageId: aws.String(imageID)})
-	default:
-		_, err = api.EnableImageDeregistrationProtection(ctx, &ec2.EnableImageDeregistrationProtectionInput{
-			ImageId:      aws.String(imageID),
-			WithCooldown: aws.Bool(newProtection == protectionEnabledWithCooldown),
-		})
+	if err := client.SetProtection(ctx, imageID, ami.Protection(newProtection)); err != nil {
+		return err
 	}
-	if err != nil {
-		return fmt.Errorf("setting deregistration protection to %q failed: %w", newProtection, err)
-	}
-	_, err = client.WaitUntil(ctx, imageID, func(img ec2types.Image) bool {
+	_, err := client.WaitUntil(ctx, imageID, func(img ec2types.Image) bool {
 		return protectionSetting(aws.ToString(img.DeregistrationProtection)) == newProtection
 	})
 	if warnIfNotPropagated(diags, "deregistration_protection", err) {
