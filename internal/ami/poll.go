@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
 // PollSchedule is how long a waiter sleeps between polls: Initial at first,
@@ -94,19 +92,6 @@ func (c *Client) WaitForPropagation(ctx context.Context, imageID string, shown f
 	default:
 		return &NotPropagatedError{ImageID: imageID, Waited: time.Since(start)}
 	}
-}
-
-// WaitUntil polls the image until done returns true, as WaitForPropagation.
-func (c *Client) WaitUntil(ctx context.Context, imageID string, done func(types.Image) bool) (types.Image, error) {
-	var img types.Image
-	err := c.WaitForPropagation(ctx, imageID, func(ctx context.Context) (bool, error) {
-		found, err := c.FindImage(ctx, imageID)
-		if err == nil {
-			img = found
-		}
-		return err == nil && done(found), err
-	})
-	return img, err
 }
 
 // WaitForGone polls until EC2 no longer lists the image.

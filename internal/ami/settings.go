@@ -75,17 +75,13 @@ func (c *Client) ownSnapshots(ctx context.Context, snapshotIDs []string) ([]type
 	return out.Snapshots, nil
 }
 
-// SetDescription changes the image's description and waits until EC2 shows
-// the new one.
+// SetDescription changes the image's description. It does not wait for
+// EC2 to show the change.
 func (c *Client) SetDescription(ctx context.Context, imageID, description string) error {
 	_, err := c.api.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{
 		ImageId:     aws.String(imageID),
 		Description: &types.AttributeValue{Value: aws.String(description)},
 	})
-	if err != nil {
-		return err
-	}
-	_, err = c.WaitUntil(ctx, imageID, func(img types.Image) bool { return aws.ToString(img.Description) == description })
 	return err
 }
 

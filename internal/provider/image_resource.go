@@ -456,7 +456,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCopiedTagKeys, raw)...)
 	}
 
-	if err := applyLifecycleSettings(ctx, client, imageID, imageResourceModel{}, plan, &resp.Diagnostics); err != nil {
+	if err := applyLifecycleSettings(ctx, client, imageID, imageResourceModel{}, plan); err != nil {
 		resp.Diagnostics.AddError("Unable to Configure Image", fmt.Sprintf("The copy %s in %s is available, but %s\n\n"+
 			"The AMI is kept in state as tainted, so the next apply replaces it with a new copy. To keep this copy, run terraform untaint on it; the next apply then only applies the setting.", imageID, client.Region(), describeAWSError(err)))
 		return
@@ -467,13 +467,12 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 
-	img, err = client.FindImage(ctx, imageID)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Image", fmt.Sprintf("The copy %s in %s is available, but reading it back failed: %s", imageID, client.Region(), describeAWSError(err)))
+	applied, _, diags := r.readApplied(ctx, client, plan, copiedTagKeys, "The copy %s in %s is available, but reading it back failed: %s")
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
 		return
 	}
-	plan.refreshAfterApply(img, r.data.defaultTags, copiedTagKeys)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
 }
 
 // Read refreshes the copy from EC2. A copy that is gone is removed from
@@ -530,18 +529,15 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	state.Region = types.StringValue(region)
 	copied, diags := copiedTagKeysFrom(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	state.refreshFrom(img, r.data.defaultTags, copied)
+	state, err = readImage(ctx, client, state, img, r.data.defaultTags, copied, isAdopting(ctx, req.Private))
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDeregistrationCooldown, cooldownPrivateValue(img))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, adoptionMarkerAfterRead(ctx, req.Private))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStateReason, failedCopyReason(img))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateTrackedCopy, trackedCopyValue(state))...)
 	r.data.preflight.track(region, state)
-	if err := r.refreshSnapshotTags(ctx, client, &state); err != nil {
-		resp.Diagnostics.AddError("Unable to Read Snapshot Tags", fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed: %s", state.ID.ValueString(), describeAWSError(err)))
-		return
-	}
-	if err := refreshSharing(ctx, client, &state, isAdopting(ctx, req.Private)); err != nil {
-		resp.Diagnostics.AddError("Unable to Read Sharing", fmt.Sprintf("Reading who may use %s in %s failed: %s", state.ID.ValueString(), region, describeAWSError(err)))
+	var partial *readError
+	if errors.As(err, &partial) {
+		resp.Diagnostics.AddError(partial.summary, partial.detail)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -578,7 +574,7 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 
 	if !plan.Description.IsUnknown() && !plan.Description.IsNull() && !plan.Description.Equal(state.Description) {
-		if err := client.SetDescription(ctx, imageID, plan.Description.ValueString()); !warnIfNotPropagated(&resp.Diagnostics, "description", err) {
+		if err := client.SetDescription(ctx, imageID, plan.Description.ValueString()); err != nil {
 			fail("the description", err)
 			return
 		}
@@ -602,7 +598,7 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		fail("the snapshot tags", err)
 		return
 	}
-	if err := applyLifecycleSettings(ctx, client, imageID, state, plan, &resp.Diagnostics); err != nil {
+	if err := applyLifecycleSettings(ctx, client, imageID, state, plan); err != nil {
 		fail("the image", err)
 		return
 	}
@@ -613,17 +609,16 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		}
 	}
 
-	img, err := client.FindImage(ctx, imageID)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Image", fmt.Sprintf("Reading %s in %s after the update failed: %s", imageID, client.Region(), describeAWSError(err)))
+	applied, img, diags := r.readApplied(ctx, client, plan, copied, "Reading %s in %s after the update failed: %s")
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
 		return
 	}
-	plan.refreshAfterApply(img, r.data.defaultTags, copied)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDeregistrationCooldown, cooldownPrivateValue(img))...)
 	// Once the configuration has supplied the create-time inputs of an
 	// imported copy, they are known, and changing them replaces it again.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &applied)...)
 }
 
 // finishPendingCopy waits, under timeouts.create, for a copy that an earlier
@@ -844,7 +839,7 @@ func parseImportID(id string) (imageID, region string, err error) {
 // any. Only the managed keys are compared, so tags that others add to the
 // snapshots cause no diff. It costs one DescribeSnapshots, and nothing when
 // snapshot_tags is unset.
-func (r *imageResource) refreshSnapshotTags(ctx context.Context, client *ami.Client, state *imageResourceModel) error {
+func refreshSnapshotTags(ctx context.Context, client *ami.Client, state *imageResourceModel) error {
 	managed := mapValue(ctx, state.SnapshotTags)
 	snapshotIDs := stringList(ctx, state.SnapshotIDs)
 	if len(managed) == 0 || len(snapshotIDs) == 0 {
@@ -1226,30 +1221,6 @@ func (m *imageResourceModel) refreshFrom(img ec2types.Image, defaultTags map[str
 	}
 	if m.ClientToken.IsUnknown() {
 		m.ClientToken = types.StringNull()
-	}
-}
-
-// refreshAfterApply is refreshFrom for the end of Create and Update: the
-// values just written (tags, description, deprecation, protection) are
-// taken from the plan, because DescribeImages may not show them yet (EC2 is
-// eventually consistent), and Terraform requires the result to match every
-// value the plan knew. The next refresh reports what EC2 really holds.
-func (m *imageResourceModel) refreshAfterApply(img ec2types.Image, defaultTags map[string]string, copiedTagKeys []string) {
-	planned := *m
-	m.refreshFrom(img, defaultTags, copiedTagKeys)
-	keepKnown := func(dst *types.String, v types.String) {
-		if !v.IsUnknown() && !v.IsNull() {
-			*dst = v
-		}
-	}
-	keepKnown(&m.Description, planned.Description)
-	keepKnown(&m.DeprecationTime, planned.DeprecationTime)
-	keepKnown(&m.DeregistrationProtection, planned.DeregistrationProtection)
-	if !planned.Tags.IsUnknown() {
-		m.Tags = planned.Tags
-	}
-	if !planned.TagsAll.IsUnknown() {
-		m.TagsAll = planned.TagsAll
 	}
 }
 
