@@ -370,15 +370,6 @@ func (r *imageResource) placementInput(plan, config imageResourceModel) ami.Plac
 	return in
 }
 
-// knownString is the value of a known string, or "" when null or unknown,
-// which the rules read as "not set" and skip.
-func knownString(v types.String) string {
-	if v.IsNull() || v.IsUnknown() {
-		return ""
-	}
-	return v.ValueString()
-}
-
 // The plan modifiers for create-time inputs. Changing one replaces the
 // AMI, except when the prior value is null because the resource was
 // imported: EC2 does not report these inputs, so the configuration supplies

@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -66,6 +64,45 @@ func readImage(ctx context.Context, client *ami.Client, prior imageResourceModel
 			detail: fmt.Sprintf("Reading who may use %s in %s failed: %s", m.ID.ValueString(), client.Region(), describeAWSError(err)), err: err}
 	}
 	return m, nil
+}
+
+// refreshSnapshotTags refreshes snapshot_tags when the configuration manages
+// any. Only the managed keys are compared, so tags that others add to the
+// snapshots cause no diff. It costs one DescribeSnapshots, and nothing when
+// snapshot_tags is unset.
+func refreshSnapshotTags(ctx context.Context, client *ami.Client, state *imageResourceModel) error {
+	managed := mapValue(ctx, state.SnapshotTags)
+	snapshotIDs := stringList(ctx, state.SnapshotIDs)
+	if len(managed) == 0 || len(snapshotIDs) == 0 {
+		return nil
+	}
+	bySnapshot, err := client.SnapshotTags(ctx, snapshotIDs)
+	if err != nil {
+		return err
+	}
+	refreshed := map[string]string{}
+	for k, v := range managed {
+		value, everywhere := v, true
+		for _, id := range snapshotIDs {
+			tags, ok := bySnapshot[id]
+			if !ok {
+				continue // snapshot gone; the image's refresh reports that
+			}
+			cur, has := tags[k]
+			if !has {
+				everywhere = false
+				break
+			}
+			if cur != v {
+				value = cur
+			}
+		}
+		if everywhere {
+			refreshed[k] = value
+		}
+	}
+	state.SnapshotTags = stringMap(refreshed)
+	return nil
 }
 
 // readError is a failure to read one part of a copy, with the diagnostic
@@ -223,106 +260,6 @@ func copiedTagKeysFrom(ctx context.Context, private privateGetter) ([]string, di
 		diags.AddWarning("Unreadable Private State", "The list of tags copied from the source image could not be read; they will show as tags: "+err.Error())
 	}
 	return keys, diags
-}
-
-// mergeTags returns base overlaid with over.
-func mergeTags(base, over map[string]string) map[string]string {
-	merged := make(map[string]string, len(base)+len(over))
-	maps.Copy(merged, base)
-	maps.Copy(merged, over)
-	return merged
-}
-
-// withoutKeys returns m less the given keys.
-func withoutKeys(m map[string]string, keys []string) map[string]string {
-	out := maps.Clone(m)
-	for _, k := range keys {
-		delete(out, k)
-	}
-	return out
-}
-
-// mapKeys returns the keys of m.
-func mapKeys(m map[string]string) []string {
-	return slices.Collect(maps.Keys(m))
-}
-
-// hasKey reports whether m has the key k.
-func hasKey(m map[string]string, k string) bool {
-	_, ok := m[k]
-	return ok
-}
-
-// mapValue reads the known entries of a map of strings; null and unknown
-// maps read as empty. Entries whose value is null or unknown (known only
-// after apply) are left out: ElementsAs would fail on them and return a
-// partial map.
-func mapValue(_ context.Context, m types.Map) map[string]string {
-	out := map[string]string{}
-	if m.IsNull() || m.IsUnknown() {
-		return out
-	}
-	for k, v := range m.Elements() {
-		if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			out[k] = s.ValueString()
-		}
-	}
-	return out
-}
-
-// stringMap builds a map value. A nil map becomes null, an empty one {}.
-func stringMap(m map[string]string) types.Map {
-	if m == nil {
-		return types.MapNull(types.StringType)
-	}
-	return types.MapValueMust(types.StringType, stringAttrs(m))
-}
-
-// stringAttrs turns a map of strings into attribute values.
-func stringAttrs(m map[string]string) map[string]attr.Value {
-	values := make(map[string]attr.Value, len(m))
-	for k, v := range m {
-		values[k] = types.StringValue(v)
-	}
-	return values
-}
-
-// stringList reads a known list of strings.
-func stringList(ctx context.Context, l types.List) []string {
-	var out []string
-	if l.IsNull() || l.IsUnknown() {
-		return out
-	}
-	_ = l.ElementsAs(ctx, &out, false)
-	return out
-}
-
-// stringListValue builds a list value, empty rather than null.
-func stringListValue(items []string) types.List {
-	values := make([]attr.Value, 0, len(items))
-	for _, s := range items {
-		values = append(values, types.StringValue(s))
-	}
-	return types.ListValueMust(types.StringType, values)
-}
-
-// union returns a followed by the items of b that a lacks.
-func union(a, b []string) []string {
-	out := slices.Clone(a)
-	for _, s := range b {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// optionalString is nil for a null or unknown value.
-func optionalString(v types.String) *string {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	return aws.String(v.ValueString())
 }
 
 // rfc3339Validator accepts RFC 3339 timestamps, as EC2 takes them.
