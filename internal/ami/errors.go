@@ -4,10 +4,12 @@
 package ami
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // NotFoundError says that an image (or snapshot) does not exist, or no longer
@@ -64,4 +66,61 @@ var notFoundCodes = map[string]bool{
 // does not exist.
 func isNotFoundCode(err error) bool {
 	return notFoundCodes[ErrorCode(err)]
+}
+
+// IsTransient reports whether err is throttling, a failure on EC2's side
+// or a broken connection: worth a warning and a later retry, not a verdict.
+func IsTransient(err error) bool {
+	return err != nil && isTransientLookupError(err) && !errors.Is(err, context.Canceled)
+}
+
+// IsAmbiguousCopyError reports whether a failed CopyImage may nevertheless
+// have started a copy: the answer was lost, EC2 failed on its side, or the
+// caller gave up (an interrupt or a timeout) while a request may already
+// have reached EC2. EC2's refusals of the request (4xx codes) are not
+// ambiguous.
+func IsAmbiguousCopyError(err error) bool {
+	if err == nil {
+		return false
+	}
+	code := ErrorCode(err)
+	return code == "" || serverSideCodes[code] || throttlingCodes[code]
+}
+
+// serverSideCodes are EC2's codes for a failure on its side: the request may
+// or may not have been carried out, and trying again later may work.
+var serverSideCodes = map[string]bool{
+	"InternalError":      true,
+	"InternalFailure":    true,
+	"ServiceUnavailable": true,
+	"Unavailable":        true,
+}
+
+// throttlingCodes are EC2's codes for a request refused because the account
+// sent too many; trying again later works.
+var throttlingCodes = map[string]bool{
+	"RequestLimitExceeded":      true,
+	"Throttling":                true,
+	"ThrottlingException":       true,
+	"RequestThrottled":          true,
+	"EC2ThrottledException":     true,
+	"RequestThrottledException": true,
+}
+
+// isTransientLookupError reports whether a failed poll is worth repeating
+// rather than ending a wait: EC2 throttled or failed on its side after the
+// SDK's retries, the connection broke, or the shared DescribeImages call ran
+// out of its own time. Ending a wait taints a copy that may be nearly done,
+// so only errors that say something about the image or the caller's rights
+// end it. The caller checks its own context first.
+func isTransientLookupError(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var sendErr *smithyhttp.RequestSendError
+	if errors.As(err, &sendErr) {
+		return true
+	}
+	code := ErrorCode(err)
+	return serverSideCodes[code] || throttlingCodes[code]
 }

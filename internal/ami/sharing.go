@@ -194,17 +194,11 @@ func (c *Client) ModifySnapshotCreateVolumePermissions(ctx context.Context, snap
 // snapshot ID (one DescribeSnapshots).
 func (c *Client) SnapshotKMSKeyIDs(ctx context.Context, snapshotIDs []string) (map[string]string, error) {
 	keys := map[string]string{}
-	if len(snapshotIDs) == 0 {
-		return keys, nil
-	}
-	out, err := c.api.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{
-		OwnerIds: []string{"self"},
-		Filters:  []types.Filter{{Name: aws.String("snapshot-id"), Values: snapshotIDs}},
-	})
+	snapshots, err := c.ownSnapshots(ctx, snapshotIDs)
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range out.Snapshots {
+	for _, s := range snapshots {
 		if aws.ToBool(s.Encrypted) {
 			keys[aws.ToString(s.SnapshotId)] = aws.ToString(s.KmsKeyId)
 		}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -81,17 +79,18 @@ func newProviderData(ctx context.Context, cfg providerModel, version string) (*p
 			})
 		}),
 		config.WithAPIOptions([]func(*middleware.Stack) error{
-			addUserAgent(version),
+			// Names the provider in EC2's logs and CloudTrail.
+			awsmiddleware.AddUserAgentKeyValue("terraform-provider-amicopy", version),
 			addCallLogging,
 		}),
 		// The SDK's own logger would print request bodies at debug level;
 		// the provider logs every call itself, without secrets.
 		config.WithLogger(logging.Nop{}),
 	}
-	if region := stringValue(cfg.Region); region != "" {
+	if region := knownString(cfg.Region); region != "" {
 		opts = append(opts, config.WithRegion(region))
 	}
-	if profile := stringValue(cfg.Profile); profile != "" {
+	if profile := knownString(cfg.Profile); profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(profile))
 	}
 	if files := stringValues(cfg.SharedConfigFiles); len(files) > 0 {
@@ -100,9 +99,9 @@ func newProviderData(ctx context.Context, cfg providerModel, version string) (*p
 	if files := stringValues(cfg.SharedCredentialsFiles); len(files) > 0 {
 		opts = append(opts, config.WithSharedCredentialsFiles(files))
 	}
-	if accessKey := stringValue(cfg.AccessKey); accessKey != "" {
+	if accessKey := knownString(cfg.AccessKey); accessKey != "" {
 		opts = append(opts, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(accessKey, stringValue(cfg.SecretKey), stringValue(cfg.Token))))
+			credentials.NewStaticCredentialsProvider(accessKey, knownString(cfg.SecretKey), knownString(cfg.Token))))
 	}
 
 	awsConfig, err := config.LoadDefaultConfig(ctx, opts...)
@@ -123,9 +122,9 @@ func newProviderData(ctx context.Context, cfg providerModel, version string) (*p
 		preflight:     newPreflightCache(),
 	}
 	if cfg.Endpoints != nil {
-		data.ec2Endpoint = stringValue(cfg.Endpoints.EC2)
-		data.kmsEndpoint = stringValue(cfg.Endpoints.KMS)
-		data.stsEndpoint = stringValue(cfg.Endpoints.STS)
+		data.ec2Endpoint = knownString(cfg.Endpoints.EC2)
+		data.kmsEndpoint = knownString(cfg.Endpoints.KMS)
+		data.stsEndpoint = knownString(cfg.Endpoints.STS)
 	}
 	if cfg.DefaultTags != nil {
 		// A default tag known only at apply (from another resource) makes
@@ -142,15 +141,15 @@ func newProviderData(ctx context.Context, cfg providerModel, version string) (*p
 
 	if cfg.AssumeRole != nil {
 		duration := 15 * time.Minute
-		if d := stringValue(cfg.AssumeRole.Duration); d != "" {
+		if d := knownString(cfg.AssumeRole.Duration); d != "" {
 			duration, _ = time.ParseDuration(d) // checked by the schema's validator
 		}
-		sessionName := stringValue(cfg.AssumeRole.SessionName)
+		sessionName := knownString(cfg.AssumeRole.SessionName)
 		if sessionName == "" {
 			sessionName = "terraform-provider-amicopy"
 		}
 		stsClient := data.stsClient(awsConfig.Region)
-		externalID := stringValue(cfg.AssumeRole.ExternalID)
+		externalID := knownString(cfg.AssumeRole.ExternalID)
 		awsConfig.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsClient, cfg.AssumeRole.RoleARN.ValueString(),
 			func(o *stscreds.AssumeRoleOptions) {
 				o.RoleSessionName = sessionName
@@ -264,20 +263,6 @@ func redactSecrets(s string) string {
 	return secretPattern.ReplaceAllString(s, "${1}REDACTED")
 }
 
-// addUserAgent names the provider in EC2's logs and CloudTrail.
-func addUserAgent(version string) func(*middleware.Stack) error {
-	return func(stack *middleware.Stack) error {
-		return stack.Build.Add(middleware.BuildMiddlewareFunc("amicopyUserAgent",
-			func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
-				if req, ok := in.Request.(*smithyhttp.Request); ok {
-					ua := req.Header.Get("User-Agent")
-					req.Header.Set("User-Agent", strings.TrimSpace(ua+" terraform-provider-amicopy/"+version))
-				}
-				return next.HandleBuild(ctx, in)
-			}), middleware.After)
-	}
-}
-
 // addCallLogging logs every AWS call at DEBUG: operation, Region, outcome
 // and duration. It never logs headers or bodies, so signatures and
 // credentials cannot leak into logs at any level.
@@ -298,31 +283,4 @@ func addCallLogging(stack *middleware.Stack) error {
 			tflog.Debug(ctx, "AWS call", fields)
 			return out, md, err
 		}), middleware.After)
-}
-
-// stringValue returns a known string attribute's value, or "".
-func stringValue(v interface {
-	IsNull() bool
-	IsUnknown() bool
-	ValueString() string
-}) string {
-	if v.IsNull() || v.IsUnknown() {
-		return ""
-	}
-	return v.ValueString()
-}
-
-// stringValues returns the known, non-empty strings of a list.
-func stringValues[T interface {
-	IsNull() bool
-	IsUnknown() bool
-	ValueString() string
-}](list []T) []string {
-	var out []string
-	for _, v := range list {
-		if s := stringValue(v); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }

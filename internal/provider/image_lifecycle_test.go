@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -69,35 +68,6 @@ func TestFailedCopyReason(t *testing.T) {
 				if reason := stateReasonFrom(context.Background(), fakePrivate{privateStateReason: string(got)}); "\""+reason+"\"" != tt.want {
 					t.Errorf("stateReasonFrom reads %q back, want %s", reason, tt.want)
 				}
-			}
-		})
-	}
-}
-
-// TestUnresolvedCopyKept keeps an unanswered copy attempt for the grace
-// period after it started, and never one whose start is unknown.
-func TestUnresolvedCopyKept(t *testing.T) {
-	started := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name    string
-		started time.Time
-		now     time.Time
-		want    bool
-	}{
-		{name: "just after the attempt", started: started, now: started.Add(time.Second), want: true},
-		{name: "EC2's clock ahead of ours", started: started, now: started.Add(-time.Minute), want: true},
-		{name: "within the grace period", started: started, now: started.Add(unresolvedCopyGrace - time.Second), want: true},
-		{name: "once the grace period has passed", started: started, now: started.Add(unresolvedCopyGrace)},
-		{name: "start unknown", now: started},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			until, keep := unresolvedCopyKept(tt.started, tt.now)
-			if keep != tt.want {
-				t.Errorf("unresolvedCopyKept keeps = %v, want %v", keep, tt.want)
-			}
-			if keep && !until.Equal(tt.started.Add(unresolvedCopyGrace)) {
-				t.Errorf("kept until %s, want %s", until, tt.started.Add(unresolvedCopyGrace))
 			}
 		})
 	}

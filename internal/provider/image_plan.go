@@ -369,15 +369,6 @@ func placementInput(plan, config imageResourceModel) ami.PlacementInput {
 	return in
 }
 
-// knownString is the value of a known string, or "" when null or unknown,
-// which the rules read as "not set" and skip.
-func knownString(v types.String) string {
-	if v.IsNull() || v.IsUnknown() {
-		return ""
-	}
-	return v.ValueString()
-}
-
 // The plan modifiers for create-time inputs. Changing one replaces the
 // AMI, except when the prior value is null because the resource was
 // imported: EC2 does not report these inputs, so the configuration supplies
@@ -488,23 +479,16 @@ func adoptionMarkerAfterRead(ctx context.Context, private privateGetter) []byte 
 
 // Deregistration protection settings, as the schema spells them.
 const (
-	protectionDisabled            = "disabled"
-	protectionEnabled             = "enabled"
-	protectionEnabledWithCooldown = "enabled-with-cooldown"
+	protectionDisabled            = string(ami.ProtectionDisabled)
+	protectionEnabled             = string(ami.ProtectionEnabled)
+	protectionEnabledWithCooldown = string(ami.ProtectionEnabledWithCooldown)
 )
 
 // protectionSetting maps EC2's DeregistrationProtection report to the
 // schema's values. "disabled-until ..." (a cooldown running out) is
 // disabled as far as the setting goes.
 func protectionSetting(reported string) string {
-	switch reported {
-	case "enabled-without-cooldown", protectionEnabled:
-		return protectionEnabled
-	case protectionEnabledWithCooldown:
-		return protectionEnabledWithCooldown
-	default:
-		return protectionDisabled
-	}
+	return string(ami.ProtectionOf(reported))
 }
 
 // refreshedDeprecationTime keeps the configured spelling of the

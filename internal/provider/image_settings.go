@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
+	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -21,34 +19,19 @@ import (
 )
 
 // applyLifecycleSettings brings deprecation and deregistration protection
-// from old to planned, and waits until EC2 reports the new values, so the
-// Read that follows the apply sees them (EC2 is eventually consistent).
-// A change that EC2 accepts but does not show in time becomes a warning in
-// diags rather than a failure.
-func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID string, old, planned imageResourceModel, diags *diag.Diagnostics) error {
-	api := client.API()
+// from old to planned. It does not wait for EC2 to show them: readApplied
+// does, for every change an apply makes.
+func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID string, old, planned imageResourceModel) error {
 	if !planned.DeprecationTime.IsUnknown() && !sameSetting(old.DeprecationTime, planned.DeprecationTime) {
-		if planned.DeprecationTime.IsNull() {
-			if _, err := api.DisableImageDeprecation(ctx, &ec2.DisableImageDeprecationInput{ImageId: aws.String(imageID)}); err != nil {
-				return fmt.Errorf("cancelling its deprecation failed: %w", err)
-			}
-		} else {
-			at, err := time.Parse(time.RFC3339, planned.DeprecationTime.ValueString())
+		var at *time.Time
+		if !planned.DeprecationTime.IsNull() {
+			parsed, err := time.Parse(time.RFC3339, planned.DeprecationTime.ValueString())
 			if err != nil {
 				return fmt.Errorf("deprecation_time %q is not RFC 3339: %w", planned.DeprecationTime.ValueString(), err)
 			}
-			if _, err := api.EnableImageDeprecation(ctx, &ec2.EnableImageDeprecationInput{ImageId: aws.String(imageID), DeprecateAt: aws.Time(at)}); err != nil {
-				return fmt.Errorf("setting its deprecation time failed: %w", err)
-			}
+			at = &parsed
 		}
-		want := planned.DeprecationTime
-		if _, err := client.WaitUntil(ctx, imageID, func(img ec2types.Image) bool {
-			reported := aws.ToString(img.DeprecationTime)
-			if want.IsNull() {
-				return reported == ""
-			}
-			return reported != "" && sameDeprecationMinute(want.ValueString(), reported)
-		}); !warnIfNotPropagated(diags, "deprecation_time", err) {
+		if err := client.SetDeprecation(ctx, imageID, at); err != nil {
 			return err
 		}
 	}
@@ -61,42 +44,160 @@ func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID str
 	if planned.DeregistrationProtection.IsUnknown() || newProtection == "" || newProtection == oldProtection {
 		return nil
 	}
-	var err error
-	switch newProtection {
-	case protectionDisabled:
-		_, err = api.DisableImageDeregistrationProtection(ctx, &ec2.DisableImageDeregistrationProtectionInput{ImageId: aws.String(imageID)})
-	default:
-		_, err = api.EnableImageDeregistrationProtection(ctx, &ec2.EnableImageDeregistrationProtectionInput{
-			ImageId:      aws.String(imageID),
-			WithCooldown: aws.Bool(newProtection == protectionEnabledWithCooldown),
-		})
-	}
-	if err != nil {
-		return fmt.Errorf("setting deregistration protection to %q failed: %w", newProtection, err)
-	}
-	_, err = client.WaitUntil(ctx, imageID, func(img ec2types.Image) bool {
-		return protectionSetting(aws.ToString(img.DeregistrationProtection)) == newProtection
-	})
-	if warnIfNotPropagated(diags, "deregistration_protection", err) {
-		return nil
-	}
-	return err
+	return client.SetProtection(ctx, imageID, ami.Protection(newProtection))
 }
 
-// warnIfNotPropagated turns an *ami.NotPropagatedError into a warning and
-// reports whether err is nil or was one, that is, whether the apply goes on.
-func warnIfNotPropagated(diags *diag.Diagnostics, attribute string, err error) bool {
+// readImage maps what EC2 reports now onto prior: the image itself
+// (refreshFrom), the snapshot tags that the configuration manages, and the
+// sharing attributes that it sets (or, for a copy being adopted, all of
+// them). Read and readApplied both read a copy this way. Its errors are
+// *readError, which say which part failed.
+func readImage(ctx context.Context, client *ami.Client, prior imageResourceModel, img ec2types.Image, defaultTags map[string]string, copiedTagKeys []string, adopting bool) (imageResourceModel, error) {
+	m := prior
+	m.refreshFrom(img, defaultTags, copiedTagKeys)
+	if err := refreshSnapshotTags(ctx, client, &m); err != nil {
+		return m, &readError{summary: "Unable to Read Snapshot Tags",
+			detail: fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed: %s", m.ID.ValueString(), describeAWSError(err)), err: err}
+	}
+	if err := refreshSharing(ctx, client, &m, adopting); err != nil {
+		return m, &readError{summary: "Unable to Read Sharing",
+			detail: fmt.Sprintf("Reading who may use %s in %s failed: %s", m.ID.ValueString(), client.Region(), describeAWSError(err)), err: err}
+	}
+	return m, nil
+}
+
+// refreshSnapshotTags refreshes snapshot_tags when the configuration manages
+// any. Only the managed keys are compared, so tags that others add to the
+// snapshots cause no diff. It costs one DescribeSnapshots, and nothing when
+// snapshot_tags is unset.
+func refreshSnapshotTags(ctx context.Context, client *ami.Client, state *imageResourceModel) error {
+	managed := mapValue(ctx, state.SnapshotTags)
+	snapshotIDs := stringList(ctx, state.SnapshotIDs)
+	if len(managed) == 0 || len(snapshotIDs) == 0 {
+		return nil
+	}
+	bySnapshot, err := client.SnapshotTags(ctx, snapshotIDs)
+	if err != nil {
+		return err
+	}
+	refreshed := map[string]string{}
+	for k, v := range managed {
+		value, everywhere := v, true
+		for _, id := range snapshotIDs {
+			tags, ok := bySnapshot[id]
+			if !ok {
+				continue // snapshot gone; the image's refresh reports that
+			}
+			cur, has := tags[k]
+			if !has {
+				everywhere = false
+				break
+			}
+			if cur != v {
+				value = cur
+			}
+		}
+		if everywhere {
+			refreshed[k] = value
+		}
+	}
+	state.SnapshotTags = stringMap(refreshed)
+	return nil
+}
+
+// readError is a failure to read one part of a copy, with the diagnostic
+// that explains it.
+type readError struct {
+	summary, detail string
+	err             error
+}
+
+func (e *readError) Error() string { return e.err.Error() }
+
+// Unwrap exposes EC2's error, for IsTransient.
+func (e *readError) Unwrap() error { return e.err }
+
+// readApplied reads the copy back at the end of Create and Update, so that
+// the state records what EC2 reports. EC2 is eventually consistent: right
+// after ModifyImageAttribute, CreateTags or the permission calls, it may
+// still report the old values. So readApplied polls, for at most
+// ami.PropagationTimeout, until EC2 shows every value that the plan knew
+// for an attribute the apply changes in place.
+//
+// When EC2 still does not show some of them after that, the one exception
+// to "state records what EC2 reports" applies: those attributes take the
+// planned value, because Terraform refuses an apply whose result differs
+// from a value the plan knew, and a warning names them. The next refresh
+// records what EC2 really holds, so a change that EC2 dropped shows as a
+// diff again.
+func (r *imageResource) readApplied(ctx context.Context, client *ami.Client, plan imageResourceModel, copiedTagKeys []string, failure string) (imageResourceModel, ec2types.Image, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	imageID := plan.ID.ValueString()
+	var got imageResourceModel
+	var img ec2types.Image
+	read := false
+	err := client.WaitForPropagation(ctx, imageID, func(ctx context.Context) (bool, error) {
+		found, err := client.FindImage(ctx, imageID)
+		if err != nil {
+			return false, err
+		}
+		m, err := readImage(ctx, client, plan, found, r.data.defaultTags, copiedTagKeys, false)
+		if err != nil {
+			return false, err
+		}
+		got, img, read = m, found, true
+		return len(notShownYet(plan, &got)) == 0, nil
+	})
 	var notPropagated *ami.NotPropagatedError
-	if err == nil {
-		return true
+	switch {
+	case errors.As(err, &notPropagated) && read:
+		lagging := notShownYet(plan, &got)
+		names := make([]string, 0, len(lagging))
+		for _, l := range lagging {
+			names = append(names, l.attribute)
+			l.keepPlanned()
+		}
+		diags.AddWarning("Change Not Visible Yet",
+			fmt.Sprintf("EC2 accepted the new %s of %s, but did not show it within %s. The state records the planned value; "+
+				"if the next plan shows the old one again, the EC2 endpoint did not apply the change.", strings.Join(names, ", "), imageID, ami.PropagationTimeout))
+	case err != nil:
+		var partial *readError
+		if errors.As(err, &partial) {
+			diags.AddError(partial.summary, partial.detail)
+		} else {
+			diags.AddError("Unable to Read Image", fmt.Sprintf(failure, imageID, client.Region(), describeAWSError(err)))
+		}
 	}
-	if !errors.As(err, &notPropagated) {
-		return false
+	return got, img, diags
+}
+
+// laggingAttribute is an attribute whose planned value EC2 does not show
+// yet, and how to record the planned value instead.
+type laggingAttribute struct {
+	attribute   string
+	keepPlanned func()
+}
+
+// notShownYet lists the attributes that an apply changes in place whose
+// value the plan knew and got does not show yet.
+func notShownYet(plan imageResourceModel, got *imageResourceModel) []laggingAttribute {
+	var lagging []laggingAttribute
+	check := func(attribute string, planned, reported attr.Value, keepPlanned func()) {
+		if !planned.IsUnknown() && !planned.Equal(reported) {
+			lagging = append(lagging, laggingAttribute{attribute: attribute, keepPlanned: keepPlanned})
+		}
 	}
-	diags.AddWarning("Change Not Visible Yet",
-		fmt.Sprintf("EC2 accepted the new %s of %s, but DescribeImages did not show it within %s. The state records the new value; "+
-			"if the next plan shows the old one again, the EC2 endpoint did not apply the change.", attribute, notPropagated.ImageID, ami.PropagationTimeout))
-	return true
+	check("description", plan.Description, got.Description, func() { got.Description = plan.Description })
+	check("deprecation_time", plan.DeprecationTime, got.DeprecationTime, func() { got.DeprecationTime = plan.DeprecationTime })
+	check("deregistration_protection", plan.DeregistrationProtection, got.DeregistrationProtection, func() { got.DeregistrationProtection = plan.DeregistrationProtection })
+	check("tags", plan.Tags, got.Tags, func() { got.Tags = plan.Tags })
+	check("tags_all", plan.TagsAll, got.TagsAll, func() { got.TagsAll = plan.TagsAll })
+	check("snapshot_tags", plan.SnapshotTags, got.SnapshotTags, func() { got.SnapshotTags = plan.SnapshotTags })
+	check(attrLaunchPermission, plan.LaunchPermission, got.LaunchPermission, func() { got.LaunchPermission = plan.LaunchPermission })
+	check("public", plan.Public, got.Public, func() { got.Public = plan.Public })
+	check(attrSnapshotCreateVolumePermissions, plan.SnapshotCreateVolumeAccounts, got.SnapshotCreateVolumeAccounts,
+		func() { got.SnapshotCreateVolumeAccounts = plan.SnapshotCreateVolumeAccounts })
+	return lagging
 }
 
 // sameSetting compares two optional strings, null equal to null.
@@ -159,106 +260,6 @@ func copiedTagKeysFrom(ctx context.Context, private privateGetter) ([]string, di
 		diags.AddWarning("Unreadable Private State", "The list of tags copied from the source image could not be read; they will show as tags: "+err.Error())
 	}
 	return keys, diags
-}
-
-// mergeTags returns base overlaid with over.
-func mergeTags(base, over map[string]string) map[string]string {
-	merged := make(map[string]string, len(base)+len(over))
-	maps.Copy(merged, base)
-	maps.Copy(merged, over)
-	return merged
-}
-
-// withoutKeys returns m less the given keys.
-func withoutKeys(m map[string]string, keys []string) map[string]string {
-	out := maps.Clone(m)
-	for _, k := range keys {
-		delete(out, k)
-	}
-	return out
-}
-
-// mapKeys returns the keys of m.
-func mapKeys(m map[string]string) []string {
-	return slices.Collect(maps.Keys(m))
-}
-
-// hasKey reports whether m has the key k.
-func hasKey(m map[string]string, k string) bool {
-	_, ok := m[k]
-	return ok
-}
-
-// mapValue reads the known entries of a map of strings; null and unknown
-// maps read as empty. Entries whose value is null or unknown (known only
-// after apply) are left out: ElementsAs would fail on them and return a
-// partial map.
-func mapValue(_ context.Context, m types.Map) map[string]string {
-	out := map[string]string{}
-	if m.IsNull() || m.IsUnknown() {
-		return out
-	}
-	for k, v := range m.Elements() {
-		if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			out[k] = s.ValueString()
-		}
-	}
-	return out
-}
-
-// stringMap builds a map value. A nil map becomes null, an empty one {}.
-func stringMap(m map[string]string) types.Map {
-	if m == nil {
-		return types.MapNull(types.StringType)
-	}
-	return types.MapValueMust(types.StringType, stringAttrs(m))
-}
-
-// stringAttrs turns a map of strings into attribute values.
-func stringAttrs(m map[string]string) map[string]attr.Value {
-	values := make(map[string]attr.Value, len(m))
-	for k, v := range m {
-		values[k] = types.StringValue(v)
-	}
-	return values
-}
-
-// stringList reads a known list of strings.
-func stringList(ctx context.Context, l types.List) []string {
-	var out []string
-	if l.IsNull() || l.IsUnknown() {
-		return out
-	}
-	_ = l.ElementsAs(ctx, &out, false)
-	return out
-}
-
-// stringListValue builds a list value, empty rather than null.
-func stringListValue(items []string) types.List {
-	values := make([]attr.Value, 0, len(items))
-	for _, s := range items {
-		values = append(values, types.StringValue(s))
-	}
-	return types.ListValueMust(types.StringType, values)
-}
-
-// union returns a followed by the items of b that a lacks.
-func union(a, b []string) []string {
-	out := slices.Clone(a)
-	for _, s := range b {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// optionalString is nil for a null or unknown value.
-func optionalString(v types.String) *string {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	return aws.String(v.ValueString())
 }
 
 // rfc3339Validator accepts RFC 3339 timestamps, as EC2 takes them.

@@ -122,8 +122,6 @@ func (r *imageResource) preflight(ctx context.Context, plan imageResourceModel, 
 
 	if !plan.Tags.IsUnknown() && !plan.SnapshotTags.IsUnknown() && !plan.Name.IsUnknown() {
 		input := plan.copyImageInput(plan.imageTags(ctx, r.data.defaultTags), plan.snapshotTags(ctx, r.data.defaultTags))
-		input.ClientToken = nil
-		input.DryRun = aws.Bool(true)
 		key := "dryrun|" + region + "|" + dryRunKey(input)
 		diags.Append(cache.do(key, func() diag.Diagnostics { return r.checkCopyAllowed(ctx, region, input) })...)
 	}
@@ -228,14 +226,13 @@ func (r *imageResource) checkCopyAllowed(ctx context.Context, region string, inp
 	if d.HasError() {
 		return d
 	}
-	_, err := client.API().CopyImage(ctx, input)
-	code := ami.ErrorCode(err)
-	switch {
-	case code == "DryRunOperation":
-	case ami.IsTransient(err) || code == "ResourceLimitExceeded":
+	verdict, err := client.DryRunCopy(ctx, *input)
+	switch verdict {
+	case ami.DryRunAllowed:
+	case ami.DryRunBusy:
 		// EC2 is busy, not saying no; Create waits such conditions out.
 		diags.AddWarning("Unable to Check Copy Permission", fmt.Sprintf("CopyImage with DryRun in %s did not get a clear answer: %s", region, describeAWSError(err)))
-	case code == "UnauthorizedOperation":
+	case ami.DryRunUnauthorized:
 		permissions := "ec2:CopyImage"
 		if len(input.TagSpecifications) > 0 {
 			permissions += " (and ec2:CreateTags, for tags applied on copy)"
@@ -243,13 +240,13 @@ func (r *imageResource) checkCopyAllowed(ctx context.Context, region string, inp
 		diags.AddError("Not Authorized to Copy Image",
 			fmt.Sprintf("CopyImage with DryRun in %s was refused: this identity lacks %s for %s, or a policy denies it. %s\n\n%s",
 				region, permissions, aws.ToString(input.SourceImageId), describeAWSError(err), r.decodeAuthorizationMessage(ctx, region, err)))
-	case code != "":
+	case ami.DryRunRefused:
 		diags.AddError("Copy Would Fail",
 			fmt.Sprintf("CopyImage with DryRun in %s says the copy of %s from %s would fail: %s",
 				region, aws.ToString(input.SourceImageId), aws.ToString(input.SourceRegion), describeAWSError(err)))
-	case err != nil:
+	case ami.DryRunNoAnswer:
 		diags.AddWarning("Unable to Check Copy Permission", fmt.Sprintf("CopyImage with DryRun in %s failed without an answer from EC2: %s", region, describeAWSError(err)))
-	default:
+	case ami.DryRunNotHonoured:
 		diags.AddWarning("DryRun Not Honoured", fmt.Sprintf("The EC2 endpoint for %s answered a CopyImage with DryRun as if it were real; the endpoint does not support DryRun.", region))
 	}
 	return diags

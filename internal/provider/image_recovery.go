@@ -1,0 +1,176 @@
+package provider
+
+// What the resource does about a copy that an earlier apply left
+// unfinished (finishPendingCopy), and about a CopyImage that got no answer: EC2 may have
+// made the copy anyway. Finding it is EC2 logic (ami.FindUnresolvedCopy);
+// this file keeps the attempt in Terraform's state and private state until
+// EC2 lists the copy or the grace period ends, so a copy is never orphaned.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
+)
+
+// resolveUnansweredCopy looks for the copy that a CopyImage without an
+// answer (copyErr) may have started, and returns its ID. When it finds
+// none, it keeps the attempt in state without an ID, with an error, and
+// returns "".
+func resolveUnansweredCopy(ctx context.Context, client *ami.Client, plan imageResourceModel, copyStarted time.Time, copyErr error, resp *resource.CreateResponse) string {
+	// AMI names are unique per account and Region (EC2 refuses a copy
+	// whose name is in use, InvalidAMIName.Duplicate, and the plan
+	// refuses a name in use ahead of that, checkNameFree), so look it up
+	// by name rather than leave an untracked AMI behind. The lookup
+	// outlives an interrupt or timeout, but not by much: a user who
+	// pressed Ctrl-C is waiting.
+	lookupCtx, cancelLookup := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	found, findErr := client.FindUnresolvedCopy(lookupCtx, plan.Name.ValueString(), plan.SourceImageID.ValueString(), copyStarted)
+	cancelLookup()
+	if findErr == nil {
+		tflog.Warn(ctx, "CopyImage failed without an answer, but the copy exists; tracking it", map[string]any{"image_id": aws.ToString(found.ImageId)})
+		return aws.ToString(found.ImageId)
+	}
+	// EC2 may have made the copy though neither CopyImage nor the
+	// lookup shows it: the lookup failed, or EC2 does not list the
+	// new AMI yet. Keep the attempt in state without an ID;
+	// Terraform taints it, and the next refresh looks for the copy
+	// by name again (and forgets the attempt if there is none once
+	// ami.UnresolvedCopyGrace has passed), so it cannot be orphaned.
+	lookup := "EC2 lists no AMI of this account with that name yet"
+	if !ami.IsNotFound(findErr) {
+		lookup = "looking for it failed too: " + describeAWSError(findErr)
+	}
+	unresolved := plan.withUnknownsNull()
+	unresolved.ID = types.StringNull()
+	unresolved.ARN = types.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &unresolved)...)
+	started, _ := json.Marshal(copyStarted.UTC().Format(time.RFC3339))
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCopyStarted, started)...)
+	resp.Diagnostics.AddError("Unable to Copy Image", fmt.Sprintf(
+		"CopyImage of %s from %s to %s failed without a clear answer: %s\n\n"+
+			"EC2 may have made the copy anyway, as an AMI named %q; %s.\n\n"+
+			"The attempt is kept in state as tainted: the next plan looks for the AMI by name again and replaces it if it exists. "+
+			"EC2 lists a new AMI with a delay, so the attempt stays until EC2 lists it or until %s after the attempt; only then does Terraform copy anew.",
+		plan.SourceImageID.ValueString(), plan.SourceRegion.ValueString(), client.Region(), describeAWSError(copyErr),
+		plan.Name.ValueString(), lookup, ami.UnresolvedCopyGrace))
+	return ""
+}
+
+// readUnansweredCopy is Read for an attempt that Create kept without an
+// ID: it returns the ID of the copy once EC2 lists it. Otherwise it returns
+// "", keeping the attempt within the grace period (with a warning) and
+// removing it from state after that.
+func readUnansweredCopy(ctx context.Context, client *ami.Client, state imageResourceModel, private privateGetter, resp *resource.ReadResponse) string {
+	started := copyStartedFrom(ctx, private)
+	found, err := client.FindUnresolvedCopy(ctx, state.Name.ValueString(), state.SourceImageID.ValueString(), started)
+	if ami.IsNotFound(err) {
+		if until, keep := ami.UnresolvedCopyKept(started, time.Now()); keep {
+			// EC2 lists a new AMI with a delay; forgetting the attempt
+			// now could orphan a copy that EC2 did make.
+			resp.Diagnostics.AddWarning("Image Copy Not Listed Yet", fmt.Sprintf(
+				"CopyImage for the AMI named %q in %s got no answer, and EC2 does not list an AMI of this account with that name yet (%s). "+
+					"EC2 lists a new AMI with a delay, so the attempt stays in state until EC2 lists the copy or until %s (%s after the attempt), "+
+					"whichever comes first; it is forgotten only after that.",
+				state.Name.ValueString(), client.Region(), err, until.UTC().Format(time.RFC3339), ami.UnresolvedCopyGrace))
+			return ""
+		}
+		resp.State.RemoveResource(ctx)
+		return ""
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Image", fmt.Sprintf("Looking for the AMI named %q in %s, whose CopyImage got no answer, failed: %s",
+			state.Name.ValueString(), client.Region(), describeAWSError(err)))
+		return ""
+	}
+	return aws.ToString(found.ImageId)
+}
+
+// unansweredCopyToDelete is Delete for an attempt that Create kept without
+// an ID and no refresh resolved: it returns the ID of the copy to
+// deregister, or "" when there is none (the attempt is gone) or when it
+// cannot tell yet (an error in diags keeps the attempt in state).
+func unansweredCopyToDelete(ctx context.Context, client *ami.Client, state imageResourceModel, private privateGetter, diags *diag.Diagnostics) string {
+	region := client.Region()
+	started := copyStartedFrom(ctx, private)
+	found, err := client.FindUnresolvedCopy(ctx, state.Name.ValueString(), state.SourceImageID.ValueString(), started)
+	if until, keep := ami.UnresolvedCopyKept(started, time.Now()); ami.IsNotFound(err) && keep {
+		diags.AddError("Unable to Delete Image", fmt.Sprintf(
+			"CopyImage for the AMI named %q in %s got no answer, and EC2 does not list an AMI of this account with that name yet (%s). "+
+				"EC2 lists a new AMI with a delay, so Terraform cannot tell yet whether the copy exists, and keeps the attempt in state "+
+				"rather than orphan a copy. Apply again once EC2 lists it (it is then deregistered), or after %s, when the attempt is forgotten. "+
+				"If you are sure that EC2 made no copy (it lists no AMI named %q in %s), remove the attempt with terraform state rm.",
+			state.Name.ValueString(), region, err, until.UTC().Format(time.RFC3339), state.Name.ValueString(), region))
+		return ""
+	}
+	if ami.IsNotFound(err) {
+		return ""
+	}
+	if err != nil {
+		diags.AddError("Unable to Delete Image", fmt.Sprintf("Looking for the AMI named %q in %s, whose CopyImage got no answer, failed: %s",
+			state.Name.ValueString(), region, describeAWSError(err)))
+		return ""
+	}
+	return aws.ToString(found.ImageId)
+}
+
+// copyStartedFrom reads when an unresolved create started from private
+// state; zero when unknown.
+func copyStartedFrom(ctx context.Context, private privateGetter) time.Time {
+	raw, _ := private.GetKey(ctx, privateCopyStarted)
+	var started string
+	if len(raw) == 0 || json.Unmarshal(raw, &started) != nil {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.RFC3339, started)
+	return t
+}
+
+// finishPendingCopy waits, under timeouts.create, for a copy that an earlier
+// create left pending (its wait ran out of time or was interrupted, and the
+// copy was untainted): this update finishes that create instead of copying
+// again. When the wait fails, the copy stays in state as EC2 last reported
+// it, so the next plan waits again, or replaces a copy that failed.
+func (r *imageResource) finishPendingCopy(ctx context.Context, client *ami.Client, plan, state imageResourceModel, resp *resource.UpdateResponse) bool {
+	createTimeout, diags := plan.Timeouts.Create(ctx, plan.defaultCreateTimeout())
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return false
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, createTimeout)
+	defer cancel()
+	imageID := state.ID.ValueString()
+	tflog.Info(ctx, "Waiting again for an unfinished AMI copy", map[string]any{"image_id": imageID, "region": client.Region()})
+	_, err := client.WaitForAvailable(waitCtx, imageID, waitProgressLogger(ctx))
+	if err == nil {
+		return true
+	}
+	resp.Diagnostics.Append(waitDiagnostic(imageID, client.Region(), state.Name.ValueString(), createTimeout, err, true))
+	kept := state
+	var failed *ami.CopyFailedError
+	if errors.As(err, &failed) {
+		kept.State = types.StringValue(failed.State)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStateReason, stateReasonValue(failed.Code, failed.Message))...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &kept)...)
+	return false
+}
+
+// waitProgressLogger logs each poll of a wait for a copy.
+func waitProgressLogger(ctx context.Context) func(ami.Progress) {
+	return func(p ami.Progress) {
+		tflog.Info(ctx, "Waiting for AMI copy", map[string]any{
+			"image_id": p.ImageID, "state": p.State, "elapsed": p.Elapsed.Round(time.Second).String(), "snapshots": strings.Join(p.SnapshotProgress, ", "),
+		})
+	}
+}

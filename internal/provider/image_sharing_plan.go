@@ -1,0 +1,329 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+)
+
+// The plan-time checks of the sharing attributes: what would make sharing
+// fail at apply, asked of AWS once per plan.
+
+// sharingFacts caches what the plan-time sharing checks learn from AWS for
+// the life of the provider process, as preflightCache does for its checks:
+// a plan over many shared copies asks each question once.
+type sharingFacts struct {
+	mu      sync.Mutex
+	entries map[string]*sharingFact
+}
+
+// sharingFact is one answer, fetched once.
+type sharingFact struct {
+	once  sync.Once
+	value string
+	err   error
+}
+
+// get returns the cached answer for key, fetching it once.
+func (f *sharingFacts) get(key string, fetch func() (string, error)) (string, error) {
+	f.mu.Lock()
+	if f.entries == nil {
+		f.entries = map[string]*sharingFact{}
+	}
+	e, ok := f.entries[key]
+	if !ok {
+		e = &sharingFact{}
+		f.entries[key] = e
+	}
+	f.mu.Unlock()
+	e.once.Do(func() { e.value, e.err = fetch() })
+	return e.value, e.err
+}
+
+// regionFact asks EC2 in region one account-wide question, bounded by
+// sharingCheckTimeout, once per provider process.
+func (r *imageResource) regionFact(ctx context.Context, question, region string, ask func(*ami.Client, context.Context) (string, error)) (string, error) {
+	return r.data.sharingFacts.get(question+"|"+region, func() (string, error) {
+		client, d := r.data.ec2Client(ctx, region)
+		if d.HasError() {
+			return "", fmt.Errorf("no EC2 client for %s", region)
+		}
+		ctx, cancel := context.WithTimeout(ctx, sharingCheckTimeout)
+		defer cancel()
+		return ask(client, ctx)
+	})
+}
+
+// sharingCheckTimeout bounds each question the plan-time sharing checks
+// ask, so that an unreachable endpoint costs a warning, not the apply.
+const sharingCheckTimeout = 20 * time.Second
+
+// planSharing checks, at plan time, what would make sharing fail at apply:
+// the copy's own account among the accounts, a public encrypted copy, an
+// encrypted copy shared through the AWS managed key, a public copy while
+// block public access for AMIs is on, and a public copy deprecated more
+// than 2 years after its creation. The checks that ask AWS run only when
+// preflight is on, and only for a plan that changes the sharing, so copies
+// that share nothing cost no calls.
+func (r *imageResource) planSharing(ctx context.Context, plan, state imageResourceModel, creating bool, diags *diag.Diagnostics) {
+	perms, lpManaged, lpKnown := plan.launchPermissions(ctx)
+	snapshotShares, snapManaged, snapKnown := plan.snapshotAccounts()
+	if !lpManaged && !snapManaged {
+		return
+	}
+	priorPerms, _, _ := state.launchPermissions(ctx)
+	priorSnapshotShares, _, _ := state.snapshotAccounts()
+	// Only what the plan adds can fail: making the copy public, or sharing
+	// it with accounts, organizations or OUs it is not shared with yet.
+	turningPublic := perms.Public && (creating || !priorPerms.Public)
+	added, _ := ami.DiffLaunchPermissions(priorPerms, perms)
+	addedSnapshotShares, _ := ami.DiffSets(priorSnapshotShares, snapshotShares)
+	widening := added.SharedWithOthers() || len(addedSnapshotShares) > 0
+	deprecationChanged := !plan.DeprecationTime.Equal(state.DeprecationTime)
+	if !turningPublic && !widening && !(perms.Public && deprecationChanged) {
+		return
+	}
+	if !lpKnown && !snapKnown {
+		return
+	}
+
+	checkPublicDeprecation(plan, state, creating, perms.Public, diags)
+	encrypted, encryptionKnown := r.plannedEncryption(ctx, plan, creating, diags)
+	if turningPublic && encryptionKnown && encrypted {
+		diags.AddAttributeError(path.Root(attrLaunchPermission).AtName("public"), "Encrypted Copy Cannot Be Public",
+			"launch_permission.public is true, but the copy is encrypted, and EC2 does not make AMIs with encrypted snapshots public. "+
+				"Share it with accounts, organizations or organizational units instead (launch_permission.account_ids, organization_arns, organizational_unit_arns), "+
+				"through a customer managed kms_key_id whose key policy allows them, or copy it unencrypted if its source is unencrypted.")
+	}
+	if r.data.skipPreflight {
+		return
+	}
+	r.checkOwnerNotShared(ctx, plan, state, creating, perms.AccountIDs, snapshotShares, diags)
+	if widening && encryptionKnown && encrypted {
+		r.checkShareableKey(ctx, plan, state, creating, diags)
+	}
+	if turningPublic {
+		r.checkImageBlockPublicAccess(ctx, knownString(plan.Region), diags)
+	}
+}
+
+// checkPublicDeprecation refuses a public copy whose deprecation_time is
+// more than 2 years after its creation (now, for a new copy).
+func checkPublicDeprecation(plan, state imageResourceModel, creating, public bool, diags *diag.Diagnostics) {
+	deprecation := knownString(plan.DeprecationTime)
+	if !public || deprecation == "" {
+		return
+	}
+	at, err := time.Parse(time.RFC3339, deprecation)
+	if err != nil {
+		return // The attribute's validator reports it.
+	}
+	created := time.Now()
+	if !creating {
+		if c, err := time.Parse(time.RFC3339, state.CreationDate.ValueString()); err == nil {
+			created = c
+		}
+	}
+	if limit := created.AddDate(ami.MaxPublicDeprecationYears, 0, 0); at.After(limit) {
+		diags.AddAttributeError(path.Root("deprecation_time"), "Deprecation Time Too Late for a Public Copy",
+			fmt.Sprintf("deprecation_time is %s, but launch_permission.public is true, and EC2 deprecates a public AMI at most %d years after its creation "+
+				"(this copy: %s, so at the latest %s). Set deprecation_time = %q or earlier, or do not make the copy public.",
+				deprecation, ami.MaxPublicDeprecationYears, created.UTC().Format(time.RFC3339), limit.UTC().Format(time.RFC3339), limit.UTC().Truncate(time.Minute).Format(time.RFC3339)))
+	}
+}
+
+// plannedEncryption tells whether the copy is (or will be) encrypted: as
+// configured, always on an Outpost, as the copy's snapshots are for an
+// existing copy, or, for a new copy left unset, as its source is (which
+// needs the source image, so only with preflight on).
+func (r *imageResource) plannedEncryption(ctx context.Context, plan imageResourceModel, creating bool, diags *diag.Diagnostics) (encrypted, known bool) {
+	switch {
+	case plan.Encrypted.IsUnknown() && !creating:
+		return false, false
+	case !plan.Encrypted.IsNull() && !plan.Encrypted.IsUnknown() && plan.Encrypted.ValueBool():
+		return true, true
+	case knownString(plan.KMSKeyID) != "" || knownString(plan.DestinationOutpostARN) != "":
+		return true, true
+	case !creating:
+		return plan.Encrypted.ValueBool(), true
+	case r.data.skipPreflight:
+		return false, false
+	}
+	// A new copy of an encrypted source is encrypted whatever is asked.
+	sourceID, sourceRegion := knownString(plan.SourceImageID), knownString(plan.SourceRegion)
+	if sourceID == "" || sourceRegion == "" {
+		return false, false
+	}
+	value, err := r.data.sharingFacts.get("source-encrypted|"+sourceRegion+"|"+sourceID, func() (string, error) {
+		client, d := r.data.ec2Client(ctx, sourceRegion)
+		if d.HasError() {
+			return "", fmt.Errorf("no EC2 client for %s", sourceRegion)
+		}
+		img, err := client.FindImage(ctx, sourceID)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprint(imageEncrypted(img)), nil
+	})
+	if err != nil {
+		return false, false // checkSourceImage reports the source's problems.
+	}
+	return value == "true", true
+}
+
+// imageEncrypted reports whether any of the image's snapshots is encrypted.
+func imageEncrypted(img ec2types.Image) bool {
+	for _, m := range img.BlockDeviceMappings {
+		if m.Ebs != nil && aws.ToBool(m.Ebs.Encrypted) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkOwnerNotShared refuses the copy's own account among the accounts it
+// is shared with: EC2 refuses it, and the owner needs no permission. A new
+// copy's owner is the caller (STS GetCallerIdentity, asked once).
+func (r *imageResource) checkOwnerNotShared(ctx context.Context, plan, state imageResourceModel, creating bool, accounts, snapshotAccounts []string, diags *diag.Diagnostics) {
+	if len(accounts) == 0 && len(snapshotAccounts) == 0 {
+		return
+	}
+	owner := state.OwnerID.ValueString()
+	if creating || owner == "" {
+		var err error
+		owner, err = r.data.sharingFacts.get("caller-account", func() (string, error) {
+			ctx, cancel := context.WithTimeout(ctx, sharingCheckTimeout)
+			defer cancel()
+			out, err := r.data.stsClient(knownString(plan.Region)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{},
+				func(o *sts.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
+			if err != nil {
+				return "", err
+			}
+			return aws.ToString(out.Account), nil
+		})
+		if err != nil {
+			diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("sts:GetCallerIdentity failed, so the plan could not check that the copy is not shared with its own account: %s", describeAWSError(err)))
+			return
+		}
+	}
+	for _, where := range []struct {
+		path     path.Path
+		name     string
+		accounts []string
+	}{
+		{path.Root(attrLaunchPermission).AtName("account_ids"), "launch_permission.account_ids", accounts},
+		{path.Root(attrSnapshotCreateVolumePermissions), attrSnapshotCreateVolumePermissions, snapshotAccounts},
+	} {
+		if slices.Contains(where.accounts, owner) {
+			diags.AddAttributeError(where.path, "Copy Shared With Its Own Account",
+				fmt.Sprintf("%s lists %s, the account that owns the copy. The owner always has these permissions, and EC2 refuses to grant them to it. Remove %s from %s.",
+					where.name, owner, owner, where.name))
+		}
+	}
+}
+
+// checkShareableKey refuses to share an encrypted copy whose key is the AWS
+// managed key aws/ebs, which no other account can use: the copy would be
+// shared but could not be launched or copied. The key is kms_key_id, or
+// for a new copy without one the Region's EBS default key, or for an
+// existing copy the key its snapshots report.
+func (r *imageResource) checkShareableKey(ctx context.Context, plan, state imageResourceModel, creating bool, diags *diag.Diagnostics) {
+	region := knownString(plan.Region)
+	keyID, how := knownString(plan.KMSKeyID), "kms_key_id"
+	if keyID == "" && !creating {
+		client, d := r.data.ec2Client(ctx, region)
+		if d.HasError() {
+			return
+		}
+		keys, err := client.SnapshotKMSKeyIDs(ctx, stringList(ctx, state.SnapshotIDs))
+		if err != nil {
+			diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed, so the plan could not check their KMS key: %s",
+				state.ID.ValueString(), describeAWSError(err)))
+			return
+		}
+		for _, k := range keys {
+			keyID, how = k, "the key of the copy's snapshots"
+		}
+	}
+	if keyID == "" {
+		var err error
+		keyID, err = r.regionFact(ctx, "ebs-default-key", region, (*ami.Client).EBSDefaultKMSKeyID)
+		if err != nil {
+			diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("ec2:GetEbsDefaultKmsKeyId in %s failed, so the plan could not check that the copy's KMS key can be shared: %s",
+				region, describeAWSError(err)))
+			return
+		}
+		how = "the EBS default key of " + region + " (kms_key_id is unset)"
+	}
+	managed, err := r.isAWSManagedEBSKey(ctx, region, keyID)
+	if err != nil {
+		diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("kms:DescribeKey for %q in %s failed, so the plan could not check that the copy's KMS key can be shared: %s",
+			keyID, region, describeAWSError(err)))
+		return
+	}
+	if !managed {
+		return
+	}
+	next := "Set kms_key_id to a customer managed key in " + region
+	if !creating {
+		next = "Changing kms_key_id replaces the copy: set it to a customer managed key in " + region
+	}
+	diags.AddAttributeError(path.Root(attrLaunchPermission), "Encrypted Copy Cannot Be Shared With the AWS Managed Key",
+		fmt.Sprintf("The copy is shared with other accounts (launch_permission or %s), but it is encrypted with the AWS managed key aws/ebs (%s: %s). "+
+			"That key cannot be shared, so the other accounts could neither launch nor copy the AMI. %s, whose key policy allows those accounts "+
+			"(or organizations) kms:Decrypt, kms:DescribeKey, kms:CreateGrant, kms:ReEncrypt* and kms:GenerateDataKey*; "+
+			"or stop sharing it with other accounts.", attrSnapshotCreateVolumePermissions, how, keyID, next))
+}
+
+// isAWSManagedEBSKey reports whether keyID is the AWS managed key for EBS:
+// by its alias, or by DescribeKey's KeyManager for a key ID or ARN
+// (asked once per key).
+func (r *imageResource) isAWSManagedEBSKey(ctx context.Context, region, keyID string) (bool, error) {
+	if ami.IsAWSManagedEBSKeyName(keyID) {
+		return true, nil
+	}
+	manager, err := r.data.sharingFacts.get("kms-manager|"+region+"|"+keyID, func() (string, error) {
+		ctx, cancel := context.WithTimeout(ctx, preflightKMSTimeout)
+		defer cancel()
+		out, err := r.data.kmsClient(region).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)},
+			func(o *kms.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
+		if err != nil || out.KeyMetadata == nil {
+			return "", err
+		}
+		return string(out.KeyMetadata.KeyManager), nil
+	})
+	return manager == string(kmstypes.KeyManagerTypeAws), err
+}
+
+// checkImageBlockPublicAccess refuses to make a copy public while the
+// account blocks public access to AMIs in the destination Region (asked
+// once per Region).
+func (r *imageResource) checkImageBlockPublicAccess(ctx context.Context, region string, diags *diag.Diagnostics) {
+	if region == "" {
+		return
+	}
+	state, err := r.regionFact(ctx, "image-block-public-access", region, (*ami.Client).ImageBlockPublicAccessState)
+	if err != nil {
+		diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("ec2:GetImageBlockPublicAccessState in %s failed, so the plan could not check that the copy can be made public: %s",
+			region, describeAWSError(err)))
+		return
+	}
+	if state == ami.ImageBlockPublicAccessBlocked {
+		diags.AddAttributeError(path.Root(attrLaunchPermission).AtName("public"), "Block Public Access for AMIs Is On",
+			fmt.Sprintf("launch_permission.public is true, but the account's block public access for AMIs is on in %s (image block public access state %q), "+
+				"so EC2 refuses to make the copy public. Turn the setting off in that Region (ec2:DisableImageBlockPublicAccess, or the EC2 console's "+
+				"Data protection and security page), or share the copy with accounts, organizations or organizational units instead.", region, state))
+	}
+}

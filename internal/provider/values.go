@@ -1,0 +1,141 @@
+package provider
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Helpers that read and build framework values, shared by the resource,
+// its plan logic and the provider's configuration.
+
+// knownString returns a string attribute's value, or "" while it is null
+// or unknown. It is the one helper for reading an optional string.
+func knownString(v interface {
+	IsNull() bool
+	IsUnknown() bool
+	ValueString() string
+}) string {
+	if v.IsNull() || v.IsUnknown() {
+		return ""
+	}
+	return v.ValueString()
+}
+
+// stringValues returns the known, non-empty strings of a list.
+func stringValues[T interface {
+	IsNull() bool
+	IsUnknown() bool
+	ValueString() string
+}](list []T) []string {
+	var out []string
+	for _, v := range list {
+		if s := knownString(v); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// valueOr returns s, or fallback when s is empty.
+func valueOr(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
+// mergeTags returns base overlaid with over.
+func mergeTags(base, over map[string]string) map[string]string {
+	merged := make(map[string]string, len(base)+len(over))
+	maps.Copy(merged, base)
+	maps.Copy(merged, over)
+	return merged
+}
+
+// withoutKeys returns m less the given keys.
+func withoutKeys(m map[string]string, keys []string) map[string]string {
+	out := maps.Clone(m)
+	for _, k := range keys {
+		delete(out, k)
+	}
+	return out
+}
+
+// mapKeys returns the keys of m.
+func mapKeys(m map[string]string) []string {
+	return slices.Collect(maps.Keys(m))
+}
+
+// hasKey reports whether m has the key k.
+func hasKey(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// mapValue reads the known entries of a map of strings; null and unknown
+// maps read as empty. Entries whose value is null or unknown (known only
+// after apply) are left out: ElementsAs would fail on them and return a
+// partial map.
+func mapValue(_ context.Context, m types.Map) map[string]string {
+	out := map[string]string{}
+	if m.IsNull() || m.IsUnknown() {
+		return out
+	}
+	for k, v := range m.Elements() {
+		if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			out[k] = s.ValueString()
+		}
+	}
+	return out
+}
+
+// stringMap builds a map value. A nil map becomes null, an empty one {}.
+func stringMap(m map[string]string) types.Map {
+	if m == nil {
+		return types.MapNull(types.StringType)
+	}
+	return types.MapValueMust(types.StringType, stringAttrs(m))
+}
+
+// stringAttrs turns a map of strings into attribute values.
+func stringAttrs(m map[string]string) map[string]attr.Value {
+	values := make(map[string]attr.Value, len(m))
+	for k, v := range m {
+		values[k] = types.StringValue(v)
+	}
+	return values
+}
+
+// stringList reads a known list of strings.
+func stringList(ctx context.Context, l types.List) []string {
+	var out []string
+	if l.IsNull() || l.IsUnknown() {
+		return out
+	}
+	_ = l.ElementsAs(ctx, &out, false)
+	return out
+}
+
+// stringListValue builds a list value, empty rather than null.
+func stringListValue(items []string) types.List {
+	values := make([]attr.Value, 0, len(items))
+	for _, s := range items {
+		values = append(values, types.StringValue(s))
+	}
+	return types.ListValueMust(types.StringType, values)
+}
+
+// union returns a followed by the items of b that a lacks.
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
