@@ -38,7 +38,7 @@ func TestIsDeregistrationProtected(t *testing.T) {
 // ec2Answer is the error the SDK returns for an EC2 answer with the given
 // HTTP status and error code ("" when the body named none).
 func ec2Answer(status int, code string) error {
-	var cause error = errors.New("failed to decode response body")
+	cause := errors.New("failed to decode response body")
 	if code != "" {
 		cause = &smithy.GenericAPIError{Code: code, Message: code + " from EC2"}
 	}
