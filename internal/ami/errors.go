@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
@@ -83,28 +85,35 @@ func IsAmbiguousCopyError(err error) bool {
 	if err == nil {
 		return false
 	}
-	code := ErrorCode(err)
-	return code == "" || serverSideCodes[code] || throttlingCodes[code]
+	return ErrorCode(err) == "" || isRetryableAnswer(err)
 }
 
-// serverSideCodes are EC2's codes for a failure on its side: the request may
-// or may not have been carried out, and trying again later may work.
-var serverSideCodes = map[string]bool{
-	"InternalError":      true,
-	"InternalFailure":    true,
-	"ServiceUnavailable": true,
-	"Unavailable":        true,
+// ec2ServerErrorCodes are the codes EC2 answers for a failure on its side
+// (Amazon EC2 API Reference, "Error codes for the Amazon EC2 API", server
+// errors, and the common InternalFailure): the request may or may not have
+// been carried out, and trying again later may work. The SDK recognises
+// such an answer only by its 5xx HTTP status, so the codes keep the
+// classification when the status is not attached to the error.
+var ec2ServerErrorCodes = map[string]struct{}{
+	"InternalError":      {},
+	"InternalFailure":    {},
+	"ServiceUnavailable": {},
+	"Unavailable":        {},
 }
 
-// throttlingCodes are EC2's codes for a request refused because the account
-// sent too many; trying again later works.
-var throttlingCodes = map[string]bool{
-	"RequestLimitExceeded":      true,
-	"Throttling":                true,
-	"ThrottlingException":       true,
-	"RequestThrottled":          true,
-	"EC2ThrottledException":     true,
-	"RequestThrottledException": true,
+// retryableAnswers is the AWS SDK's own judgement of which failures are
+// worth another attempt (its standard retryer's checks: retryable errors,
+// broken connections, 5xx statuses, throttling and timeout codes), plus
+// EC2's server-side codes.
+var retryableAnswers = retry.IsErrorRetryables(append(
+	append([]retry.IsErrorRetryable{}, retry.DefaultRetryables...),
+	retry.RetryableErrorCode{Codes: ec2ServerErrorCodes},
+))
+
+// isRetryableAnswer reports whether the SDK (or EC2's server-side codes)
+// counts err as worth trying again.
+func isRetryableAnswer(err error) bool {
+	return retryableAnswers.IsErrorRetryable(err) == aws.TrueTernary
 }
 
 // isTransientLookupError reports whether a failed poll is worth repeating
@@ -117,10 +126,12 @@ func isTransientLookupError(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return true
 	}
+	// A request that could not be sent says nothing about the image, even
+	// when the SDK would not resend it (it gives up on a name that does
+	// not resolve, which during a long wait is a resolver's hiccup).
 	var sendErr *smithyhttp.RequestSendError
 	if errors.As(err, &sendErr) {
 		return true
 	}
-	code := ErrorCode(err)
-	return serverSideCodes[code] || throttlingCodes[code]
+	return isRetryableAnswer(err)
 }
