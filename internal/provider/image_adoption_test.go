@@ -366,13 +366,15 @@ resource "amicopy_image" "test" {
 }
 
 // TestAccImage_deprecationTime sets a deprecation time with seconds (EC2
-// keeps minutes; the plan stays empty), moves it in place, and removes it,
-// which cancels the deprecation in EC2.
+// keeps minutes; the plan stays empty), moves it in place to a time written
+// with seconds and an offset, and removes it, which cancels the deprecation
+// in EC2.
 func TestAccImage_deprecationTime(t *testing.T) {
 	name := randomName()
 	address := "amicopy_image.test"
 	first := time.Now().AddDate(1, 0, 0).UTC().Truncate(time.Minute).Add(37 * time.Second)
 	later := first.AddDate(0, 1, 0).Add(-25 * time.Second) // seconds 12
+	laterWithOffset := later.In(time.FixedZone("UTC+2", 2*60*60)).Format(time.RFC3339)
 	var image, updated capturedImage
 	config := func(deprecation string) string {
 		return providerConfig() + fmt.Sprintf(`
@@ -400,13 +402,13 @@ resource "amicopy_image" "test" {
 				Check: resource.ComposeTestCheckFunc(captureImage(address, &image), checkDeprecation(t, &image, first)),
 			},
 			{
-				Config: config(fmt.Sprintf("  deprecation_time = %q\n", later.Format(time.RFC3339))),
+				Config: config(fmt.Sprintf("  deprecation_time = %q\n", laterWithOffset)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(address, tfjsonpath.New("deprecation_time"), knownvalue.StringExact(later.Format(time.RFC3339))),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("deprecation_time"), knownvalue.StringExact(laterWithOffset)),
 				},
 				Check: resource.ComposeTestCheckFunc(captureImage(address, &updated), sameImage(&image, &updated), checkDeprecation(t, &updated, later)),
 			},

@@ -40,40 +40,6 @@ func TestParseImportID(t *testing.T) {
 	}
 }
 
-func TestSameDeprecationMinute(t *testing.T) {
-	tests := []struct {
-		configured, reported string
-		want                 bool
-	}{
-		{"2030-01-01T10:00:00Z", "2030-01-01T10:00:00.000Z", true},
-		{"2030-01-01T10:00:37Z", "2030-01-01T10:00:00.000Z", true}, // EC2 dropped the seconds
-		{"2030-01-01T10:00:37Z", "2030-01-01T10:01:00.000Z", true}, // EC2 rounded to the nearest minute
-		{"2030-01-01T12:00:00+02:00", "2030-01-01T10:00:00.000Z", true},
-		{"2030-01-01T10:02:00Z", "2030-01-01T10:00:00.000Z", false},
-		{"2031-01-01T10:00:00Z", "2030-01-01T10:00:00.000Z", false},
-		{"not a time", "not a time", true},
-		{"not a time", "2030-01-01T10:00:00.000Z", false},
-	}
-	for _, tt := range tests {
-		if got := sameDeprecationMinute(tt.configured, tt.reported); got != tt.want {
-			t.Errorf("sameDeprecationMinute(%q, %q) = %v, want %v", tt.configured, tt.reported, got, tt.want)
-		}
-	}
-}
-
-func TestRefreshedDeprecationTime(t *testing.T) {
-	prior := types.StringValue("2030-01-01T10:00:37Z")
-	if got := refreshedDeprecationTime(prior, "2030-01-01T10:00:00.000Z"); !got.Equal(prior) {
-		t.Errorf("same minute: got %s, want the configured spelling %s", got, prior)
-	}
-	if got := refreshedDeprecationTime(prior, "2030-02-01T10:00:00.000Z"); got.ValueString() != "2030-02-01T10:00:00.000Z" {
-		t.Errorf("changed out of band: got %s, want EC2's value", got)
-	}
-	if got := refreshedDeprecationTime(prior, ""); !got.IsNull() {
-		t.Errorf("cancelled out of band: got %s, want null", got)
-	}
-}
-
 func TestProtectionSetting(t *testing.T) {
 	for reported, want := range map[string]string{
 		"":                                 protectionDisabled,

@@ -30,7 +30,7 @@ type imageResourceModel struct {
 	CopyImageTags                         types.Bool     `tfsdk:"copy_image_tags"`
 	CreationDate                          types.String   `tfsdk:"creation_date"`
 	DeleteSnapshots                       types.Bool     `tfsdk:"delete_snapshots"`
-	DeprecationTime                       types.String   `tfsdk:"deprecation_time"`
+	DeprecationTime                       deprecateAt    `tfsdk:"deprecation_time"`
 	DeregistrationProtection              types.String   `tfsdk:"deregistration_protection"`
 	Description                           types.String   `tfsdk:"description"`
 	DestinationAvailabilityZone           types.String   `tfsdk:"destination_availability_zone"`
@@ -224,7 +224,9 @@ func (m *imageResourceModel) refreshFrom(img ec2types.Image, defaultTags map[str
 	m.Tags = stringMap(resourceTags(all, m.Tags, m.TagsAll, defaultTags, copiedTagKeys))
 	m.TagsAll = stringMap(all)
 
-	m.DeprecationTime = refreshedDeprecationTime(m.DeprecationTime, aws.ToString(img.DeprecationTime))
+	// The framework keeps the prior or planned spelling while it means the
+	// minute EC2 reports (deprecateAt's semantic equality).
+	m.DeprecationTime = deprecateAtFromEC2(aws.ToString(img.DeprecationTime))
 	m.DeregistrationProtection = types.StringValue(protectionSetting(aws.ToString(img.DeregistrationProtection)))
 
 	if m.DeleteSnapshots.IsNull() || m.DeleteSnapshots.IsUnknown() {
@@ -245,12 +247,15 @@ func (m *imageResourceModel) refreshFrom(img ec2types.Image, defaultTags map[str
 // it can be stored as the state of a copy that is not finished yet.
 func (m imageResourceModel) withUnknownsNull() imageResourceModel {
 	for _, s := range []*types.String{&m.Architecture, &m.BootMode, &m.ClientToken, &m.CreationDate, &m.Description, &m.OwnerID,
-		&m.PlatformDetails, &m.RootDeviceName, &m.State, &m.VirtualizationType, &m.DeregistrationProtection, &m.DeprecationTime,
+		&m.PlatformDetails, &m.RootDeviceName, &m.State, &m.VirtualizationType, &m.DeregistrationProtection,
 		&m.Hypervisor, &m.ImageLocation, &m.ImageOwnerAlias, &m.ImageType, &m.IMDSSupport, &m.KernelID, &m.Platform,
 		&m.RamdiskID, &m.RootSnapshotID, &m.SRIOVNetSupport, &m.TPMSupport, &m.UsageOperation} {
 		if s.IsUnknown() {
 			*s = types.StringNull()
 		}
+	}
+	if m.DeprecationTime.IsUnknown() {
+		m.DeprecationTime = deprecateAtNull()
 	}
 	for _, b := range []*types.Bool{&m.ENASupport, &m.Encrypted, &m.Public} {
 		if b.IsUnknown() {

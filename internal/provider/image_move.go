@@ -66,7 +66,7 @@ func (r *imageResource) moveFromAWSAMICopy(ctx context.Context, req resource.Mov
 	// The AWS provider stores EC2's spelling of the deprecation time
 	// ("2030-01-01T00:00:00.000Z"); the spelling users write keeps the plan
 	// after the move clean.
-	deprecationTime := nullIfEmpty(canonicalDeprecationTime(source.DeprecationTime))
+	deprecationTime := deprecateAtFromEC2(source.DeprecationTime)
 
 	target := imageResourceModel{
 		ID:                       types.StringValue(source.ID),

@@ -75,6 +75,7 @@ func imageSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "When the AMI becomes deprecated, in RFC 3339 (for example `2030-01-01T00:00:00Z`). EC2 rounds it to the minute; " +
 					"a value with seconds causes no diff. Remove it to cancel the deprecation. Updated in place.",
 				Optional:   true,
+				CustomType: deprecateAtType{},
 				Validators: []validator.String{rfc3339Validator()},
 			},
 			"deregistration_protection": schema.StringAttribute{

@@ -22,7 +22,7 @@ import (
 // from old to planned. It does not wait for EC2 to show them: readApplied
 // does, for every change an apply makes.
 func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID string, old, planned imageResourceModel) error {
-	if !planned.DeprecationTime.IsUnknown() && !sameSetting(old.DeprecationTime, planned.DeprecationTime) {
+	if !planned.DeprecationTime.IsUnknown() && !planned.DeprecationTime.sameMinute(old.DeprecationTime) {
 		var at *time.Time
 		if !planned.DeprecationTime.IsNull() {
 			parsed, err := time.Parse(time.RFC3339, planned.DeprecationTime.ValueString())
@@ -183,7 +183,7 @@ type laggingAttribute struct {
 func notShownYet(plan imageResourceModel, got *imageResourceModel) []laggingAttribute {
 	var lagging []laggingAttribute
 	check := func(attribute string, planned, reported attr.Value, keepPlanned func()) {
-		if !planned.IsUnknown() && !planned.Equal(reported) {
+		if !planned.IsUnknown() && !sameValue(planned, reported) {
 			lagging = append(lagging, laggingAttribute{attribute: attribute, keepPlanned: keepPlanned})
 		}
 	}
@@ -200,12 +200,15 @@ func notShownYet(plan imageResourceModel, got *imageResourceModel) []laggingAttr
 	return lagging
 }
 
-// sameSetting compares two optional strings, null equal to null.
-func sameSetting(a, b types.String) bool {
-	if a.IsNull() || b.IsNull() {
-		return a.IsNull() == b.IsNull()
+// sameValue is Equal, or for deprecation_time its semantic equality, which
+// the framework applies to the result of the apply as well: EC2 shows a
+// deprecation time in its own spelling, rounded to the minute.
+func sameValue(planned, reported attr.Value) bool {
+	if plannedTime, ok := planned.(deprecateAt); ok {
+		reportedTime, ok := reported.(deprecateAt)
+		return ok && plannedTime.sameMinute(reportedTime)
 	}
-	return sameDeprecationMinute(a.ValueString(), b.ValueString())
+	return planned.Equal(reported)
 }
 
 // resourceTags are the tags that belong in the resource's tags attribute:

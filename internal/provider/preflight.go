@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
@@ -378,10 +377,10 @@ func trackedCopyFrom(ctx context.Context, private privateGetter) *trackedCopy {
 // changes. A time that has passed since it was set is left alone, so that
 // such a copy keeps an empty plan. public applies EC2's limit for public
 // AMIs, counted from created (zero for a new copy).
-func deprecationTimeRefusal(planned, prior types.String, creating, public bool, created time.Time) diag.Diagnostics {
+func deprecationTimeRefusal(planned, prior deprecateAt, creating, public bool, created time.Time) diag.Diagnostics {
 	var diags diag.Diagnostics
 	value := knownString(planned)
-	if value == "" || (!creating && !prior.IsNull() && !prior.IsUnknown() && sameDeprecationMinute(value, prior.ValueString())) {
+	if value == "" || (!creating && planned.sameMinute(prior)) {
 		return diags
 	}
 	at, err := time.Parse(time.RFC3339, value)

@@ -21,25 +21,25 @@ func TestDeprecationTimeRefusal(t *testing.T) {
 	tooFar := now.AddDate(10, 0, 2).Format(time.RFC3339)
 	tests := []struct {
 		name     string
-		planned  types.String
-		prior    types.String
+		planned  deprecateAt
+		prior    deprecateAt
 		creating bool
 		public   bool
 		want     string // a phrase of the error; "" for none
 	}{
-		{name: "new copy, future", planned: types.StringValue(soon), prior: types.StringNull(), creating: true},
-		{name: "new copy, past", planned: types.StringValue(past), prior: types.StringNull(), creating: true, want: "is in the past"},
-		{name: "new copy, beyond 10 years", planned: types.StringValue(tooFar), prior: types.StringNull(), creating: true, want: "Set a time no later than"},
-		{name: "new public copy, beyond 2 years", planned: types.StringValue(now.AddDate(2, 1, 0).Format(time.RFC3339)), prior: types.StringNull(),
+		{name: "new copy, future", planned: deprecateAtOf(soon), prior: deprecateAtNull(), creating: true},
+		{name: "new copy, past", planned: deprecateAtOf(past), prior: deprecateAtNull(), creating: true, want: "is in the past"},
+		{name: "new copy, beyond 10 years", planned: deprecateAtOf(tooFar), prior: deprecateAtNull(), creating: true, want: "Set a time no later than"},
+		{name: "new public copy, beyond 2 years", planned: deprecateAtOf(now.AddDate(2, 1, 0).Format(time.RFC3339)), prior: deprecateAtNull(),
 			creating: true, public: true, want: "more than 2 years after the AMI was created"},
-		{name: "passed since it was set", planned: types.StringValue(past), prior: types.StringValue(past)},
-		{name: "passed, EC2's spelling in state", planned: types.StringValue(past), prior: types.StringValue(strings.TrimSuffix(past, "Z") + ".000Z")},
-		{name: "changed to another past time", planned: types.StringValue(otherPast), prior: types.StringValue(past), want: "is in the past"},
-		{name: "set on an existing copy, past", planned: types.StringValue(past), prior: types.StringNull(), want: "is in the past"},
-		{name: "replacement of a copy whose time passed", planned: types.StringValue(past), prior: types.StringNull(), creating: true, want: "is in the past"},
-		{name: "removed", planned: types.StringNull(), prior: types.StringValue(past)},
-		{name: "unknown", planned: types.StringUnknown(), prior: types.StringValue(past)},
-		{name: "not RFC 3339 (the validator's to report)", planned: types.StringValue("tomorrow"), prior: types.StringNull(), creating: true},
+		{name: "passed since it was set", planned: deprecateAtOf(past), prior: deprecateAtOf(past)},
+		{name: "passed, EC2's spelling in state", planned: deprecateAtOf(past), prior: deprecateAtOf(strings.TrimSuffix(past, "Z") + ".000Z")},
+		{name: "changed to another past time", planned: deprecateAtOf(otherPast), prior: deprecateAtOf(past), want: "is in the past"},
+		{name: "set on an existing copy, past", planned: deprecateAtOf(past), prior: deprecateAtNull(), want: "is in the past"},
+		{name: "replacement of a copy whose time passed", planned: deprecateAtOf(past), prior: deprecateAtNull(), creating: true, want: "is in the past"},
+		{name: "removed", planned: deprecateAtNull(), prior: deprecateAtOf(past)},
+		{name: "unknown", planned: deprecateAt{StringValue: types.StringUnknown()}, prior: deprecateAtOf(past)},
+		{name: "not RFC 3339 (the validator's to report)", planned: deprecateAtOf("tomorrow"), prior: deprecateAtNull(), creating: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
