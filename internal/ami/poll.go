@@ -80,7 +80,7 @@ func (c *Client) WaitForPropagation(ctx context.Context, imageID string, shown f
 	err := c.poll.until(waitCtx, func() (bool, error) {
 		done, err := shown(waitCtx)
 		if err != nil && (waitCtx.Err() != nil || isTransientLookupError(err)) {
-			return false, nil
+			return false, nil //nolint:nilerr // A transient error, or the end of the wait, only costs a poll; the switch below tells which.
 		}
 		return done, err
 	})

@@ -92,7 +92,7 @@ func (r *imageResource) planSharing(ctx context.Context, plan, state imageResour
 	addedSnapshotShares, _ := ami.DiffSets(priorSnapshotShares, snapshotShares)
 	widening := added.SharedWithOthers() || len(addedSnapshotShares) > 0
 	deprecationChanged := !plan.DeprecationTime.Equal(state.DeprecationTime)
-	if !turningPublic && !widening && !(perms.Public && deprecationChanged) {
+	if canFail := turningPublic || widening || (perms.Public && deprecationChanged); !canFail {
 		return
 	}
 	if !lpKnown && !snapKnown {
@@ -100,7 +100,7 @@ func (r *imageResource) planSharing(ctx context.Context, plan, state imageResour
 	}
 
 	checkPublicDeprecation(plan, state, creating, perms.Public, diags)
-	encrypted, encryptionKnown := r.plannedEncryption(ctx, plan, creating, diags)
+	encrypted, encryptionKnown := r.plannedEncryption(ctx, plan, creating)
 	if turningPublic && encryptionKnown && encrypted {
 		diags.AddAttributeError(path.Root(attrLaunchPermission).AtName("public"), "Encrypted Copy Cannot Be Public",
 			"launch_permission.public is true, but the copy is encrypted, and EC2 does not make AMIs with encrypted snapshots public. "+
@@ -148,7 +148,7 @@ func checkPublicDeprecation(plan, state imageResourceModel, creating, public boo
 // configured, always on an Outpost, as the copy's snapshots are for an
 // existing copy, or, for a new copy left unset, as its source is (which
 // needs the source image, so only with preflight on).
-func (r *imageResource) plannedEncryption(ctx context.Context, plan imageResourceModel, creating bool, diags *diag.Diagnostics) (encrypted, known bool) {
+func (r *imageResource) plannedEncryption(ctx context.Context, plan imageResourceModel, creating bool) (encrypted, known bool) {
 	switch {
 	case plan.Encrypted.IsUnknown() && !creating:
 		return false, false

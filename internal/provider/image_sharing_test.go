@@ -92,8 +92,8 @@ resource "amicopy_image" "test" {
 				Check: resource.ComposeTestCheckFunc(
 					captureImage(address, &image),
 					checkLaunchPermissions(t, address, ami.LaunchPermissions{AccountIDs: []string{shareAccountA, shareAccountB}, OrganizationARNs: []string{shareOrg}}),
-					checkSnapshotPermissions(t, address, []string{shareAccountA}),
-					checkSent(t, proxy, []string{
+					checkSnapshotPermissions(t, []string{shareAccountA}),
+					checkSent(proxy, []string{
 						"add UserId=" + shareAccountA, "add UserId=" + shareAccountB, "add OrganizationArn=" + shareOrg,
 					}, []string{"add snapshot " + shareAccountA}),
 				),
@@ -124,9 +124,9 @@ resource "amicopy_image" "test" {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkLaunchPermissions(t, address, ami.LaunchPermissions{AccountIDs: []string{shareAccountB, shareAccountC}, OrganizationalUnitARNs: []string{shareOU}, Public: true}),
-					checkSnapshotPermissions(t, address, []string{shareAccountB}),
+					checkSnapshotPermissions(t, []string{shareAccountB}),
 					// Only the difference: B stays, and is neither added nor removed.
-					checkSent(t, proxy, []string{
+					checkSent(proxy, []string{
 						"add Group=all", "add OrganizationalUnitArn=" + shareOU, "add UserId=" + shareAccountC,
 						"remove OrganizationArn=" + shareOrg, "remove UserId=" + shareAccountA,
 					}, []string{"add snapshot " + shareAccountB, "remove snapshot " + shareAccountA}),
@@ -147,8 +147,8 @@ resource "amicopy_image" "test" {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkLaunchPermissions(t, address, ami.LaunchPermissions{AccountIDs: []string{shareAccountB, shareAccountC}, OrganizationalUnitARNs: []string{shareOU}, Public: true}),
-					checkSnapshotPermissions(t, address, []string{shareAccountB}),
-					checkSent(t, proxy, []string{"add UserId=" + shareAccountB, "remove UserId=" + shareAccountD},
+					checkSnapshotPermissions(t, []string{shareAccountB}),
+					checkSent(proxy, []string{"add UserId=" + shareAccountB, "remove UserId=" + shareAccountD},
 						[]string{"add snapshot " + shareAccountB, "remove snapshot " + shareAccountD}),
 				),
 			},
@@ -165,8 +165,8 @@ resource "amicopy_image" "test" {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkLaunchPermissions(t, address, ami.LaunchPermissions{AccountIDs: []string{shareAccountB, shareAccountC}, OrganizationalUnitARNs: []string{shareOU}, Public: true}),
-					checkSnapshotPermissions(t, address, []string{shareAccountB}),
-					checkSent(t, proxy, nil, nil),
+					checkSnapshotPermissions(t, []string{shareAccountB}),
+					checkSent(proxy, nil, nil),
 				),
 			},
 			{
@@ -437,7 +437,8 @@ func checkLaunchPermissions(t *testing.T, address string, want ami.LaunchPermiss
 
 // checkSnapshotPermissions asks EC2 who may create volumes from each of
 // the copy's snapshots.
-func checkSnapshotPermissions(t *testing.T, address string, want []string) resource.TestCheckFunc {
+func checkSnapshotPermissions(t *testing.T, want []string) resource.TestCheckFunc {
+	const address = "amicopy_image.test"
 	return func(s *terraform.State) error {
 		var image capturedImage
 		if err := captureImage(address, &image)(s); err != nil {
@@ -482,7 +483,7 @@ var launchParamPattern = regexp.MustCompile(`^LaunchPermission\.(Add|Remove)\.[0
 // checkSent checks which permission changes the proxy saw, as sorted
 // "add UserId=..." lines for the AMI and "add snapshot ..." lines for the
 // snapshots: what proves that only the difference was sent.
-func checkSent(t *testing.T, proxy *acctest.Proxy, wantImage, wantSnapshot []string) resource.TestCheckFunc {
+func checkSent(proxy *acctest.Proxy, wantImage, wantSnapshot []string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		var image, snapshot []string
 		for _, c := range proxy.Calls() {
