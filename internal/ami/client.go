@@ -64,7 +64,7 @@ func NewClient(api EC2API, region string) *Client {
 		names:         NewOwnNameBatcher(api, BatcherOptions{}),
 		poll:          DefaultPollSchedule,
 		copyBackoff:   copyLimitBackoff,
-		notFoundGrace: notFoundGrace,
+		notFoundGrace: NotFoundGrace,
 	}
 }
 

@@ -78,10 +78,12 @@ type Progress struct {
 	SnapshotProgress []string
 }
 
-// notFoundGrace is how long a waiter accepts "not found" for an image it
+// NotFoundGrace is how long a waiter accepts "not found" for an image it
 // has just created: EC2 is eventually consistent and may not list a new AMI
-// for a while after CopyImage answers.
-const notFoundGrace = 5 * time.Minute
+// for a while after CopyImage answers. It is a variable only so that the
+// acceptance tests against the local EC2, which lists a copy at once, can
+// reach the end of the grace in a minute rather than five.
+var NotFoundGrace = 5 * time.Minute
 
 // snapshotProgressEvery limits how often a waiter asks DescribeSnapshots.
 const snapshotProgressEvery = time.Minute

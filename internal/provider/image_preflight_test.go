@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
 
 // TestAccImage_spentClientToken fails a copy whose client_token, set in the
@@ -20,7 +21,7 @@ import (
 // deregistered, CopyImage answers the token with that AMI again. EC2 lists
 // it as deregistered for a while, and the apply fails at once; later EC2
 // does not list it at all, and the apply fails after the grace period for
-// eventual consistency (five minutes). Either error names the token, the
+// eventual consistency (five minutes; one against the local EC2). Either error names the token, the
 // AMI and the fix, and a new token then copies.
 func TestAccImage_spentClientToken(t *testing.T) {
 	cases := []struct {
@@ -41,7 +42,7 @@ func TestAccImage_spentClientToken(t *testing.T) {
 			listedFor: -1,
 			want: func(token string) *regexp.Regexp {
 				return diagnosticPattern("Client Token Probably Already Used", fmt.Sprintf(`answered client_token %q with`, token),
-					"EC2 still did not list that AMI 5m0s later", "the token was spent", "Set a new client_token", "kept in state as tainted")
+					fmt.Sprintf("EC2 still did not list that AMI %s later", ami.NotFoundGrace), "the token was spent", "Set a new client_token", "kept in state as tainted")
 			},
 		},
 	}

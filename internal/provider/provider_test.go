@@ -16,12 +16,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 	"github.com/amicopy/terraform-provider-amicopy/internal/provider"
 )
 
 // TestMain starts a local EC2 (moto behind the test proxy) for the
 // acceptance tests, or points them at real AWS when AMICOPY_TEST_TARGET=aws.
 func TestMain(m *testing.M) {
+	if !acctest.IsRealAWS() {
+		// The local EC2 lists a new copy at once, so a copy it never lists
+		// (a spent client token) needs no five-minute grace to be told.
+		ami.NotFoundGrace = time.Minute
+	}
 	os.Exit(acctest.Run(m))
 }
 
