@@ -186,10 +186,10 @@ func documentedAMIID(s string) bool {
 }
 
 // documentedClientToken follows the EC2 API Reference, "Ensuring
-// idempotency": a case-sensitive string of ASCII characters; the provider
-// documents 1 to 128 printable ones (docs/resources/image.md).
+// idempotency": a case-sensitive string of up to 64 ASCII characters; the
+// provider documents 1 to 64 printable ones (docs/resources/image.md).
 func documentedClientToken(s string) bool {
-	if len(s) < 1 || len(s) > 128 {
+	if len(s) < 1 || len(s) > 64 {
 		return false
 	}
 	for i := range len(s) {

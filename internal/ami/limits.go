@@ -5,7 +5,8 @@ package ami
 //   - Name: 3 to 128 characters, letters, digits, spaces and ( ) [ ] . / - ' @ _
 //     (RegisterImage/CopyImage "Name" constraints).
 //   - Description: at most 255 characters (CopyImage "Description").
-//   - ClientToken: at most 128 printable ASCII characters (EC2 idempotency).
+//   - ClientToken: at most 64 ASCII characters (EC2 API Reference, "Ensuring
+//     idempotency in Amazon EC2 API requests"); the provider takes printable ones.
 //   - SnapshotCopyCompletionDurationMinutes: a multiple of 15 from 15 to 2880
 //     (CopyImage and EBS time-based copies).
 //   - DeprecateAt: not in the past, and at most 10 years from now, or 2 years
@@ -25,7 +26,7 @@ const (
 	MinImageNameLength      = 3
 	MaxImageNameLength      = 128
 	MaxDescriptionLength    = 255
-	MaxClientTokenLength    = 128
+	MaxClientTokenLength    = 64
 	SnapshotCopyMinutesStep = 15
 	MinSnapshotCopyMinutes  = 15
 	MaxSnapshotCopyMinutes  = 2880

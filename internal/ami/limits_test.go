@@ -54,9 +54,9 @@ func TestValidateClientToken(t *testing.T) {
 		{"a", ""},
 		{"550e8400-e29b-41d4-a716-446655440000", ""},
 		{"token with spaces ~!@#$%^&*()", ""},
-		{strings.Repeat("t", 128), ""},
+		{strings.Repeat("t", 64), ""},
 		{"", "not a client token"},
-		{strings.Repeat("t", 129), "has 129 bytes; it has at most 128 ASCII characters"},
+		{strings.Repeat("t", 65), "has 65 bytes; it has at most 64 ASCII characters"},
 		{"tökén", "only printable ASCII"},
 		{"line\nbreak", "only printable ASCII"},
 	}

@@ -47,7 +47,7 @@ func imageSchema(ctx context.Context) schema.Schema {
 			},
 			"boot_mode": computedString("Boot mode of the image: `legacy-bios`, `uefi` or `uefi-preferred`."),
 			"client_token": schema.StringAttribute{
-				MarkdownDescription: "Idempotency token for CopyImage: 1 to 128 printable ASCII characters. When unset, the provider generates one when it creates the copy and keeps it in state, " +
+				MarkdownDescription: "Idempotency token for CopyImage: 1 to 64 printable ASCII characters. When unset, the provider generates one when it creates the copy and keeps it in state, " +
 					"so a retried create never makes a second copy. EC2 answers a token it has seen with the copy it made then, so after a failed copy, " +
 					"set a new token (or leave it unset) to copy again. Changing it replaces the AMI.",
 				Optional:      true,

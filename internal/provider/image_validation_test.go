@@ -672,12 +672,12 @@ func ruleCases() []ruleCase {
 			detail: `Attribute "destination_availability_zone_id" cannot be specified when "snapshot_copy_completion_duration_minutes" is specified`,
 		},
 
-		// client_token: 1 to 128 printable ASCII characters.
+		// client_token: 1 to 64 printable ASCII characters.
 		{
 			name:       "client_token/too_long",
-			attributes: `client_token = "` + strings.Repeat("t", 129) + `"`,
+			attributes: `client_token = "` + strings.Repeat("t", 65) + `"`,
 			summary:    "Invalid Attribute Value Length", attribute: "client_token",
-			detail: `Attribute client_token string length must be between 1 and 128, got: 129`,
+			detail: `Attribute client_token string length must be between 1 and 64, got: 65`,
 		},
 		{
 			name:       "client_token/empty",

@@ -38,7 +38,7 @@ func sourceImageIDValidator() validator.String {
 		`must be "ami-" and 8 or 17 lowercase hexadecimal digits, such as ami-0123456789abcdef0`)
 }
 
-// clientTokenValidators accept 1 to 128 printable ASCII characters; an empty
+// clientTokenValidators accept 1 to 64 printable ASCII characters; an empty
 // token would not make the request idempotent.
 func clientTokenValidators() []validator.String {
 	return []validator.String{
