@@ -683,7 +683,7 @@ func ruleCases() []ruleCase {
 			name:       "client_token/empty",
 			attributes: `client_token = ""`,
 			summary:    "Invalid Attribute Value Length", attribute: "client_token",
-			detail: `must be between 1 and 128, got: 0`,
+			detail: `must be between 1 and 64, got: 0`,
 		},
 		{
 			name:       "client_token/non_ascii",
@@ -736,12 +736,13 @@ type validCase struct {
 // rules, with the preflight checks on wherever moto can answer them.
 func TestAccImage_validationValid(t *testing.T) {
 	region, alternate := acctest.Region(), acctest.AlternateRegion()
-	// Every printable ASCII character, padded to the longest token EC2 takes.
+	// Every printable ASCII character, in two tokens of the longest length
+	// EC2 takes (64).
 	var token strings.Builder
 	for c := byte(0x20); c <= 0x7e; c++ {
 		token.WriteByte(c)
 	}
-	printable := token.String() + strings.Repeat("x", 128-token.Len())
+	printable := []string{token.String()[:64], token.String()[64:] + strings.Repeat("x", 64-(token.Len()-64))}
 	cases := []validCase{
 		{
 			name:       "kms_key_id/aws_managed_alias",
@@ -812,14 +813,16 @@ func TestAccImage_validationValid(t *testing.T) {
 			name:       "description/longest",
 			attributes: `description = "` + strings.Repeat("é", 255) + `"`,
 		},
-		{
-			name: "client_token/longest_printable",
+	}
+	for i, token := range printable {
+		cases = append(cases, validCase{
+			name: fmt.Sprintf("client_token/longest_printable_%d", i+1),
 			// %q escapes " and \ as HCL does; the token has no ${ or %{.
-			attributes: fmt.Sprintf("client_token = %q", printable),
+			attributes: fmt.Sprintf("client_token = %q", token),
 			checks: []plancheck.PlanCheck{
-				plancheck.ExpectKnownValue(testImageAddress, tfjsonpath.New("client_token"), knownvalue.StringExact(printable)),
+				plancheck.ExpectKnownValue(testImageAddress, tfjsonpath.New("client_token"), knownvalue.StringExact(token)),
 			},
-		},
+		})
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

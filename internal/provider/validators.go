@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
@@ -287,8 +288,7 @@ func (v placementRuleValidator) MarkdownDescription(ctx context.Context) string 
 // violations. The configuration stands in for the plan: the provider's
 // Region is not known during validation, and these rules do not need it.
 func (v placementRuleValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var config imageResourceModel
-	diags := req.Config.Get(ctx, &config)
+	config, diags := readPlacementAttributes(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -296,6 +296,27 @@ func (v placementRuleValidator) ValidateResource(ctx context.Context, req resour
 	for _, violation := range v.check(placementInput(config, config)) {
 		resp.Diagnostics.Append(violationDiagnostic(violation, false))
 	}
+}
+
+// readPlacementAttributes reads from the configuration only the attributes that
+// placementInput uses. Terraform validates every instance's configuration on
+// every plan, and decoding the whole model (some 60 attributes) for seven of
+// them was a visible part of a large plan's cost.
+func readPlacementAttributes(ctx context.Context, config tfsdk.Config) (imageResourceModel, diag.Diagnostics) {
+	var m imageResourceModel
+	var diags diag.Diagnostics
+	for name, target := range map[string]any{
+		"region":                           &m.Region,
+		"source_region":                    &m.SourceRegion,
+		"kms_key_id":                       &m.KMSKeyID,
+		"encrypted":                        &m.Encrypted,
+		"destination_outpost_arn":          &m.DestinationOutpostARN,
+		"destination_availability_zone":    &m.DestinationAvailabilityZone,
+		"destination_availability_zone_id": &m.DestinationAvailabilityZoneID,
+	} {
+		diags.Append(config.GetAttribute(ctx, path.Root(name), target)...)
+	}
+	return m, diags
 }
 
 // fieldAttributes are the attributes of amicopy_image that hold each input

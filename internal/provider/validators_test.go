@@ -253,10 +253,10 @@ func TestStringValidators(t *testing.T) {
 		// client_token
 		{"client token", clientTokenValidators(), "client_token", types.StringValue("amicopy-0123"), nil},
 		{"client token empty", clientTokenValidators(), "client_token", types.StringValue(""), []wantDiag{{
-			"client_token", "Invalid Attribute Value Length", "between 1 and 128",
+			"client_token", "Invalid Attribute Value Length", "between 1 and 64",
 		}}},
-		{"client token too long", clientTokenValidators(), "client_token", types.StringValue(strings.Repeat("t", 129)), []wantDiag{{
-			"client_token", "Invalid Attribute Value Length", "between 1 and 128, got: 129",
+		{"client token too long", clientTokenValidators(), "client_token", types.StringValue(strings.Repeat("t", 65)), []wantDiag{{
+			"client_token", "Invalid Attribute Value Length", "between 1 and 64, got: 65",
 		}}},
 		{"client token non-ASCII", clientTokenValidators(), "client_token", types.StringValue("tökén"), []wantDiag{{
 			"client_token", "Invalid Attribute Value Match", "must contain only printable ASCII characters, got: tökén",
