@@ -26,8 +26,9 @@ func main() {
 		}
 		if os.Getenv("GOGC") == "" {
 			// Terraform starts the provider for one command and stops it
-			// after; collecting garbage less often saves a sixth of a plan's
-			// CPU for a few tens of megabytes.
+			// after; collecting garbage less often saves CPU on every plan
+			// for a few tens of megabytes (400 measured a little cheaper
+			// than 200 for 100 shared copies: 0.74 s against 0.76 s).
 			debug.SetGCPercent(shortLivedGCPercent)
 		}
 	}
@@ -43,7 +44,7 @@ func main() {
 }
 
 // shortLivedGCPercent is the garbage collector's target when GOGC is unset.
-const shortLivedGCPercent = 200
+const shortLivedGCPercent = 400
 
 // logRequests are the variables that ask Terraform, or a test harness, for
 // provider logs. Unless one is set, Terraform drops every log line the
