@@ -150,6 +150,11 @@ resource "aws_ami_copy" "x" {
 					t.Errorf("after adopting %s and a first apply, setting %s = %s plans %q, want delete,create (a replacement):\n%s",
 						adoptedID, change.attribute, change.value, got, out)
 				}
+				// An input that was unset in state gets a warning that says
+				// why the copy is replaced and how to keep it.
+				if change.attribute != "copy_image_tags" && !strings.Contains(out, "Warning: Create-Time Input Set on an Adopted Copy") {
+					t.Errorf("setting %s = %s after adopting %s plans no warning about it:\n%s", change.attribute, change.value, adoptedID, out)
+				}
 			}
 			writeFiles(t, wd, configWith(""))
 			mustTerraform(t, wd, "destroy", "-auto-approve", "-input=false")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -90,6 +91,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	addPlacementDiagnostics(&resp.Diagnostics, placementInput(plan, config), config.Region.IsNull())
 	if !creating {
 		r.checkSourceMatches(state, plan, &resp.Diagnostics)
+		warnInputsSetAfterAdoption(ctx, req.Private, state, plan, &resp.Diagnostics)
 		planUnfinishedCopy(ctx, req, resp, state, &plan)
 	}
 	if resp.Diagnostics.HasError() {
@@ -183,6 +185,40 @@ func (r *imageResource) plannedTagsAll(ctx context.Context, plan, state imageRes
 		}
 	}
 	return types.MapValueMust(types.StringType, values)
+}
+
+// warnInputsSetAfterAdoption explains a replacement that surprises whoever
+// adopted a copy and set a create-time input later (most often after
+// terraform import, whose adoption ends at the first refresh): EC2 does not
+// report these inputs, so a value set once adoption has ended replaces the
+// AMI. A copy that Terraform made always has a client_token in state; an
+// adopted one has none.
+func warnInputsSetAfterAdoption(ctx context.Context, private privateGetter, state, plan imageResourceModel, diags *diag.Diagnostics) {
+	if isAdopting(ctx, private) || !state.ClientToken.IsNull() {
+		return
+	}
+	inputs := []struct {
+		name           string
+		prior, planned attr.Value
+	}{
+		{"client_token", state.ClientToken, plan.ClientToken},
+		{"kms_key_id", state.KMSKeyID, plan.KMSKeyID},
+		{"snapshot_copy_completion_duration_minutes", state.SnapshotCopyCompletionDurationMinutes, plan.SnapshotCopyCompletionDurationMinutes},
+		{"destination_outpost_arn", state.DestinationOutpostARN, plan.DestinationOutpostARN},
+		{"destination_availability_zone", state.DestinationAvailabilityZone, plan.DestinationAvailabilityZone},
+		{"destination_availability_zone_id", state.DestinationAvailabilityZoneID, plan.DestinationAvailabilityZoneID},
+	}
+	for _, in := range inputs {
+		if !in.prior.IsNull() || in.planned.IsNull() || in.planned.IsUnknown() {
+			continue
+		}
+		diags.AddAttributeWarning(path.Root(in.name), "Create-Time Input Set on an Adopted Copy", fmt.Sprintf(
+			"%s was adopted (by import or a moved block), and its adoption ended once a plan for it was applied (after terraform import, at the first refresh). "+
+				"EC2 does not report %s, so the provider cannot tell whether this value matches how the copy was made, and setting it now replaces the AMI with a new copy. "+
+				"If %s only describes how the existing copy was made, remove it from the configuration to keep the AMI. "+
+				"To take such a value in place, set it in the configuration of the plan that adopts the copy: with an import block, that is the plan that imports it.",
+			state.ID.ValueString(), in.name, in.name))
+	}
 }
 
 // checkSourceMatches flags a configuration whose source differs from the
