@@ -23,8 +23,9 @@ import (
 
 // NewServer returns the provider's protocol 6 server: the framework's, with
 // a shortcut for the most common plan of all, an amicopy_image that nothing
-// changes, and one for upgrading a state stored at the current schema
-// version (server_upgrade.go).
+// changes, one for upgrading a state stored at the current schema version
+// (server_upgrade.go), and one for validating a valid configuration
+// (server_validate.go).
 //
 // Why: in a plan over many copies almost every resource is unchanged, and
 // the framework still walks every attribute (and the nested ones) of each
@@ -43,8 +44,9 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 	}
 }
 
-// server is the framework's server plus the unchanged-plan shortcut and the
-// current-version UpgradeResourceState shortcut (server_upgrade.go).
+// server is the framework's server plus the unchanged-plan shortcut, the
+// current-version UpgradeResourceState shortcut (server_upgrade.go) and the
+// valid-configuration shortcut (server_validate.go).
 type server struct {
 	tfprotov6.ProviderServer
 	provider *amicopyProvider
