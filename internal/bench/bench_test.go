@@ -127,6 +127,18 @@ type binaries struct {
 	minimal        string
 }
 
+// amicopyProvider is the plain amicopy build, as an overhead subject's
+// provider.
+func (b binaries) amicopyProvider() subjectProvider {
+	return subjectProvider{address: acctest.ProviderAddress, binary: b.amicopyPlain}
+}
+
+// minimalProvider is the minimal provider, as an overhead subject's
+// provider.
+func (b binaries) minimalProvider() subjectProvider {
+	return subjectProvider{address: minimalprovider.Address, binary: b.minimal}
+}
+
 // buildBinaries builds amicopy plainly and as a release would, and the
 // minimal provider plainly.
 func buildBinaries(t *testing.T) binaries {
@@ -250,7 +262,7 @@ func measurePlans(t *testing.T, b binaries, r *results) {
 
 	proxy.ResetCalls()
 	measureOverhead(t, r, stateCopies, overheadRuns, []overheadSubject{
-		{"amicopy_image", amicopy}, {"minimal_item", minimal}, {"terraform_data", floor},
+		{"amicopy_image", amicopy, b.amicopyProvider()}, {"minimal_item", minimal, b.minimalProvider()}, {"terraform_data", floor, subjectProvider{}},
 	})
 	if n := len(proxy.Calls()); n != 0 {
 		t.Errorf("plans with -refresh=false made %d EC2 calls, want none", n)
@@ -282,17 +294,24 @@ func measureLargeOverhead(t *testing.T, b binaries, r *results) {
 	}
 	proxy.ResetCalls()
 	measureOverhead(t, r, largeStateCopies, largeOverheadRuns, []overheadSubject{
-		{"amicopy_image", amicopy}, {"minimal_item", minimal}, {"terraform_data", floor},
+		{"amicopy_image", amicopy, b.amicopyProvider()}, {"minimal_item", minimal, b.minimalProvider()}, {"terraform_data", floor, subjectProvider{}},
 	})
 	if n := len(proxy.Calls()); n != 0 {
 		t.Errorf("plans with -refresh=false made %d EC2 calls, want none", n)
 	}
 }
 
-// overheadSubject is a folder whose non-refreshing plan is timed.
+// overheadSubject is a folder whose non-refreshing plan is timed, and the
+// provider it plans with (none for terraform_data).
 type overheadSubject struct {
-	name string
-	wd   *acctest.Workdir
+	name     string
+	wd       *acctest.Workdir
+	provider subjectProvider
+}
+
+// subjectProvider is a provider's address and binary.
+type subjectProvider struct {
+	address, binary string
 }
 
 // measureOverhead times runs non-refreshing plans over each subject (after
@@ -326,6 +345,59 @@ func measureOverhead(t *testing.T, r *results, count, runs int, subjects []overh
 	if len(subjects) > 2 {
 		r.info(fmt.Sprintf("overhead: %s / %s, wall", label, subjects[2].name), fmt.Sprintf("%.2fx", float64(Median(walls[0]))/float64(Median(walls[2]))))
 	}
+	measureSplit(t, r, count, subjects[0], subjects[1], Median(cpus[1]))
+}
+
+// splitRuns is how many plans measureSplit makes per subject.
+const splitRuns = 3
+
+// measureSplit splits the CPU time of the non-refreshing plans over the
+// first two subjects into Terraform's own and the provider processes'
+// (see split.go), and reports the floor this sets on the overhead goal:
+// Terraform's own CPU time over amicopy's state against the whole plan over
+// the minimal provider's. No change to amicopy's provider process can bring
+// the CPU ratio below that floor.
+func measureSplit(t *testing.T, r *results, count int, amicopy, minimal overheadSubject, minimalCPU time.Duration) {
+	t.Helper()
+	terraformCPU := map[string]time.Duration{}
+	for _, s := range []overheadSubject{amicopy, minimal} {
+		log := filepath.Join(t.TempDir(), "times.log")
+		wrapperDir, err := WriteCPUWrapper(t.TempDir(), s.provider.binary, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wd := acctest.NewWorkdir(t, map[string]string{s.provider.address: wrapperDir})
+		for _, file := range []string{"main.tf", "terraform.tfstate"} {
+			content, err := os.ReadFile(filepath.Join(s.wd.Dir, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wd.WriteFile(t, file, string(content))
+		}
+		var own, providers []time.Duration
+		for range splitRuns {
+			if err := os.Remove(log); err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			run := mustPlan(t, wd, "-refresh=false")
+			content, err := os.ReadFile(log)
+			if err != nil {
+				t.Fatalf("the CPU wrapper wrote no log: %v", err)
+			}
+			provider, err := ChildrenCPU(string(content))
+			if err != nil {
+				t.Fatal(err)
+			}
+			own = append(own, run.CPU-provider)
+			providers = append(providers, provider)
+		}
+		t.Logf("plan -refresh=false over %d %s: Terraform CPU %v, provider processes' CPU %v", count, s.name, own, providers)
+		terraformCPU[s.name] = Median(own)
+		r.info(fmt.Sprintf("overhead split: %d %s, CPU of Terraform / of the provider (median of %d)", count, s.name, splitRuns),
+			fmt.Sprintf("%s / %s", seconds(Median(own)), seconds(Median(providers))))
+	}
+	r.info(fmt.Sprintf("overhead floor: Terraform's own CPU over %d %s / whole plan over %s", count, amicopy.name, minimal.name),
+		fmt.Sprintf("%.2fx", float64(terraformCPU[amicopy.name])/float64(minimalCPU)))
 }
 
 // mustPlan runs terraform plan with args, checks that it plans no changes

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -228,5 +229,65 @@ func TestRunCommand(t *testing.T) {
 				t.Errorf("RunCommand times = %v", run)
 			}
 		})
+	}
+}
+
+func TestChildrenCPU(t *testing.T) {
+	tests := []struct {
+		name string
+		log  string
+		want time.Duration
+		err  bool
+	}{
+		{"dash", "0m0.000000s 0m0.000000s\n0m1.250000s 0m0.500000s\n", 1750 * time.Millisecond, false},
+		{"bash, two runs", "0m0.001s 0m0.000s\n0m0.100s 0m0.020s\n0m0.001s 0m0.000s\n1m2.000s 0m0.000s\n", 62120 * time.Millisecond, false},
+		{"empty", "", 0, true},
+		{"odd lines", "0m0.001s 0m0.000s\n", 0, true},
+		{"not times", "a\nb\n", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ChildrenCPU(tt.log)
+			if (err != nil) != tt.err || got != tt.want {
+				t.Errorf("ChildrenCPU(%q) = %v, %v; want %v, error %t", tt.log, got, err, tt.want, tt.err)
+			}
+		})
+	}
+}
+
+// TestCPUWrapper runs a script through the wrapper, as Terraform would run
+// a provider: its arguments reach the script, its exit status comes back,
+// and the log holds its CPU time.
+func TestCPUWrapper(t *testing.T) {
+	dir := t.TempDir()
+	child := filepath.Join(dir, "terraform-provider-child")
+	script := "#!/bin/sh\ni=0\nwhile [ $i -lt 100000 ]; do i=$((i+1)); done\necho \"$@\"\nexit 3\n"
+	if err := os.WriteFile(child, []byte(script), 0o755); err != nil { //nolint:gosec // executable on purpose
+		t.Fatal(err)
+	}
+	log := filepath.Join(dir, "it's.log")
+	wrapperDir, err := WriteCPUWrapper(dir, child, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(wrapperDir, "terraform-provider-child"), "a b", "c")
+	out, err := cmd.Output()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 3 {
+		t.Fatalf("the wrapper exited with %v, want status 3", err)
+	}
+	if got := strings.TrimSpace(string(out)); got != "a b c" {
+		t.Errorf("the child got %q, want %q", got, "a b c")
+	}
+	content, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpu, err := ChildrenCPU(string(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cpu <= 0 {
+		t.Errorf("the child's CPU time is %v, want more than 0 for 100,000 loop turns", cpu)
 	}
 }

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
@@ -32,7 +33,8 @@ func TestBenchSharing(t *testing.T) {
 	}()
 	amicopyDir := acctest.BuildProvider(t)
 	minimalDir := t.TempDir()
-	if _, err := GoBuild(t.Context(), minimalDir, minimalprovider.BinaryName, MinimalPackage); err != nil {
+	minimalBinary, err := GoBuild(t.Context(), minimalDir, minimalprovider.BinaryName, MinimalPackage)
+	if err != nil {
 		t.Fatal(err)
 	}
 	proxy := acctest.NewProxy(t)
@@ -70,5 +72,8 @@ func TestBenchSharing(t *testing.T) {
 		fmt.Sprintf("<= %.2f", maxDescribeImagesPerRefresh), perRefresh <= maxDescribeImagesPerRefresh)
 
 	// Non-refreshing plans, measured as TestBench measures them.
-	measureOverhead(t, r, stateCopies, overheadRuns, []overheadSubject{{"shared amicopy_image", amicopy}, {"minimal_item", minimal}})
+	measureOverhead(t, r, stateCopies, overheadRuns, []overheadSubject{
+		{"shared amicopy_image", amicopy, subjectProvider{acctest.ProviderAddress, filepath.Join(amicopyDir, "terraform-provider-amicopy")}},
+		{"minimal_item", minimal, subjectProvider{minimalprovider.Address, minimalBinary}},
+	})
 }
