@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 )
 
 // Account-wide EC2 settings that decide whether sharing an AMI can work,
-// which moto does not serve: the EBS default KMS key and block public
-// access for AMIs. Both are per account and Region, so tests that change
+// which moto does not serve (or, for encryption by default, does not apply
+// to CopyImage): the EBS default KMS key, EBS encryption by default and
+// block public access for AMIs. Both are per account and Region, so tests that change
 // them use a Region of their own.
 
 // awsManagedEBSKeyAlias is what GetEbsDefaultKmsKeyId answers for an
@@ -32,10 +34,20 @@ type settingsKey struct {
 }
 
 // accountSettings are one account's settings in one Region; the zero value
-// is a new account's: the AWS managed EBS key and public sharing allowed.
+// is a new account's: the AWS managed EBS key, no encryption by default and
+// public sharing allowed.
 type accountSettings struct {
-	ebsDefaultKMSKeyID string
-	blockPublicAMIs    bool
+	ebsDefaultKMSKeyID     string
+	ebsEncryptionByDefault bool
+	blockPublicAMIs        bool
+}
+
+// defaultKMSKeyID is the key EC2 encrypts with when a request names none.
+func (s accountSettings) defaultKMSKeyID() string {
+	if s.ebsDefaultKMSKeyID == "" {
+		return awsManagedEBSKeyAlias
+	}
+	return s.ebsDefaultKMSKeyID
 }
 
 // settings returns a copy of an account's settings in a Region.
@@ -60,11 +72,7 @@ func (p *Proxy) handleGetEbsDefaultKmsKeyID(_ context.Context, req *ec2Request, 
 	if req.dryRun() {
 		return dryRunAnswer(), nil
 	}
-	key := p.emu.settings(req.akid, req.region).ebsDefaultKMSKeyID
-	if key == "" {
-		key = awsManagedEBSKeyAlias
-	}
-	return resultAnswer("GetEbsDefaultKmsKeyId", newTextElement("kmsKeyId", key)), nil
+	return resultAnswer("GetEbsDefaultKmsKeyId", newTextElement("kmsKeyId", p.emu.settings(req.akid, req.region).defaultKMSKeyID())), nil
 }
 
 // handleModifyEbsDefaultKmsKeyID lets moto check the key (it answers with
@@ -133,4 +141,41 @@ func (p *Proxy) handleDisableImageBlockPublicAccess(_ context.Context, req *ec2R
 	}
 	p.emu.updateSettings(req.akid, req.region, func(s *accountSettings) { s.blockPublicAMIs = false })
 	return resultAnswer("DisableImageBlockPublicAccess", newTextElement("imageBlockPublicAccessState", imageBlockPublicAccessUnblocked)), nil
+}
+
+// handleGetEbsEncryptionByDefault reports whether the account encrypts new
+// EBS volumes and snapshot copies in the Region (EC2 API Reference,
+// GetEbsEncryptionByDefault). The emulator keeps the setting, rather than
+// moto, because its CopyImage applies it.
+func (p *Proxy) handleGetEbsEncryptionByDefault(_ context.Context, req *ec2Request, _ *Call) (*answer, error) {
+	if req.dryRun() {
+		return dryRunAnswer(), nil
+	}
+	on := p.emu.settings(req.akid, req.region).ebsEncryptionByDefault
+	return resultAnswer("GetEbsEncryptionByDefault",
+		newTextElement("ebsEncryptionByDefault", strconv.FormatBool(on)),
+		newTextElement("sseType", "none"),
+	), nil
+}
+
+// handleEnableEbsEncryptionByDefault turns encryption by default on (EC2 API
+// Reference, EnableEbsEncryptionByDefault).
+func (p *Proxy) handleEnableEbsEncryptionByDefault(_ context.Context, req *ec2Request, _ *Call) (*answer, error) {
+	return p.setEbsEncryptionByDefault(req, "EnableEbsEncryptionByDefault", true), nil
+}
+
+// handleDisableEbsEncryptionByDefault turns encryption by default off (EC2
+// API Reference, DisableEbsEncryptionByDefault).
+func (p *Proxy) handleDisableEbsEncryptionByDefault(_ context.Context, req *ec2Request, _ *Call) (*answer, error) {
+	return p.setEbsEncryptionByDefault(req, "DisableEbsEncryptionByDefault", false), nil
+}
+
+// setEbsEncryptionByDefault records the setting and answers as EC2 does,
+// with the new value.
+func (p *Proxy) setEbsEncryptionByDefault(req *ec2Request, action string, on bool) *answer {
+	if req.dryRun() {
+		return dryRunAnswer()
+	}
+	p.emu.updateSettings(req.akid, req.region, func(s *accountSettings) { s.ebsEncryptionByDefault = on })
+	return resultAnswer(action, newTextElement("ebsEncryptionByDefault", strconv.FormatBool(on)))
 }

@@ -87,3 +87,60 @@ func TestImageBlockPublicAccess(t *testing.T) {
 		t.Errorf("state after disabling = %q, want unblocked", got)
 	}
 }
+
+// TestEBSEncryptionByDefault turns encryption by default on and off, and
+// checks that CopyImage applies it: a copy made while it is on is encrypted
+// with the Region's default key, though the request does not ask for it.
+func TestEBSEncryptionByDefault(t *testing.T) {
+	t.Parallel()
+	const region = "eu-north-1" // per Region; no other test uses this one
+	p := NewProxy(t)
+	client := testClient(p.URL(), region, 1)
+	ctx := context.Background()
+
+	get := func() bool {
+		t.Helper()
+		out, err := client.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
+		if err != nil {
+			t.Fatalf("GetEbsEncryptionByDefault: %v", err)
+		}
+		return aws.ToBool(out.EbsEncryptionByDefault)
+	}
+	copyEncrypted := func() (bool, string) {
+		t.Helper()
+		img := mustDescribe(t, client, mustCopy(t, client, copyInput()))
+		for _, m := range img.BlockDeviceMappings {
+			if m.Ebs != nil {
+				return aws.ToBool(m.Ebs.Encrypted), aws.ToString(m.Ebs.KmsKeyId)
+			}
+		}
+		t.Fatal("the copy has no EBS mapping")
+		return false, ""
+	}
+
+	if get() {
+		t.Error("a new account encrypts by default, want not")
+	}
+	if encrypted, _ := copyEncrypted(); encrypted {
+		t.Error("a copy made without encryption by default is encrypted, want unencrypted as its source")
+	}
+	out, err := client.EnableEbsEncryptionByDefault(ctx, &ec2.EnableEbsEncryptionByDefaultInput{})
+	if err != nil || !aws.ToBool(out.EbsEncryptionByDefault) {
+		t.Fatalf("EnableEbsEncryptionByDefault = %v, %v; want true", out, err)
+	}
+	if !get() {
+		t.Error("encryption by default is off after EnableEbsEncryptionByDefault")
+	}
+	if other, err := testClient(p.URL(), "us-east-2", 1).GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{}); err != nil || aws.ToBool(other.EbsEncryptionByDefault) {
+		t.Errorf("another Region encrypts by default (%v, %v): the setting is per Region", other, err)
+	}
+	if encrypted, key := copyEncrypted(); !encrypted || key != "alias/aws/ebs" {
+		t.Errorf("a copy made with encryption by default: encrypted %t with key %q, want true with the default key alias/aws/ebs", encrypted, key)
+	}
+	if _, err := client.DisableEbsEncryptionByDefault(ctx, &ec2.DisableEbsEncryptionByDefaultInput{}); err != nil {
+		t.Fatalf("DisableEbsEncryptionByDefault: %v", err)
+	}
+	if get() {
+		t.Error("encryption by default is on after DisableEbsEncryptionByDefault")
+	}
+}

@@ -98,16 +98,23 @@ func (e *emulator) copyImage(ctx context.Context, req *ec2Request, faults imageF
 	}
 	snapshots := imageSnapshotIDs(item)
 
-	encrypted := req.boolParam("Encrypted")
+	// EC2 API Reference, CopyImage: Encrypted "Specifies whether the
+	// destination snapshots of the copied image should be encrypted"; the
+	// default KMS key for EBS is used unless KmsKeyId names another. EC2
+	// User Guide, "Encryption by default": once it is on, "new EBS volumes
+	// and snapshot copies that you create are encrypted", whatever the
+	// request asks.
+	settings := e.settings(req.akid, req.region)
+	encrypted := req.boolParam("Encrypted") || settings.ebsEncryptionByDefault
 	kmsKeyID := req.form.Get("KmsKeyId")
+	if encrypted && kmsKeyID == "" {
+		kmsKeyID = settings.defaultKMSKeyID()
+	}
 	e.mu.Lock()
 	rec := e.record(result.imageID)
 	rec.sourceImageID = req.form.Get("SourceImageId")
 	rec.sourceRegion = req.form.Get("SourceRegion")
 	rec.faults = faults
-	// EC2 API Reference, CopyImage: Encrypted "Specifies whether the
-	// destination snapshots of the copied image should be encrypted"; the
-	// default KMS key for EBS is used unless KmsKeyId names another.
 	rec.encrypted = encrypted
 	rec.kmsKeyID = kmsKeyID
 	if encrypted {

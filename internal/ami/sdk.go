@@ -33,6 +33,7 @@ func FromSDK(client *ec2.Client) EC2API {
 		describeSnapshotAttribute:            client.DescribeSnapshotAttribute,
 		modifySnapshotAttribute:              client.ModifySnapshotAttribute,
 		getEbsDefaultKmsKeyID:                client.GetEbsDefaultKmsKeyId,
+		getEbsEncryptionByDefault:            client.GetEbsEncryptionByDefault,
 		getImageBlockPublicAccessState:       client.GetImageBlockPublicAccessState,
 	}
 }
@@ -55,6 +56,7 @@ type sdkEC2 struct {
 	describeSnapshotAttribute            func(context.Context, *ec2.DescribeSnapshotAttributeInput, ...func(*ec2.Options)) (*ec2.DescribeSnapshotAttributeOutput, error)
 	modifySnapshotAttribute              func(context.Context, *ec2.ModifySnapshotAttributeInput, ...func(*ec2.Options)) (*ec2.ModifySnapshotAttributeOutput, error)
 	getEbsDefaultKmsKeyID                func(context.Context, *ec2.GetEbsDefaultKmsKeyIdInput, ...func(*ec2.Options)) (*ec2.GetEbsDefaultKmsKeyIdOutput, error)
+	getEbsEncryptionByDefault            func(context.Context, *ec2.GetEbsEncryptionByDefaultInput, ...func(*ec2.Options)) (*ec2.GetEbsEncryptionByDefaultOutput, error)
 	getImageBlockPublicAccessState       func(context.Context, *ec2.GetImageBlockPublicAccessStateInput, ...func(*ec2.Options)) (*ec2.GetImageBlockPublicAccessStateOutput, error)
 }
 
@@ -120,6 +122,10 @@ func (s sdkEC2) ModifySnapshotAttribute(ctx context.Context, in *ec2.ModifySnaps
 
 func (s sdkEC2) GetEbsDefaultKmsKeyId(ctx context.Context, in *ec2.GetEbsDefaultKmsKeyIdInput, optFns ...func(*ec2.Options)) (*ec2.GetEbsDefaultKmsKeyIdOutput, error) {
 	return s.getEbsDefaultKmsKeyID(ctx, in, optFns...)
+}
+
+func (s sdkEC2) GetEbsEncryptionByDefault(ctx context.Context, in *ec2.GetEbsEncryptionByDefaultInput, optFns ...func(*ec2.Options)) (*ec2.GetEbsEncryptionByDefaultOutput, error) {
+	return s.getEbsEncryptionByDefault(ctx, in, optFns...)
 }
 
 func (s sdkEC2) GetImageBlockPublicAccessState(ctx context.Context, in *ec2.GetImageBlockPublicAccessStateInput, optFns ...func(*ec2.Options)) (*ec2.GetImageBlockPublicAccessStateOutput, error) {

@@ -5,13 +5,15 @@ package ami
 // may create volumes from its snapshots (ModifySnapshotAttribute and
 // DescribeSnapshotAttribute createVolumePermission), plus the account
 // settings that decide whether sharing can work at all
-// (GetEbsDefaultKmsKeyId, GetImageBlockPublicAccessState).
+// (GetEbsDefaultKmsKeyId, GetEbsEncryptionByDefault,
+// GetImageBlockPublicAccessState).
 
 import (
 	"context"
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -215,6 +217,21 @@ func (c *Client) EBSDefaultKMSKeyID(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return aws.ToString(out.KmsKeyId), nil
+}
+
+// EBSEncryptionByDefault returns "true" when the account encrypts new EBS
+// volumes and snapshot copies in this Region whatever a request asks
+// (GetEbsEncryptionByDefault), and "false" otherwise. A copy of an
+// unencrypted AMI is then encrypted with the Region's EBS default key (EC2
+// User Guide, "Encryption by default": "new EBS volumes and snapshot copies
+// that you create are encrypted"). A string, for the provider's cache of
+// such answers.
+func (c *Client) EBSEncryptionByDefault(ctx context.Context) (string, error) {
+	out, err := c.api.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatBool(aws.ToBool(out.EbsEncryptionByDefault)), nil
 }
 
 // ImageBlockPublicAccessBlocked is the state of block public access for

@@ -64,7 +64,7 @@ func launchPermissionSchema() schema.Attribute {
 				})},
 			},
 			"public": schema.BoolAttribute{
-				MarkdownDescription: "Make the copy public: every AWS account may launch it (the `all` group). An encrypted copy cannot be public, " +
+				MarkdownDescription: "Make the copy public: every AWS account may launch it (the `all` group). An encrypted copy cannot be public, including one that EBS encryption by default encrypts, " +
 					"the account's block public access for AMIs must be off in the destination Region, and a public copy's `deprecation_time` is at most 2 years after its creation. " +
 					"Unset means `false`.",
 				Optional: true,

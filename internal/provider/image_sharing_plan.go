@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // The plan-time checks of the sharing attributes: what would make sharing
@@ -100,12 +101,18 @@ func (r *imageResource) planSharing(ctx context.Context, plan, state imageResour
 	}
 
 	checkPublicDeprecation(plan, state, creating, perms.Public, diags)
-	encrypted, encryptionKnown := r.plannedEncryption(ctx, plan, creating)
+	encrypted, encryptionKnown, byDefault := r.plannedEncryption(ctx, plan, creating, diags)
 	if turningPublic && encryptionKnown && encrypted {
+		why, unencrypted := "the copy is encrypted", "copy it unencrypted if its source is unencrypted."
+		if byDefault {
+			unencrypted = "copy it unencrypted after turning encryption by default off in that Region."
+			why = fmt.Sprintf("the copy will be encrypted: EBS encryption by default is on in %s (ec2:GetEbsEncryptionByDefault), "+
+				"so EC2 encrypts every snapshot copy there, whatever encrypted says", knownString(plan.Region))
+		}
 		diags.AddAttributeError(path.Root(attrLaunchPermission).AtName("public"), "Encrypted Copy Cannot Be Public",
-			"launch_permission.public is true, but the copy is encrypted, and EC2 does not make AMIs with encrypted snapshots public. "+
+			"launch_permission.public is true, but "+why+", and EC2 does not make AMIs with encrypted snapshots public. "+
 				"Share it with accounts, organizations or organizational units instead (launch_permission.account_ids, organization_arns, organizational_unit_arns), "+
-				"through a customer managed kms_key_id whose key policy allows them, or copy it unencrypted if its source is unencrypted.")
+				"through a customer managed kms_key_id whose key policy allows them, or "+unencrypted)
 	}
 	if r.data.skipPreflight {
 		return
@@ -146,25 +153,29 @@ func checkPublicDeprecation(plan, state imageResourceModel, creating, public boo
 
 // plannedEncryption tells whether the copy is (or will be) encrypted: as
 // configured, always on an Outpost, as the copy's snapshots are for an
-// existing copy, or, for a new copy left unset, as its source is (which
-// needs the source image, so only with preflight on).
-func (r *imageResource) plannedEncryption(ctx context.Context, plan imageResourceModel, creating bool) (encrypted, known bool) {
+// existing copy, or, for a new copy not asked to be encrypted, as its
+// source is, or because the account encrypts every snapshot copy in the
+// destination Region (EBS encryption by default; byDefault says so). The
+// last two need EC2, so only with preflight on.
+func (r *imageResource) plannedEncryption(ctx context.Context, plan imageResourceModel, creating bool, diags *diag.Diagnostics) (encrypted, known, byDefault bool) {
 	switch {
 	case plan.Encrypted.IsUnknown() && !creating:
-		return false, false
+		return false, false, false
 	case !plan.Encrypted.IsNull() && !plan.Encrypted.IsUnknown() && plan.Encrypted.ValueBool():
-		return true, true
+		return true, true, false
 	case knownString(plan.KMSKeyID) != "" || knownString(plan.DestinationOutpostARN) != "":
-		return true, true
+		return true, true, false
 	case !creating:
-		return plan.Encrypted.ValueBool(), true
+		// encrypted keeps a configured false even when EC2 encrypted the
+		// copy anyway (encryption by default); its snapshots tell.
+		return plan.Encrypted.ValueBool() || mappingsEncrypted(plan.BlockDeviceMappings), true, false
 	case r.data.skipPreflight:
-		return false, false
+		return false, false, false
 	}
 	// A new copy of an encrypted source is encrypted whatever is asked.
-	sourceID, sourceRegion := knownString(plan.SourceImageID), knownString(plan.SourceRegion)
-	if sourceID == "" || sourceRegion == "" {
-		return false, false
+	sourceID, sourceRegion, region := knownString(plan.SourceImageID), knownString(plan.SourceRegion), knownString(plan.Region)
+	if sourceID == "" || sourceRegion == "" || region == "" {
+		return false, false, false
 	}
 	value, err := r.data.sharingFacts.get("source-encrypted|"+sourceRegion+"|"+sourceID, func() (string, error) {
 		client, d := r.data.ec2Client(ctx, sourceRegion)
@@ -178,9 +189,39 @@ func (r *imageResource) plannedEncryption(ctx context.Context, plan imageResourc
 		return fmt.Sprint(imageEncrypted(img)), nil
 	})
 	if err != nil {
-		return false, false // checkSourceImage reports the source's problems.
+		return false, false, false // checkSourceImage reports the source's problems.
 	}
-	return value == "true", true
+	if value == "true" {
+		return true, true, false
+	}
+	byDefaultValue, err := r.regionFact(ctx, "ebs-encryption-by-default", region, (*ami.Client).EBSEncryptionByDefault)
+	if err != nil {
+		diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("ec2:GetEbsEncryptionByDefault in %s failed, so the plan could not tell whether the copy will be encrypted, "+
+			"which decides whether it can be public or shared through the EBS default key: %s", region, describeAWSError(err)))
+		return false, false, false
+	}
+	if byDefaultValue == "true" {
+		return true, true, true
+	}
+	return false, true, false
+}
+
+// mappingsEncrypted reports whether any block device mapping of a copy in
+// state is encrypted.
+func mappingsEncrypted(mappings types.List) bool {
+	if mappings.IsNull() || mappings.IsUnknown() {
+		return false
+	}
+	for _, element := range mappings.Elements() {
+		object, ok := element.(types.Object)
+		if !ok {
+			continue
+		}
+		if encrypted, ok := object.Attributes()["encrypted"].(types.Bool); ok && encrypted.ValueBool() {
+			return true
+		}
+	}
+	return false
 }
 
 // imageEncrypted reports whether any of the image's snapshots is encrypted.

@@ -402,6 +402,99 @@ resource "amicopy_image" "test" {
 	})
 }
 
+// TestAccImage_sharingEncryptionByDefault copies an unencrypted source into
+// a Region where the account encrypts by default, so the copy is encrypted
+// though nothing asks for it: making it public, or sharing it through the
+// Region's default key aws/ebs, is refused at plan with no copy made. A
+// copy that keeps encrypted = false is still encrypted there, and making
+// it public later is refused too. With encryption by default off, a public
+// copy is made.
+func TestAccImage_sharingEncryptionByDefault(t *testing.T) {
+	acctest.SkipOnRealAWS(t, "it changes the account's EBS encryption by default and makes an AMI public")
+	const region = "ap-southeast-1" // Encryption by default is per Region; no other test changes this one's.
+	client := acctest.EC2Client(t, region)
+	if _, err := client.EnableEbsEncryptionByDefault(context.Background(), &ec2.EnableEbsEncryptionByDefaultInput{}); err != nil {
+		t.Fatal(err)
+	}
+	name, publicName := randomName(), randomName()
+	config := func(attributes string) string {
+		return acctest.ProviderBlock(acctest.Endpoint()) + fmt.Sprintf(`
+resource "amicopy_image" "test" {
+  region          = %[4]q
+  name            = %[1]q
+  source_image_id = %[2]q
+  source_region   = %[3]q
+  %[5]s
+}
+`, name, acctest.SourceImageID(), acctest.SourceRegion(), region, attributes)
+	}
+	publicCopy := fmt.Sprintf(`
+resource "amicopy_image" "public" {
+  region            = %[4]q
+  name              = %[1]q
+  source_image_id   = %[2]q
+  source_region     = %[3]q
+  launch_permission = { public = true }
+}
+`, publicName, acctest.SourceImageID(), acctest.SourceRegion(), region)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkImagesDestroyed(t),
+		Steps: []resource.TestStep{
+			{
+				Config:      config("launch_permission = { public = true }"),
+				ExpectError: regexp.MustCompile(`Encrypted Copy Cannot Be Public(.|\n)*EBS\s+encryption\s+by\s+default\s+is\s+on\s+in\s+` + region),
+			},
+			{
+				Config:      config(fmt.Sprintf("launch_permission = { account_ids = [%q] }", shareAccountA)),
+				ExpectError: regexp.MustCompile(`Encrypted Copy Cannot Be Shared With the AWS Managed Key(.|\n)*EBS default key of ` + region),
+			},
+			{
+				PreConfig: func() { checkNoImageNamed(t, client, name) },
+				Config:    config("encrypted = false"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("amicopy_image.test", tfjsonpath.New("encrypted"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("amicopy_image.test", tfjsonpath.New("block_device_mappings").AtSliceIndex(0).AtMapKey("encrypted"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				Config:      config("encrypted = false\n  launch_permission = { public = true }"),
+				ExpectError: regexp.MustCompile(`Encrypted Copy Cannot Be Public`),
+			},
+			{
+				PreConfig: func() {
+					if _, err := client.DisableEbsEncryptionByDefault(context.Background(), &ec2.DisableEbsEncryptionByDefaultInput{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config("encrypted = false") + publicCopy,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("amicopy_image.public", tfjsonpath.New("encrypted"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("amicopy_image.public", tfjsonpath.New("public"), knownvalue.Bool(true)),
+				},
+				Check: checkLaunchPermissions(t, "amicopy_image.public", ami.LaunchPermissions{Public: true}),
+			},
+		},
+	})
+}
+
+// checkNoImageNamed fails the test when the account has an image of that
+// name: a refused plan must not have copied anything.
+func checkNoImageNamed(t *testing.T, client *ec2.Client, name string) {
+	t.Helper()
+	out, err := client.DescribeImages(context.Background(), &ec2.DescribeImagesInput{
+		Owners:  []string{"self"},
+		Filters: []ec2types.Filter{{Name: aws.String("name"), Values: []string{name}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Images) != 0 {
+		t.Errorf("a refused plan made %d copies named %s, want none", len(out.Images), name)
+	}
+}
+
 // setEBSDefaultKeyToCustomerKey makes a new customer managed key the EBS
 // default key of region.
 func setEBSDefaultKeyToCustomerKey(t *testing.T, region string) {
