@@ -55,6 +55,12 @@ type providerData struct {
 	preflight *preflightCache
 	// sharingFacts caches what the plan-time sharing checks learn.
 	sharingFacts sharingFacts
+
+	// plannedNames holds "REGION|NAME" for each copy that this plan
+	// creates (claimName). Terraform configures the provider afresh for
+	// every plan and apply, so it never outlives one plan.
+	plannedNamesMu sync.Mutex
+	plannedNames   map[string]bool
 }
 
 // newProviderData turns the provider configuration into an AWS

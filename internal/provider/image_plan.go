@@ -112,6 +112,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if creating {
 		replaced = trackedCopyFrom(ctx, req.Private)
 		resp.Diagnostics.Append(replacedNameKept(plan, replaced)...)
+		resp.Diagnostics.Append(r.data.claimName(plan)...)
 	}
 	if creating && !r.data.skipPreflight && !resp.Diagnostics.HasError() {
 		r.preflight(ctx, plan, replaced, &resp.Diagnostics)

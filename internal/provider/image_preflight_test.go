@@ -223,6 +223,62 @@ func TestAccImage_nameInUse(t *testing.T) {
 	})
 }
 
+// TestAccImage_nameUsedTwiceInPlan refuses at plan two new copies of one
+// name in one Region, as a count without the index makes, with no copy
+// made, with or without preflight; the same name in two Regions, and names
+// with the index, are copied, and their plans and applies raise nothing.
+func TestAccImage_nameUsedTwiceInPlan(t *testing.T) {
+	name := randomName()
+	copies := func(endpoint string, skipPreflight bool, nameExpression, regions string) string {
+		return validationProvider(endpoint, skipPreflight) + fmt.Sprintf(`
+resource "amicopy_image" "test" {
+  count           = length(%[4]s)
+  region          = %[4]s[count.index]
+  name            = %[1]s
+  source_image_id = %[2]q
+  source_region   = %[3]q
+}
+`, nameExpression, acctest.SourceImageID(), acctest.SourceRegion(), regions)
+	}
+	sameRegion := fmt.Sprintf("[%q, %q]", acctest.Region(), acctest.Region())
+	for _, skipPreflight := range []bool{false, true} {
+		t.Run(fmt.Sprintf("skip_preflight=%t", skipPreflight), func(t *testing.T) {
+			p := acctest.NewProxy(t)
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: copies(p.URL(), skipPreflight, fmt.Sprintf("%q", name), sameRegion),
+					ExpectError: regexp.MustCompile(`Image Name Used Twice in This Plan(.|\n)*` + phrase(fmt.Sprintf(
+						"Another amicopy_image in this plan also makes a copy named %q in %s", name, acctest.Region()))),
+				}},
+			})
+			assertNoCopy(t, p)
+		})
+	}
+	t.Run("distinct", func(t *testing.T) {
+		p := acctest.NewProxy(t)
+		resource.ParallelTest(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy:             checkImagesDestroyed(t),
+			Steps: []resource.TestStep{
+				{
+					// One name in two Regions.
+					Config: copies(p.URL(), false, fmt.Sprintf("%q", name), fmt.Sprintf("[%q, %q]", acctest.Region(), acctest.AlternateRegion())),
+				},
+				{
+					// The index in the name, in one Region: both replaced.
+					Config: copies(p.URL(), false, fmt.Sprintf(`"%s-${count.index}"`, name), sameRegion),
+				},
+			},
+		})
+		if n := p.CountCopies(); n != 4 {
+			t.Errorf("CopyImage made %d copies, want 4", n)
+		}
+	})
+}
+
 // TestAccImage_nameKeptBySkipDestroy refuses at plan a replacement that
 // keeps the name while skip_destroy keeps the replaced AMI, which would
 // hold the name; a replacement that renames the copy goes ahead.

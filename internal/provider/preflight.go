@@ -195,6 +195,36 @@ func (r *imageResource) checkNameFree(ctx context.Context, region, name string, 
 	return diags
 }
 
+// claimName records the name of a copy that the plan creates in its
+// Region, and refuses it when another copy of the same plan already
+// claimed it: AMI names are unique per account and Region, so EC2 would
+// make the first copy and refuse the second (InvalidAMIName.Duplicate) at
+// apply, typically a count or for_each whose name forgets the index or
+// key. Terraform plans each new copy once per plan, so a second claim is
+// always another resource. It needs no call to EC2.
+func (d *providerData) claimName(plan imageResourceModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	name, region := knownString(plan.Name), knownString(plan.Region)
+	if name == "" || region == "" {
+		return diags
+	}
+	d.plannedNamesMu.Lock()
+	defer d.plannedNamesMu.Unlock()
+	key := region + "|" + name
+	if d.plannedNames[key] {
+		diags.AddAttributeError(path.Root("name"), "Image Name Used Twice in This Plan",
+			fmt.Sprintf("Another amicopy_image in this plan also makes a copy named %q in %s. AMI names are unique per account and Region, "+
+				"so EC2 would make one copy and refuse the other (InvalidAMIName.Duplicate) during the apply. "+
+				"Give each copy its own name, for example with ${count.index} or ${each.key} in it, or copy them to different Regions.", name, region))
+		return diags
+	}
+	if d.plannedNames == nil {
+		d.plannedNames = map[string]bool{}
+	}
+	d.plannedNames[key] = true
+	return diags
+}
+
 // replacedNameKept refuses a replacement that keeps the name while
 // skip_destroy keeps the replaced AMI in EC2: the new copy would need the
 // name that AMI still holds, and EC2 would refuse it after the old copy had
