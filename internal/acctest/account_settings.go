@@ -10,7 +10,7 @@ import (
 // Account-wide EC2 settings that decide whether sharing an AMI can work,
 // which moto does not serve (or, for encryption by default, does not apply
 // to CopyImage): the EBS default KMS key, EBS encryption by default and
-// block public access for AMIs. Both are per account and Region, so tests that change
+// block public access for AMIs. All three are per account and Region, so tests that change
 // them use a Region of their own.
 
 // awsManagedEBSKeyAlias is what GetEbsDefaultKmsKeyId answers for an

@@ -32,8 +32,8 @@ type emulator struct {
 	// that two concurrent copies cannot both take the name.
 	nameLocks map[[2]string]*sync.Mutex
 	images    map[string]*imageRecord
-	// encryptedSnapshots maps a snapshot of an encrypted copy to its KMS key
-	// (empty for the default key).
+	// encryptedSnapshots maps a snapshot of an encrypted copy to its KMS key:
+	// the one CopyImage named, or the Region's default key.
 	encryptedSnapshots map[string]string
 	// accountSettings are the account-wide settings moto does not serve.
 	accountSettings map[settingsKey]accountSettings

@@ -108,6 +108,10 @@ func (e *emulator) copyImage(ctx context.Context, req *ec2Request, faults imageF
 	encrypted := req.boolParam("Encrypted") || settings.ebsEncryptionByDefault
 	kmsKeyID := req.form.Get("KmsKeyId")
 	if encrypted && kmsKeyID == "" {
+		// EC2 reports the default key's ARN. For the AWS managed key the
+		// emulator reports its alias instead: moto describes alias/aws/ebs
+		// as a customer managed key (KeyManager CUSTOMER), which would hide
+		// it from any check that asks KMS.
 		kmsKeyID = settings.defaultKMSKeyID()
 	}
 	e.mu.Lock()

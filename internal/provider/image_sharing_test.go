@@ -416,6 +416,12 @@ func TestAccImage_sharingEncryptionByDefault(t *testing.T) {
 	if _, err := client.EnableEbsEncryptionByDefault(context.Background(), &ec2.EnableEbsEncryptionByDefaultInput{}); err != nil {
 		t.Fatal(err)
 	}
+	// Off again even when a step fails before the last one turns it off.
+	t.Cleanup(func() {
+		if _, err := client.DisableEbsEncryptionByDefault(context.Background(), &ec2.DisableEbsEncryptionByDefaultInput{}); err != nil {
+			t.Errorf("DisableEbsEncryptionByDefault: %v", err)
+		}
+	})
 	name, publicName := randomName(), randomName()
 	config := func(attributes string) string {
 		return acctest.ProviderBlock(acctest.Endpoint()) + fmt.Sprintf(`

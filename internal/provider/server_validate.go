@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -26,9 +27,9 @@ import (
 // step, so validation was the provider's largest cost in a plan over many
 // unchanged copies (a quarter of its CPU time at 100 shared copies). The
 // shortcut runs the same checks (the resource's config validators, the
-// read-only and required checks, and every attribute validator, with the
-// requests the framework builds) over values it reads from the
-// configuration once. When all pass it answers "no diagnostics", as the
+// read-only and required checks, the validation that values and types run
+// while they are read, and every attribute validator, with the requests
+// the framework builds) over values it reads from the configuration once. When all pass it answers "no diagnostics", as the
 // framework would; when any check reports anything, it hands the request to
 // the framework, so every diagnostic a user sees is still the framework's
 // own. TestServerValidateShortcutMatchesFramework checks both answers
@@ -202,7 +203,7 @@ func (c attributeCheck) attribute(ctx context.Context, a schema.Attribute, value
 		return false // "Missing Configuration for Required Attribute"
 	}
 	configValue, err := a.GetType().ValueFromTerraform(ctx, value)
-	if err != nil {
+	if err != nil || !valueValidates(ctx, a.GetType(), configValue, value, p) {
 		return false
 	}
 	if !c.validators(ctx, a, configValue, p, pe) {
@@ -215,6 +216,23 @@ func (c attributeCheck) attribute(ctx context.Context, a schema.Attribute, value
 		return true
 	}
 	return c.attributes(ctx, nested.Attributes, value, p, pe)
+}
+
+// valueValidates runs the validation that the framework runs while it reads
+// a value (fwschemadata.ValueAtPath): the value's own
+// (xattr.ValidateableAttribute), or else its type's (xattr.TypeWithValidate,
+// which every collection type implements, to validate its elements).
+func valueValidates(ctx context.Context, t attr.Type, v attr.Value, raw tftypes.Value, p path.Path) bool {
+	if validateable, ok := v.(xattr.ValidateableAttribute); ok {
+		var resp xattr.ValidateAttributeResponse
+		validateable.ValidateAttribute(ctx, xattr.ValidateAttributeRequest{Path: p}, &resp)
+		return len(resp.Diagnostics) == 0
+	}
+	//nolint:staticcheck // TypeWithValidate is deprecated, but the framework still runs it.
+	if withValidate, ok := t.(xattr.TypeWithValidate); ok {
+		return len(withValidate.Validate(ctx, raw, p)) == 0
+	}
+	return true
 }
 
 // validators converts configValue as the framework does for a's type and

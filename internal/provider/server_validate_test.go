@@ -7,7 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -18,56 +23,68 @@ import (
 // nothing: it must never hide a diagnostic, and must answer often enough to
 // be worth having.
 func TestServerValidateShortcutMatchesFramework(t *testing.T) {
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
 	ctx := context.Background()
-	s, ok := NewServer("test")().(*server)
-	if !ok {
-		t.Fatal("NewServer did not return *server")
-	}
 	if why := imageConfigValidation(ctx).unmodelled; why != "" {
 		t.Fatalf("the shortcut declines every configuration: %s", why)
 	}
 	sch := imageSchemaForTest()
-	imageType := s.imageObjectType(ctx)
 	rng := rand.New(rand.NewPCG(17, 19)) //nolint:gosec // reproducible test data, not secrets
 	answered, declined := 0, 0
-	for i := range 1500 {
-		config := generateConfig(rng, sch.Attributes, i%2 == 0)
-		for _, writeOnly := range []bool{true, false} {
-			req := &tfprotov6.ValidateResourceConfigRequest{
-				TypeName:           "amicopy_image",
-				Config:             dynamicValue(t, imageType, tftypes.NewValue(imageType, config)),
-				ClientCapabilities: &tfprotov6.ValidateResourceConfigClientCapabilities{WriteOnlyAttributesAllowed: writeOnly},
-			}
-			framework, err := s.ProviderServer.ValidateResourceConfig(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			shortcut := s.configIsValid(ctx, req)
-			if shortcut != (len(framework.Diagnostics) == 0) {
-				var found []string
-				for _, d := range framework.Diagnostics {
-					found = append(found, fmt.Sprintf("%s at %v: %s", d.Summary, d.Attribute, d.Detail))
+	// Terraform validates before the provider is configured (terraform
+	// validate) and after (in every plan).
+	for _, configured := range []bool{false, true} {
+		s, ok := NewServer("test")().(*server)
+		if !ok {
+			t.Fatal("NewServer did not return *server")
+		}
+		if configured {
+			configureForTest(ctx, t, s, nil)
+		}
+		imageType := s.imageObjectType(ctx)
+		for i := range 750 {
+			config := generateConfig(rng, sch.Attributes, i%2 == 0)
+			for _, capabilities := range []*tfprotov6.ValidateResourceConfigClientCapabilities{
+				nil, {WriteOnlyAttributesAllowed: true}, {WriteOnlyAttributesAllowed: false},
+			} {
+				req := &tfprotov6.ValidateResourceConfigRequest{
+					TypeName:           "amicopy_image",
+					Config:             dynamicValue(t, imageType, tftypes.NewValue(imageType, config)),
+					ClientCapabilities: capabilities,
 				}
-				t.Errorf("case %d: shortcut answers %t, framework reports %d diagnostics %q\nconfig: %v", i, shortcut, len(found), found, config)
-			}
-			if shortcut {
-				answered++
-			} else {
-				declined++
-			}
-			// Through the server, a declined request gets the framework's
-			// own diagnostics.
-			got, err := s.ValidateResourceConfig(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got.Diagnostics) != len(framework.Diagnostics) {
-				t.Errorf("case %d: the server reports %d diagnostics, the framework %d", i, len(got.Diagnostics), len(framework.Diagnostics))
+				framework, err := s.ProviderServer.ValidateResourceConfig(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				shortcut := s.configIsValid(ctx, req)
+				if shortcut != (len(framework.Diagnostics) == 0) {
+					var found []string
+					for _, d := range framework.Diagnostics {
+						found = append(found, fmt.Sprintf("%s at %v: %s", d.Summary, d.Attribute, d.Detail))
+					}
+					t.Errorf("configured=%t case %d: shortcut answers %t, framework reports %d diagnostics %q\nconfig: %v", configured, i, shortcut, len(found), found, config)
+				}
+				if shortcut {
+					answered++
+				} else {
+					declined++
+				}
+				// Through the server, a declined request gets the
+				// framework's own diagnostics.
+				got, err := s.ValidateResourceConfig(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got.Diagnostics) != len(framework.Diagnostics) {
+					t.Errorf("configured=%t case %d: the server reports %d diagnostics, the framework %d", configured, i, len(got.Diagnostics), len(framework.Diagnostics))
+				}
 			}
 		}
 	}
 	t.Logf("the shortcut answered %d configurations and declined %d", answered, declined)
-	if answered < 200 || declined < 200 {
+	if answered < 300 || declined < 300 {
 		t.Errorf("the generated cases must exercise both answers: answered %d, declined %d", answered, declined)
 	}
 }
@@ -154,7 +171,14 @@ func generateAttributeConfig(rng *rand.Rand, name string, a schema.Attribute, mo
 	case schema.SetAttribute, schema.ListAttribute:
 		var elems []tftypes.Value
 		for range 1 + rng.IntN(3) {
-			elems = append(elems, tftypes.NewValue(tftypes.String, pickString(rng, name, valid)))
+			switch element := rng.IntN(40); {
+			case element == 0:
+				elems = append(elems, tftypes.NewValue(tftypes.String, tftypes.UnknownValue))
+			case element == 1 && !mostlyValid:
+				elems = append(elems, tftypes.NewValue(tftypes.String, nil))
+			default:
+				elems = append(elems, tftypes.NewValue(tftypes.String, pickString(rng, name, valid)))
+			}
 		}
 		if _, isList := a.(schema.ListAttribute); !isList {
 			elems = uniqueValues(elems)
@@ -210,4 +234,50 @@ func uniqueValues(values []tftypes.Value) []tftypes.Value {
 		}
 	}
 	return unique
+}
+
+// rejectingType is a string type whose Validate refuses every value, and
+// rejectingValue a string value whose ValidateAttribute does.
+type (
+	rejectingType  struct{ basetypes.StringType }
+	rejectingValue struct{ basetypes.StringValue }
+)
+
+func (rejectingType) Validate(context.Context, tftypes.Value, path.Path) diag.Diagnostics {
+	return diag.Diagnostics{diag.NewErrorDiagnostic("Refused", "by the type")}
+}
+
+func (rejectingValue) ValidateAttribute(_ context.Context, _ xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
+	resp.Diagnostics.AddWarning("Refused", "by the value")
+}
+
+// TestValueValidates checks that the shortcut runs the validation that the
+// framework runs while reading a value: the value's own, or else its
+// type's, which collections use to validate their elements.
+func TestValueValidates(t *testing.T) {
+	ctx := context.Background()
+	raw := tftypes.NewValue(tftypes.String, "x")
+	plain := basetypes.NewStringValue("x")
+	tests := []struct {
+		name string
+		typ  attr.Type
+		v    attr.Value
+		want bool
+	}{
+		{"plain string", basetypes.StringType{}, plain, true},
+		{"type refuses", rejectingType{}, plain, false},
+		{"value warns", basetypes.StringType{}, rejectingValue{plain}, false},
+		{"list of strings", basetypes.ListType{ElemType: basetypes.StringType{}}, basetypes.NewListValueMust(basetypes.StringType{}, []attr.Value{plain}), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rawValue := raw
+			if list, ok := tt.typ.(basetypes.ListType); ok {
+				rawValue = tftypes.NewValue(list.TerraformType(ctx), []tftypes.Value{raw})
+			}
+			if got := valueValidates(ctx, tt.typ, tt.v, rawValue, path.Root("a")); got != tt.want {
+				t.Errorf("valueValidates = %t, want %t", got, tt.want)
+			}
+		})
+	}
 }
