@@ -117,7 +117,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if creating && !r.data.skipPreflight && !resp.Diagnostics.HasError() {
 		r.preflight(ctx, plan, replaced, &resp.Diagnostics)
 	}
-	r.planSharing(ctx, plan, state, creating, &resp.Diagnostics)
+	r.planSharing(ctx, plan, state, creating, func() bool { return replacementPlanned(ctx, req, plan) }, &resp.Diagnostics)
 	plan.Public = plan.plannedPublic(ctx)
 	if resp.Diagnostics.HasError() {
 		return

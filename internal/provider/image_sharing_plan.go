@@ -77,8 +77,10 @@ const sharingCheckTimeout = 20 * time.Second
 // block public access for AMIs is on, and a public copy deprecated more
 // than 2 years after its creation. The checks that ask AWS run only when
 // preflight is on, and only for a plan that changes the sharing, so copies
-// that share nothing cost no calls.
-func (r *imageResource) planSharing(ctx context.Context, plan, state imageResourceModel, creating bool, diags *diag.Diagnostics) {
+// that share nothing cost no calls. A plan that replaces the copy is
+// checked when Terraform plans the new copy (replacing tells), not against
+// the copy in state.
+func (r *imageResource) planSharing(ctx context.Context, plan, state imageResourceModel, creating bool, replacing func() bool, diags *diag.Diagnostics) {
 	perms, lpManaged, lpKnown := plan.launchPermissions(ctx)
 	snapshotShares, snapManaged, snapKnown := plan.snapshotAccounts()
 	if !lpManaged && !snapManaged {
@@ -97,6 +99,9 @@ func (r *imageResource) planSharing(ctx context.Context, plan, state imageResour
 		return
 	}
 	if !lpKnown && !snapKnown {
+		return
+	}
+	if !creating && replacing() {
 		return
 	}
 
