@@ -134,6 +134,9 @@ func (e *emulator) copyImage(ctx context.Context, req *ec2Request, faults imageF
 	if failure, err := e.applyTagSpecifications(ctx, req, specs, result.imageID, snapshots); err != nil || failure != nil {
 		return copyResult{reachedMoto: true, failure: failure}, err
 	}
+	if failure, err := e.copySourceTags(ctx, req, specs, result.imageID); err != nil || failure != nil {
+		return copyResult{reachedMoto: true, failure: failure}, err
+	}
 	return result, nil
 }
 

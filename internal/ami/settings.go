@@ -188,11 +188,7 @@ func (c *Client) EnsureTags(ctx context.Context, img types.Image, imageTags, sna
 	}
 	var copied []string
 	if copyImageTags {
-		for k := range current {
-			if _, planned := imageTags[k]; !planned {
-				copied = append(copied, k)
-			}
-		}
+		copied = CopiedTagKeys(current, imageTags)
 	}
 	snapshotIDs := SnapshotIDs(img)
 	if len(snapshotTags) == 0 || len(snapshotIDs) == 0 {
@@ -208,6 +204,20 @@ func (c *Client) EnsureTags(ctx context.Context, img types.Image, imageTags, sna
 		}
 	}
 	return copied, nil
+}
+
+// CopiedTagKeys lists the keys of an image's tags (current) that the copy
+// did not ask for (requested): with CopyImageTags, EC2 brought them from
+// the source. Never nil, so that "none" can be recorded.
+func CopiedTagKeys(current, requested map[string]string) []string {
+	copied := []string{}
+	for k := range current {
+		if _, asked := requested[k]; !asked {
+			copied = append(copied, k)
+		}
+	}
+	slices.Sort(copied)
+	return copied
 }
 
 // missingTags returns the entries of want that current lacks or holds with

@@ -61,6 +61,9 @@ type providerData struct {
 	// every plan and apply, so it never outlives one plan.
 	plannedNamesMu sync.Mutex
 	plannedNames   map[string]bool
+
+	// storedCopies are the copies in this run's state, by client token.
+	storedCopies *storedCopies
 }
 
 // newProviderData turns the provider configuration into an AWS

@@ -280,6 +280,21 @@ func (m imageResourceModel) withUnknownsNull() imageResourceModel {
 	return m
 }
 
+// withSettingsNotApplied is the model of a copy that EC2 has just started:
+// the settings that the provider applies only once the copy is available
+// (deprecation, deregistration protection, sharing) are as EC2 holds them
+// on a new copy, not as planned. A create that ends before they are
+// applied then leaves state true to EC2, and the next plan, with or without
+// a refresh, shows them as the in-place changes they still are.
+func (m imageResourceModel) withSettingsNotApplied() imageResourceModel {
+	m.DeprecationTime = deprecateAtNull()
+	m.DeregistrationProtection = types.StringValue(protectionDisabled)
+	m.LaunchPermission = types.ObjectNull(launchPermissionAttrTypes)
+	m.SnapshotCreateVolumeAccounts = types.SetNull(types.StringType)
+	m.Public = types.BoolNull()
+	return m
+}
+
 // partitionOf returns the AWS partition of a Region ("aws" when unsure).
 func partitionOf(region string) string {
 	if partition, ok := ami.PartitionForRegion(region); ok {

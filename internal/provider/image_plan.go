@@ -114,6 +114,9 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		resp.Diagnostics.Append(replacedNameKept(plan, replaced)...)
 		resp.Diagnostics.Append(r.data.claimName(plan)...)
 	}
+	if creating {
+		resp.Diagnostics.Append(r.clientTokenReuseRefusal(plan, config)...)
+	}
 	if creating && !r.data.skipPreflight && !resp.Diagnostics.HasError() {
 		r.preflight(ctx, plan, replaced, &resp.Diagnostics)
 	}
@@ -266,6 +269,7 @@ func planUnfinishedCopy(ctx context.Context, req resource.ModifyPlanRequest, res
 	switch {
 	case reported == string(ec2types.ImageStatePending):
 		plan.State = types.StringValue(string(ec2types.ImageStateAvailable))
+		plan.unknownUntilAvailable(state)
 	case copyFailed(reported):
 		plan.State = types.StringUnknown()
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("state"))
@@ -274,6 +278,34 @@ func planUnfinishedCopy(ctx context.Context, req resource.ModifyPlanRequest, res
 				"The plan replaces it with a new copy. Check the source image, the KMS key and its key policy, and the service quotas.",
 				state.ID.ValueString(), state.Region.ValueString(), reported, stateReasonFrom(ctx, req.Private)))
 		resp.Diagnostics.Append(destroyRefusal(ctx, req.State, req.Private, "replace")...)
+	}
+}
+
+// unknownUntilAvailable marks unknown what the apply that finishes a
+// pending copy learns from EC2: what state holds for such a copy came from
+// a refresh of it while pending, or (under -refresh=false) from the create
+// that started it, where what it did not know yet is null, and
+// UseStateForUnknown would promise those values to Terraform. A pending
+// copy may not list its snapshots yet, and the tags that copy_image_tags
+// brings are known only once it is available.
+func (m *imageResourceModel) unknownUntilAvailable(state imageResourceModel) {
+	for _, s := range []*types.String{&m.Architecture, &m.BootMode, &m.CreationDate, &m.Hypervisor, &m.ImageLocation, &m.ImageOwnerAlias,
+		&m.ImageType, &m.IMDSSupport, &m.KernelID, &m.OwnerID, &m.Platform, &m.PlatformDetails, &m.RamdiskID, &m.RootDeviceName,
+		&m.SRIOVNetSupport, &m.TPMSupport, &m.UsageOperation, &m.VirtualizationType, &m.Description} {
+		if s.IsNull() {
+			*s = types.StringUnknown()
+		}
+	}
+	for _, b := range []*types.Bool{&m.ENASupport, &m.Encrypted, &m.Public} {
+		if b.IsNull() {
+			*b = types.BoolUnknown()
+		}
+	}
+	m.RootSnapshotID = types.StringUnknown()
+	m.BlockDeviceMappings = types.ListUnknown(types.ObjectType{AttrTypes: blockDeviceMappingAttrTypes})
+	m.SnapshotIDs = types.ListUnknown(types.StringType)
+	if state.CopyImageTags.ValueBool() {
+		m.TagsAll = types.MapUnknown(types.StringType)
 	}
 }
 
@@ -305,6 +337,34 @@ func stateReasonFrom(ctx context.Context, private privateGetter) string {
 		}
 	}
 	return "(EC2 gave none)"
+}
+
+// clientTokenReuseRefusal refuses, at plan time, a new copy whose
+// client_token already bought a copy that state holds: the copy this plan
+// replaces (a changed name, -replace, a tainted copy) or another resource's.
+// EC2 answers a repeated token with the first request's result, or with
+// IdempotentParameterMismatch when the parameters differ ("Ensuring
+// idempotency in Amazon EC2 API requests", EC2 API reference), so the new
+// copy could never be made, and a replacement would have deregistered the
+// working copy first.
+func (r *imageResource) clientTokenReuseRefusal(plan, config imageResourceModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	token := knownString(config.ClientToken)
+	if token == "" {
+		return diags
+	}
+	bought, ok := r.data.storedCopies.boughtBy(knownString(plan.Region), token)
+	if !ok {
+		return diags
+	}
+	diags.AddAttributeError(path.Root("client_token"), "Client Token Already Used",
+		fmt.Sprintf("The plan makes a new copy with client_token %q, but that token already made %s in %s, which state holds. "+
+			"EC2 answers a repeated client token with the first copy (or with IdempotentParameterMismatch when anything else differs), "+
+			"so the new copy could not be made, and a replacement would destroy the working copy for nothing. "+
+			"Set a new client_token for the new copy, or remove client_token to let the provider generate one. "+
+			"To keep the current copy instead, undo the change that replaces it (or drop -replace, or run terraform untaint).",
+			token, bought.ID, bought.Region))
+	return diags
 }
 
 // stateGetter is tfsdk.State's Get, for destroyRefusal.

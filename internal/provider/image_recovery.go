@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -139,21 +140,22 @@ func copyStartedFrom(ctx context.Context, private privateGetter) time.Time {
 // finishPendingCopy waits, under timeouts.create, for a copy that an earlier
 // create left pending (its wait ran out of time or was interrupted, and the
 // copy was untainted): this update finishes that create instead of copying
-// again. When the wait fails, the copy stays in state as EC2 last reported
-// it, so the next plan waits again, or replaces a copy that failed.
-func (r *imageResource) finishPendingCopy(ctx context.Context, client *ami.Client, plan, state imageResourceModel, resp *resource.UpdateResponse) bool {
+// again, and returns the available image. When the wait fails, the copy
+// stays in state as EC2 last reported it, so the next plan waits again, or
+// replaces a copy that failed.
+func (r *imageResource) finishPendingCopy(ctx context.Context, client *ami.Client, plan, state imageResourceModel, resp *resource.UpdateResponse) (ec2types.Image, bool) {
 	createTimeout, diags := plan.Timeouts.Create(ctx, plan.defaultCreateTimeout())
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
-		return false
+		return ec2types.Image{}, false
 	}
 	waitCtx, cancel := context.WithTimeout(ctx, createTimeout)
 	defer cancel()
 	imageID := state.ID.ValueString()
 	tflog.Info(ctx, "Waiting again for an unfinished AMI copy", map[string]any{"image_id": imageID, "region": client.Region()})
-	_, err := client.WaitForAvailable(waitCtx, imageID, waitProgressLogger(ctx))
+	img, err := client.WaitForAvailable(waitCtx, imageID, waitProgressLogger(ctx))
 	if err == nil {
-		return true
+		return img, true
 	}
 	resp.Diagnostics.Append(waitDiagnostic(imageID, client.Region(), state.Name.ValueString(), createTimeout, err, true))
 	kept := state
@@ -163,7 +165,23 @@ func (r *imageResource) finishPendingCopy(ctx context.Context, client *ami.Clien
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStateReason, stateReasonValue(failed.Code, failed.Message))...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &kept)...)
-	return false
+	return ec2types.Image{}, false
+}
+
+// ensureTagsAfterWait is Create's step after its wait, for a copy that an
+// update finished: the tags the copy asked for on the AMI and its snapshots
+// (EnsureTags), and the keys that CopyImageTags brought, recorded in
+// private state. It returns those keys.
+func (r *imageResource) ensureTagsAfterWait(ctx context.Context, client *ami.Client, img ec2types.Image, plan imageResourceModel, resp *resource.UpdateResponse) ([]string, bool) {
+	copyImageTags := plan.CopyImageTags.ValueBool()
+	copied, err := client.EnsureTags(ctx, img, plan.imageTags(ctx, r.data.defaultTags), plan.snapshotTags(ctx, r.data.defaultTags), copyImageTags)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Tag Image", fmt.Sprintf("The copy %s in %s is available now, but tagging it failed: %s\n\n"+
+			"The copy stays in state; the next apply tags it again.", aws.ToString(img.ImageId), client.Region(), describeAWSError(err)))
+		return nil, false
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCopiedTagKeys, copiedTagKeysValue(copied, copyImageTags))...)
+	return copied, true
 }
 
 // waitProgressLogger logs each poll of a wait for a copy.

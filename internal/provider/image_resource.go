@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -154,7 +153,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	// state (tainted) instead of orphaning it.
 	plan.ID = types.StringValue(imageID)
 	plan.ARN = types.StringValue(imageARN(client.Region(), imageID))
-	tracked := plan.withUnknownsNull()
+	tracked := plan.withUnknownsNull().withSettingsNotApplied()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &tracked)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateTrackedCopy, trackedCopyValue(tracked))...)
 	if resp.Diagnostics.HasError() {
@@ -185,10 +184,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 			"The AMI is kept in state as tainted, so the next apply replaces it with a new copy. To keep this copy, run terraform untaint on it; the next apply then only adds the tags.", imageID, client.Region(), describeAWSError(err)))
 		return
 	}
-	if len(copiedTagKeys) > 0 {
-		raw, _ := json.Marshal(copiedTagKeys)
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCopiedTagKeys, raw)...)
-	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCopiedTagKeys, copiedTagKeysValue(copiedTagKeys, plan.CopyImageTags.ValueBool()))...)
 
 	if err := applyLifecycleSettings(ctx, client, imageID, imageResourceModel{}, plan); err != nil {
 		resp.Diagnostics.AddError("Unable to Configure Image", fmt.Sprintf("The copy %s in %s is available, but %s\n\n"+
@@ -246,6 +242,14 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	state.Region = types.StringValue(region)
 	copied, diags := copiedTagKeysFrom(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
+	if state.CopyImageTags.ValueBool() && (copied == nil || state.State.ValueString() == string(ec2types.ImageStatePending)) {
+		// A copy whose create ended before it was available: the tags
+		// that CopyImageTags brought were never recorded. They are the
+		// image's tags that the copy did not ask for; while it is pending
+		// they are worked out again at each refresh.
+		copied = ami.CopiedTagKeys(ami.TagMap(img.Tags), state.imageTags(ctx, r.data.defaultTags))
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCopiedTagKeys, copiedTagKeysValue(copied, true))...)
+	}
 	state, err = readImage(ctx, client, state, img, r.data.defaultTags, copied, isAdopting(ctx, req.Private))
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDeregistrationCooldown, cooldownPrivateValue(img))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, adoptionMarkerAfterRead(ctx, req.Private))...)
@@ -275,8 +279,22 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if state.State.ValueString() == string(ec2types.ImageStatePending) && !r.finishPendingCopy(ctx, client, plan, state, resp) {
-		return
+	copied, diags := copiedTagKeysFrom(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	snapshotIDs := stringList(ctx, state.SnapshotIDs)
+	if state.State.ValueString() == string(ec2types.ImageStatePending) {
+		// The copy's create ended before it was available. Finish what
+		// Create does after its wait, with what EC2 reports now: a pending
+		// copy may not list its snapshots yet, and the tags that
+		// CopyImageTags brought are known only now.
+		img, ok := r.finishPendingCopy(ctx, client, plan, state, resp)
+		if !ok {
+			return
+		}
+		snapshotIDs = ami.SnapshotIDs(img)
+		if copied, ok = r.ensureTagsAfterWait(ctx, client, img, plan, resp); !ok {
+			return
+		}
 	}
 	updateTimeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
@@ -297,8 +315,6 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		}
 	}
 
-	copied, diags := copiedTagKeysFrom(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
 	oldImageTags := withoutKeys(mapValue(ctx, state.TagsAll), copied)
 	newImageTags := plan.imageTags(ctx, r.data.defaultTags)
 	if err := client.UpdateTags(ctx, []string{imageID}, oldImageTags, newImageTags); err != nil {
@@ -311,7 +327,7 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	previousDefaults := withoutKeys(oldImageTags, mapKeys(mapValue(ctx, state.Tags)))
 	oldSnapshotTags := mergeTags(previousDefaults, mapValue(ctx, state.SnapshotTags))
 	newSnapshotTags := plan.snapshotTags(ctx, r.data.defaultTags)
-	if err := client.UpdateTags(ctx, stringList(ctx, state.SnapshotIDs), oldSnapshotTags, newSnapshotTags); err != nil {
+	if err := client.UpdateTags(ctx, snapshotIDs, oldSnapshotTags, newSnapshotTags); err != nil {
 		fail("the snapshot tags", err)
 		return
 	}
@@ -320,7 +336,7 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	if sharingChanged(plan, state) {
-		if err := applySharing(ctx, client, imageID, stringList(ctx, state.SnapshotIDs), plan, false); err != nil {
+		if err := applySharing(ctx, client, imageID, snapshotIDs, plan, false); err != nil {
 			resp.Diagnostics.Append(sharingDiagnostic(imageID, client.Region(), false, err))
 			return
 		}

@@ -251,6 +251,21 @@ func resourceTags(all map[string]string, prior, priorAll types.Map, defaultTags 
 	return tags
 }
 
+// copiedTagKeysValue is the private-state value recording the keys that
+// CopyImageTags brought: a list, empty when there were none, so that a
+// later refresh knows they were recorded; nil (no key) without
+// copy_image_tags.
+func copiedTagKeysValue(keys []string, copyImageTags bool) []byte {
+	if !copyImageTags {
+		return nil
+	}
+	if keys == nil {
+		keys = []string{}
+	}
+	raw, _ := json.Marshal(keys) // A string list always marshals.
+	return raw
+}
+
 // copiedTagKeysFrom reads the keys that CopyImageTags brought from the
 // resource's private state.
 func copiedTagKeysFrom(ctx context.Context, private privateGetter) ([]string, diag.Diagnostics) {

@@ -26,6 +26,9 @@ type amicopyProvider struct {
 	version string
 	// data is what Configure built, kept for the server's plan shortcut.
 	data *providerData
+	// storedCopies outlives Configure: Terraform may upgrade the stored
+	// states before it configures the provider.
+	storedCopies storedCopies
 }
 
 // New returns a constructor for the provider, as providerserver.Serve wants.
@@ -161,6 +164,7 @@ func (p *amicopyProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	data.storedCopies = &p.storedCopies
 	resp.ResourceData = data
 	p.data = data
 }

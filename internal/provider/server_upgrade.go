@@ -19,6 +19,7 @@ import (
 // with the type read from the schema once.
 func (s *server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	if req != nil && req.TypeName == "amicopy_image" {
+		s.provider.storedCopies.record(req.RawState)
 		if upgraded, ok := s.upgradeCurrentVersion(ctx, req); ok {
 			return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: upgraded}, nil
 		}

@@ -1,0 +1,542 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
+)
+
+// The route matrix drives the Terraform CLI through every route a user can
+// take with a copy (create, in-place update, replacement by configuration,
+// -replace, taint, a timed-out create resumed after untaint, terraform
+// import, an import block, destroy), with and without -refresh=false, each
+// with the settings that have an apply step of their own: tags with
+// copy_image_tags, snapshot tags, deprecation, deregistration protection,
+// launch and snapshot permissions, and a pinned client_token. After every
+// apply it checks the same invariants (checkRoute): state equals what EC2
+// reports, the next plan is empty with and without a refresh, no CopyImage
+// was sent that the route did not call for, and no AMI of the route's name
+// is left that state does not hold.
+
+const (
+	routeAddress      = "amicopy_image.test"
+	routeShareAccount = "111122223333"
+	routeOtherAccount = "444455556666"
+)
+
+// routeSettings are the values of one configuration of amicopy_image.test.
+type routeSettings struct {
+	name, clientToken, description string
+	tags                           map[string]string
+	deprecation                    time.Time
+	protection                     string
+	launchAccounts                 []string
+	snapshotAccounts               []string
+	copyImageTags                  bool
+	createTimeout                  string
+}
+
+// routeBase is the configuration every route starts from.
+func routeBase(name string) routeSettings {
+	return routeSettings{
+		name:             name,
+		clientToken:      name + "-token-1",
+		description:      "route matrix copy",
+		tags:             map[string]string{"Name": name, "team": "images"},
+		deprecation:      time.Now().UTC().Add(90 * 24 * time.Hour).Truncate(time.Minute),
+		protection:       "disabled",
+		launchAccounts:   []string{routeShareAccount},
+		snapshotAccounts: []string{routeShareAccount},
+		copyImageTags:    true,
+	}
+}
+
+// hcl renders the settings as the resource block.
+func (s routeSettings) hcl(sourceImageID string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "resource \"amicopy_image\" \"test\" {\n  name = %q\n  source_image_id = %q\n  source_region = %q\n", s.name, sourceImageID, acctest.Region())
+	if s.clientToken != "" {
+		fmt.Fprintf(&b, "  client_token = %q\n", s.clientToken)
+	}
+	fmt.Fprintf(&b, "  description = %q\n  copy_image_tags = %t\n", s.description, s.copyImageTags)
+	b.WriteString("  tags = {\n")
+	for _, k := range slices.Sorted(maps.Keys(s.tags)) {
+		fmt.Fprintf(&b, "    %q = %q\n", k, s.tags[k])
+	}
+	b.WriteString("  }\n  snapshot_tags = { team = \"images\" }\n")
+	if !s.deprecation.IsZero() {
+		fmt.Fprintf(&b, "  deprecation_time = %q\n", s.deprecation.Format(time.RFC3339))
+	}
+	fmt.Fprintf(&b, "  deregistration_protection = %q\n", s.protection)
+	if s.launchAccounts != nil {
+		fmt.Fprintf(&b, "  launch_permission = { account_ids = %s }\n", hclStrings(s.launchAccounts))
+	}
+	if s.snapshotAccounts != nil {
+		fmt.Fprintf(&b, "  snapshot_create_volume_permission_account_ids = %s\n", hclStrings(s.snapshotAccounts))
+	}
+	if s.createTimeout != "" {
+		fmt.Fprintf(&b, "  timeouts = { create = %q }\n", s.createTimeout)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// hclStrings renders a list of strings.
+func hclStrings(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// route is one route's working folder, its own proxy (so its calls can be
+// counted), and its tagged source image.
+type route struct {
+	t      *testing.T
+	p      *acctest.Proxy
+	wd     *acctest.Workdir
+	name   string
+	source string
+}
+
+// newRoute makes a route's folder and a source AMI of this account that
+// carries a tag, so that copy_image_tags has something to copy.
+func newRoute(t *testing.T) *route {
+	t.Helper()
+	acctest.SkipOnRealAWS(t, "the routes count CopyImage calls at the test proxy")
+	p := acctest.NewProxy(t)
+	r := &route{t: t, p: p, wd: newReliabilityWorkdir(t, p), name: randomName()}
+	r.source = makeTaggedSource(t, r.name+"-source", map[string]string{"origin": "build-7"})
+	return r
+}
+
+// makeTaggedSource copies the test's source image into an AMI of this
+// account named name, with tags, and deregisters it when the test ends.
+func makeTaggedSource(t *testing.T, name string, tags map[string]string) string {
+	t.Helper()
+	client := acctest.EC2Client(t, acctest.Region())
+	var ec2Tags []ec2types.Tag
+	for k, v := range tags {
+		ec2Tags = append(ec2Tags, ec2types.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	out, err := client.CopyImage(context.Background(), &ec2.CopyImageInput{
+		Name: aws.String(name), SourceImageId: aws.String(acctest.SourceImageID()), SourceRegion: aws.String(acctest.SourceRegion()),
+		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeImage, Tags: ec2Tags}},
+	})
+	if err != nil {
+		t.Fatalf("making the source image %s: %v", name, err)
+	}
+	id := aws.ToString(out.ImageId)
+	t.Cleanup(func() { deregisterQuietly(t, acctest.Region(), id) })
+	return id
+}
+
+// write writes the configuration.
+func (r *route) write(s routeSettings, extra ...string) {
+	r.t.Helper()
+	r.wd.WriteFile(r.t, "main.tf", cliConfig(r.p)+s.hcl(r.source)+strings.Join(extra, "\n"))
+}
+
+// tf runs a terraform command that must succeed.
+func (r *route) tf(args ...string) string {
+	r.t.Helper()
+	return terraformCLIOK(r.t, r.wd, noInput(args)...)
+}
+
+// noInput adds -input=false after the commands that take it.
+func noInput(args []string) []string {
+	switch args[0] {
+	case "plan", "apply", "destroy", "import":
+		return append([]string{args[0], "-input=false"}, args[1:]...)
+	}
+	return args
+}
+
+// apply applies the configuration with extra flags.
+func (r *route) apply(flags ...string) string {
+	r.t.Helper()
+	return r.tf(append([]string{"apply", "-auto-approve"}, flags...)...)
+}
+
+// refused runs a plan that must fail with the diagnostic, and checks that
+// the copy in state is untouched.
+func (r *route) refused(pattern string, details []string, args ...string) {
+	r.t.Helper()
+	before := stateImage(r.t, r.wd, routeAddress)
+	out, err := terraformCLI(r.t, r.wd, noInput(args)...)
+	if err == nil || !diagnosticPattern(pattern, details...).MatchString(out) {
+		r.t.Fatalf("terraform %s: want the error %q (err %v):\n%s", strings.Join(args, " "), pattern, err, out)
+	}
+	if after := stateImage(r.t, r.wd, routeAddress); after.id != before.id {
+		r.t.Fatalf("the refused run changed the copy in state from %s to %s", before.id, after.id)
+	}
+	describeImageByID(r.t, acctest.Region(), before.id) // still there
+}
+
+// checkRoute checks the invariants after an apply: one copy in state,
+// available and untainted, equal to what EC2 reports; empty plans with and
+// without a refresh; copies CopyImage calls that made an AMI; and no other
+// AMI of the route's name.
+func (r *route) checkRoute(step string, copies int) string {
+	r.t.Helper()
+	t := r.t
+	st := stateResource(t, r.wd, routeAddress)
+	if st == nil {
+		t.Fatalf("%s: %s is not in state", step, routeAddress)
+	}
+	id, _ := st.Values["id"].(string)
+	if st.Tainted || st.Values["state"] != "available" {
+		t.Fatalf("%s: state holds %s tainted=%t state=%v; want it available, not tainted", step, id, st.Tainted, st.Values["state"])
+	}
+	img := describeImageByID(t, acctest.Region(), id)
+	var problems []string
+	if err := compareWithEC2(st.Values, img); err != nil {
+		problems = append(problems, err.Error())
+	}
+	problems = append(problems, settingsDifferFromEC2(t, st.Values, img)...)
+	if len(problems) > 0 {
+		t.Errorf("%s: state differs from EC2:\n  %s", step, strings.Join(problems, "\n  "))
+	}
+	for _, flags := range [][]string{nil, {"-refresh=false"}} {
+		out := r.tf(append([]string{"plan", "-detailed-exitcode"}, flags...)...)
+		if !strings.Contains(out, "No changes.") {
+			t.Errorf("%s: the next plan %v is not empty:\n%s", step, flags, out)
+		}
+	}
+	if n := r.p.CountCopies(); n != copies {
+		t.Errorf("%s: EC2 made %d copies through CopyImage, want %d", step, n, copies)
+	}
+	if images := ownImagesNamed(t, r.name); len(images) != 1 || aws.ToString(images[0].ImageId) != id {
+		var ids []string
+		for _, img := range images {
+			if aws.ToString(img.Name) != r.name+"-source" {
+				ids = append(ids, aws.ToString(img.ImageId))
+			}
+		}
+		if len(ids) != 1 || ids[0] != id {
+			t.Errorf("%s: EC2 holds %v named %s*, want only %s: a copy was orphaned", step, ids, r.name, id)
+		}
+	}
+	return id
+}
+
+// settingsDifferFromEC2 compares what state says of the settings that have
+// an apply step of their own with what EC2 reports.
+func settingsDifferFromEC2(t *testing.T, values map[string]any, img ec2types.Image) []string {
+	t.Helper()
+	var problems []string
+	id := aws.ToString(img.ImageId)
+	if got, want := jsonStringMap(values["tags_all"]), ami.TagMap(img.Tags); !maps.Equal(got, want) {
+		problems = append(problems, fmt.Sprintf("tags_all = %v, the AMI has %v", got, want))
+	}
+	if got, want := values["description"], aws.ToString(img.Description); got != want {
+		problems = append(problems, fmt.Sprintf("description = %v, EC2 reports %q", got, want))
+	}
+	if got, want := values["deregistration_protection"], string(ami.ProtectionOf(aws.ToString(img.DeregistrationProtection))); got != want {
+		problems = append(problems, fmt.Sprintf("deregistration_protection = %v, EC2 reports %q", got, want))
+	}
+	stateTime, _ := values["deprecation_time"].(string)
+	if !sameMinute(stateTime, aws.ToString(img.DeprecationTime)) {
+		problems = append(problems, fmt.Sprintf("deprecation_time = %q, EC2 reports %q", stateTime, aws.ToString(img.DeprecationTime)))
+	}
+	client := acctest.EC2Client(t, acctest.Region())
+	if lp, ok := values["launch_permission"].(map[string]any); ok {
+		attr, err := client.DescribeImageAttribute(context.Background(), &ec2.DescribeImageAttributeInput{ImageId: img.ImageId, Attribute: ec2types.ImageAttributeNameLaunchPermission})
+		if err != nil {
+			t.Fatalf("DescribeImageAttribute %s: %v", id, err)
+		}
+		var accounts []string
+		for _, perm := range attr.LaunchPermissions {
+			if perm.UserId != nil {
+				accounts = append(accounts, aws.ToString(perm.UserId))
+			}
+		}
+		if got := jsonStrings(lp["account_ids"]); !sameSet(got, accounts) {
+			problems = append(problems, fmt.Sprintf("launch_permission.account_ids = %v, EC2 grants %v", got, accounts))
+		}
+	}
+	if want, ok := values["snapshot_create_volume_permission_account_ids"].([]any); ok {
+		for _, snapshot := range ami.SnapshotIDs(img) {
+			attr, err := client.DescribeSnapshotAttribute(context.Background(), &ec2.DescribeSnapshotAttributeInput{SnapshotId: aws.String(snapshot), Attribute: ec2types.SnapshotAttributeNameCreateVolumePermission})
+			if err != nil {
+				t.Fatalf("DescribeSnapshotAttribute %s: %v", snapshot, err)
+			}
+			var accounts []string
+			for _, perm := range attr.CreateVolumePermissions {
+				accounts = append(accounts, aws.ToString(perm.UserId))
+			}
+			if got := jsonStrings(want); !sameSet(got, accounts) {
+				problems = append(problems, fmt.Sprintf("snapshot_create_volume_permission_account_ids = %v, snapshot %s grants %v", got, snapshot, accounts))
+			}
+		}
+	}
+	if tags, ok := values["snapshot_tags"].(map[string]any); ok {
+		snapshotTags, err := client.DescribeSnapshots(context.Background(), &ec2.DescribeSnapshotsInput{SnapshotIds: ami.SnapshotIDs(img)})
+		if err != nil {
+			t.Fatalf("DescribeSnapshots %v: %v", ami.SnapshotIDs(img), err)
+		}
+		for _, snapshot := range snapshotTags.Snapshots {
+			have := ami.TagMap(snapshot.Tags)
+			for k, v := range tags {
+				if have[k] != v {
+					problems = append(problems, fmt.Sprintf("snapshot_tags[%s] = %v, snapshot %s has %q", k, v, aws.ToString(snapshot.SnapshotId), have[k]))
+				}
+			}
+		}
+	}
+	return problems
+}
+
+// sameMinute compares two RFC 3339 times (or two empty ones) to the minute,
+// as EC2 rounds deprecation times.
+func sameMinute(a, b string) bool {
+	if a == "" || b == "" {
+		return a == b
+	}
+	ta, errA := time.Parse(time.RFC3339, a)
+	tb, errB := time.Parse(time.RFC3339, b)
+	return errA == nil && errB == nil && ta.Truncate(time.Minute).Equal(tb.Truncate(time.Minute))
+}
+
+// jsonStringMap reads a map of strings from terraform show -json.
+func jsonStringMap(v any) map[string]string {
+	out := map[string]string{}
+	if m, ok := v.(map[string]any); ok {
+		for k, value := range m {
+			out[k], _ = value.(string)
+		}
+	}
+	return out
+}
+
+// jsonStrings reads a list or set of strings from terraform show -json.
+func jsonStrings(v any) []string {
+	var out []string
+	if list, ok := v.([]any); ok {
+		for _, value := range list {
+			s, _ := value.(string)
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sameSet reports whether two string lists hold the same strings.
+func sameSet(a, b []string) bool {
+	a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
+	return slices.Equal(a, b)
+}
+
+// TestAccImageRoutes walks every route of the matrix, each in parallel
+// with its own proxy and folder, against the one local EC2.
+func TestAccImageRoutes(t *testing.T) {
+	t.Parallel()
+	routes := []struct {
+		name string
+		walk func(r *route, base routeSettings)
+	}{
+		{"create", func(r *route, base routeSettings) {
+			r.write(base)
+			r.apply()
+			r.checkRoute("create", 1)
+		}},
+		{"update in place", func(r *route, base routeSettings) { walkUpdate(r, base) }},
+		{"update in place, -refresh=false", func(r *route, base routeSettings) { walkUpdate(r, base, "-refresh=false") }},
+		{"replacement by configuration", func(r *route, base routeSettings) { walkReplaceByConfig(r, base) }},
+		{"replacement by configuration, -refresh=false", func(r *route, base routeSettings) { walkReplaceByConfig(r, base, "-refresh=false") }},
+		{"-replace", func(r *route, base routeSettings) {
+			walkForcedReplacement(r, base, func(flags ...string) {
+				r.apply(append([]string{"-replace=" + routeAddress}, flags...)...)
+			}, "-replace="+routeAddress)
+		}},
+		{"-replace, -refresh=false", func(r *route, base routeSettings) {
+			walkForcedReplacement(r, base, func(flags ...string) {
+				r.apply(append([]string{"-replace=" + routeAddress, "-refresh=false"}, flags...)...)
+			}, "-replace="+routeAddress, "-refresh=false")
+		}},
+		{"taint", func(r *route, base routeSettings) {
+			walkForcedReplacement(r, base, func(flags ...string) {
+				r.tf("taint", routeAddress)
+				r.apply(flags...)
+			})
+		}},
+		{"taint, -refresh=false", func(r *route, base routeSettings) {
+			walkForcedReplacement(r, base, func(flags ...string) {
+				r.tf("taint", routeAddress)
+				r.apply(append([]string{"-refresh=false"}, flags...)...)
+			}, "-refresh=false")
+		}},
+		{"timeout, untaint, apply", func(r *route, base routeSettings) { walkResume(r, base) }},
+		{"timeout, untaint, apply -refresh=false", func(r *route, base routeSettings) { walkResume(r, base, "-refresh=false") }},
+		{"terraform import", func(r *route, base routeSettings) { walkImport(r, base, false) }},
+		{"import block", func(r *route, base routeSettings) { walkImport(r, base, true) }},
+		{"destroy", func(r *route, base routeSettings) { walkDestroy(r, base) }},
+		{"destroy -refresh=false", func(r *route, base routeSettings) { walkDestroy(r, base, "-refresh=false") }},
+	}
+	for _, tc := range routes {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRoute(t)
+			tc.walk(r, routeBase(r.name))
+		})
+	}
+}
+
+// walkUpdate changes every in-place setting at once.
+func walkUpdate(r *route, base routeSettings, flags ...string) {
+	r.write(base)
+	r.apply()
+	first := r.checkRoute("create", 1)
+	changed := base
+	changed.description = "route matrix copy, updated"
+	changed.tags = map[string]string{"Name": base.name, "stage": "prod"}
+	changed.deprecation = base.deprecation.Add(24 * time.Hour)
+	changed.protection = "enabled"
+	changed.launchAccounts = []string{routeShareAccount, routeOtherAccount}
+	changed.snapshotAccounts = []string{routeOtherAccount}
+	r.write(changed)
+	r.apply(flags...)
+	if id := r.checkRoute("update", 1); id != first {
+		r.t.Fatalf("the update replaced %s with %s", first, id)
+	}
+	// Protection off again, so the test can clean up.
+	changed.protection = "disabled"
+	r.write(changed)
+	r.apply(flags...)
+	r.checkRoute("protection off", 1)
+	r.tf("destroy", "-auto-approve")
+}
+
+// walkReplaceByConfig renames the copy: with the pinned token the plan is
+// refused and the copy kept; with a new token it is replaced.
+func walkReplaceByConfig(r *route, base routeSettings, flags ...string) {
+	r.write(base)
+	r.apply()
+	first := r.checkRoute("create", 1)
+	renamed := base
+	renamed.name = base.name + "-b"
+	r.write(renamed)
+	r.refused("Client Token Already Used", []string{first, "Set a new client_token"}, append([]string{"plan"}, flags...)...)
+	renamed.clientToken = base.name + "-token-2"
+	r.write(renamed)
+	r.apply(flags...)
+	if id := r.checkRoute("replace", 2); id == first {
+		r.t.Fatalf("the rename kept %s", first)
+	}
+	r.tf("destroy", "-auto-approve")
+}
+
+// walkForcedReplacement replaces the copy by a means that changes no
+// configuration (-replace, taint): refused at plan while the token is
+// pinned, done once client_token is removed (a token is then generated).
+func walkForcedReplacement(r *route, base routeSettings, replace func(flags ...string), planFlags ...string) {
+	r.write(base)
+	r.apply()
+	first := r.checkRoute("create", 1)
+	if strings.Contains(strings.Join(planFlags, " "), "-replace") {
+		r.refused("Client Token Already Used", []string{first}, append([]string{"plan"}, planFlags...)...)
+	} else {
+		r.tf("taint", routeAddress)
+		r.refused("Client Token Already Used", []string{first}, append([]string{"plan"}, planFlags...)...)
+		r.tf("untaint", routeAddress)
+	}
+	unpinned := base
+	unpinned.clientToken = ""
+	r.write(unpinned)
+	replace()
+	if id := r.checkRoute("replaced", 2); id == first {
+		r.t.Fatalf("the forced replacement kept %s", first)
+	}
+	r.tf("destroy", "-auto-approve")
+}
+
+// walkResume lets a create run out of time while EC2 still copies, keeps the
+// copy with untaint, and lets the next apply finish it: every setting is
+// applied, the copied source tags stay, and no second copy is made.
+func walkResume(r *route, base routeSettings, flags ...string) {
+	slow := base
+	slow.createTimeout = "15s"
+	r.write(slow)
+	r.p.SetFaults(acctest.Faults{PendingPolls: 1000})
+	if out, err := terraformCLI(r.t, r.wd, "apply", "-auto-approve", "-input=false"); err == nil {
+		r.t.Fatalf("the create of a copy that stays pending succeeded:\n%s", out)
+	}
+	tracked := stateResource(r.t, r.wd, routeAddress)
+	if tracked == nil || !tracked.Tainted {
+		r.t.Fatalf("after the timeout, state holds %+v; want the copy, tainted", tracked)
+	}
+	copied, _ := tracked.Values["id"].(string)
+	r.p.Reset()
+	r.tf("untaint", routeAddress)
+	r.p.SettleCopy(copied, 1, nil)
+	r.write(base)
+	r.apply(flags...)
+	if id := r.checkRoute("resumed", 1); id != copied {
+		r.t.Fatalf("the resumed apply tracks %s, want the copy %s it waited for", id, copied)
+	}
+	if tags := ami.TagMap(describeImageByID(r.t, acctest.Region(), copied).Tags); tags["origin"] != "build-7" {
+		r.t.Errorf("the tag copied from the source is gone after the resumed apply: %v", tags)
+	}
+	r.tf("destroy", "-auto-approve")
+}
+
+// walkImport adopts a copy made outside Terraform, with terraform import or
+// an import block, and applies the settings to it in place.
+func walkImport(r *route, base routeSettings, importBlock bool) {
+	out, err := acctest.EC2Client(r.t, acctest.Region()).CopyImage(context.Background(), &ec2.CopyImageInput{
+		Name: aws.String(base.name), SourceImageId: aws.String(r.source), SourceRegion: aws.String(acctest.Region()),
+		Description: aws.String(base.description), CopyImageTags: aws.Bool(true),
+		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeImage, Tags: []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String(base.name)}}}},
+	})
+	if err != nil {
+		r.t.Fatalf("copying outside Terraform: %v", err)
+	}
+	imageID := aws.ToString(out.ImageId)
+	// An adopted copy's tags are its own: the configuration names them all.
+	adopted := base
+	adopted.tags = map[string]string{"Name": base.name, "origin": "build-7", "team": "images"}
+	if !importBlock {
+		// terraform import ends adoption at the first refresh, so the
+		// create-time inputs that EC2 does not report stay unset: set, they
+		// would replace the copy (with a warning that says so).
+		adopted.clientToken, adopted.copyImageTags = "", false
+	}
+	if importBlock {
+		r.write(adopted, fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", routeAddress, imageID))
+	} else {
+		r.write(adopted)
+		r.tf("import", routeAddress, imageID)
+	}
+	r.apply()
+	if id := r.checkRoute("adopted", 0); id != imageID {
+		r.t.Fatalf("state tracks %s, want the adopted %s", id, imageID)
+	}
+	r.tf("destroy", "-auto-approve")
+}
+
+// walkDestroy destroys the copy: the AMI and its snapshots are gone.
+func walkDestroy(r *route, base routeSettings, flags ...string) {
+	r.write(base)
+	r.apply()
+	r.checkRoute("create", 1)
+	image := stateImage(r.t, r.wd, routeAddress)
+	r.tf(append([]string{"destroy", "-auto-approve"}, flags...)...)
+	if err := checkImageGone(r.t, acctest.Region(), image.id, image.snapshotIDs); err != nil {
+		r.t.Errorf("after destroy: %v", err)
+	}
+	if stateResource(r.t, r.wd, routeAddress) != nil {
+		r.t.Errorf("%s is still in state after destroy", routeAddress)
+	}
+}

@@ -1,0 +1,57 @@
+package provider
+
+import (
+	"encoding/json"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// storedCopies records the copies that the state of this run holds, by
+// the client token that bought each. Terraform hands every stored instance
+// to UpgradeResourceState before it plans, refresh or not, tainted or not;
+// that is the one place where a plan can see them all. A tainted copy's
+// replacement, in particular, is planned as a plain create with neither
+// prior state nor private state, so nothing else tells it which copy a
+// pinned client_token bought.
+type storedCopies struct {
+	mu      sync.Mutex
+	byToken map[string]storedCopy
+}
+
+// storedCopy is what a plan needs to know of a copy in state.
+type storedCopy struct {
+	ID     string `json:"id"`
+	Region string `json:"region"`
+	Token  string `json:"client_token"`
+}
+
+// record notes the copy of one stored instance, as UpgradeResourceState
+// receives it. A state it cannot read is left to the framework's upgrade,
+// which reports it.
+func (s *storedCopies) record(raw *tfprotov6.RawState) {
+	if raw == nil || len(raw.JSON) == 0 {
+		return
+	}
+	var stored storedCopy
+	if json.Unmarshal(raw.JSON, &stored) != nil || stored.Token == "" || stored.ID == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byToken == nil {
+		s.byToken = map[string]storedCopy{}
+	}
+	s.byToken[stored.Region+"|"+stored.Token] = stored
+}
+
+// boughtBy returns the copy in state that token bought in region.
+func (s *storedCopies) boughtBy(region, token string) (storedCopy, bool) {
+	if s == nil {
+		return storedCopy{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stored, ok := s.byToken[region+"|"+token]
+	return stored, ok
+}
