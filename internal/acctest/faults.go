@@ -56,6 +56,13 @@ type Faults struct {
 	// copied through this proxy report it "pending" before its real state.
 	PendingPolls int
 
+	// PendingWithoutSnapshots leaves the snapshot IDs out of the block
+	// device mappings of a copy while it is reported pending: EC2 makes a
+	// copy's snapshots while the copy runs, and DescribeImages reports the
+	// image's mappings as they stand (EC2 User Guide, "Copy an Amazon EC2
+	// AMI": the copy, snapshots included, completes asynchronously).
+	PendingWithoutSnapshots bool
+
 	// FailCopies, when set, makes every image copied through this proxy
 	// "failed" with this reason once its pending polls are used up.
 	FailCopies *StateReason
@@ -111,6 +118,8 @@ type imageFaults struct {
 	notFoundLeft int
 	pendingLeft  int
 	failure      *StateReason
+	// pendingWithoutSnapshots is Faults.PendingWithoutSnapshots.
+	pendingWithoutSnapshots bool
 }
 
 // faultState is one proxy's configured faults with their counters and
@@ -229,6 +238,8 @@ func (s *faultState) copiedImageFaults() imageFaults {
 		notFoundLeft: s.faults.NotFoundAfterCopy,
 		pendingLeft:  s.faults.PendingPolls,
 		failure:      s.faults.FailCopies,
+
+		pendingWithoutSnapshots: s.faults.PendingWithoutSnapshots,
 	}
 }
 

@@ -345,6 +345,9 @@ func applyImageState(item *xmlNode, rec *imageRecord) string {
 	case rec.faults.pendingLeft > 0:
 		rec.faults.pendingLeft--
 		item.SetChildText("imageState", "pending")
+		if rec.faults.pendingWithoutSnapshots {
+			removeSnapshotIDs(item)
+		}
 		return FaultPending
 	case rec.faults.failure != nil:
 		item.SetChildText("imageState", "failed")
@@ -355,6 +358,22 @@ func applyImageState(item *xmlNode, rec *imageRecord) string {
 		return FaultFailed
 	}
 	return ""
+}
+
+// removeSnapshotIDs leaves the snapshot IDs out of an image's EBS mappings,
+// as DescribeImages reports a copy whose snapshots do not exist yet.
+func removeSnapshotIDs(item *xmlNode) {
+	mappings := item.Child("blockDeviceMapping")
+	if mappings == nil {
+		return
+	}
+	for _, m := range mappings.ChildrenNamed("item") {
+		if ebs := m.Child("ebs"); ebs != nil {
+			if id := ebs.Child("snapshotId"); id != nil {
+				ebs.RemoveChild(id)
+			}
+		}
+	}
 }
 
 // markMappingsEncrypted reports every EBS mapping of an image as encrypted

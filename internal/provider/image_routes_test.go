@@ -378,8 +378,12 @@ func TestAccImageRoutes(t *testing.T) {
 				r.apply(append([]string{"-refresh=false"}, flags...)...)
 			}, "-refresh=false")
 		}},
-		{"timeout, untaint, apply", func(r *route, base routeSettings) { walkResume(r, base) }},
-		{"timeout, untaint, apply -refresh=false", func(r *route, base routeSettings) { walkResume(r, base, "-refresh=false") }},
+		{"timeout, untaint, apply", func(r *route, base routeSettings) { walkResume(r, base, false) }},
+		{"timeout, untaint, apply -refresh=false", func(r *route, base routeSettings) { walkResume(r, base, false, "-refresh=false") }},
+		{"timeout, untaint, apply, snapshots listed once available", func(r *route, base routeSettings) { walkResume(r, base, true) }},
+		{"timeout, untaint, apply -refresh=false, snapshots listed once available", func(r *route, base routeSettings) {
+			walkResume(r, base, true, "-refresh=false")
+		}},
 		{"terraform import", func(r *route, base routeSettings) { walkImport(r, base, false) }},
 		{"import block", func(r *route, base routeSettings) { walkImport(r, base, true) }},
 		{"destroy", func(r *route, base routeSettings) { walkDestroy(r, base) }},
@@ -464,12 +468,14 @@ func walkForcedReplacement(r *route, base routeSettings, replace func(flags ...s
 
 // walkResume lets a create run out of time while EC2 still copies, keeps the
 // copy with untaint, and lets the next apply finish it: every setting is
-// applied, the copied source tags stay, and no second copy is made.
-func walkResume(r *route, base routeSettings, flags ...string) {
+// applied, the copied source tags stay, and no second copy is made. With
+// withoutSnapshots, EC2 lists the copy's snapshots only once it is
+// available, so the snapshot settings cannot come from a refresh.
+func walkResume(r *route, base routeSettings, withoutSnapshots bool, flags ...string) {
 	slow := base
 	slow.createTimeout = "15s"
 	r.write(slow)
-	r.p.SetFaults(acctest.Faults{PendingPolls: 1000})
+	r.p.SetFaults(acctest.Faults{PendingPolls: 1000, PendingWithoutSnapshots: withoutSnapshots})
 	if out, err := terraformCLI(r.t, r.wd, "apply", "-auto-approve", "-input=false"); err == nil {
 		r.t.Fatalf("the create of a copy that stays pending succeeded:\n%s", out)
 	}
@@ -480,7 +486,7 @@ func walkResume(r *route, base routeSettings, flags ...string) {
 	copied, _ := tracked.Values["id"].(string)
 	r.p.Reset()
 	r.tf("untaint", routeAddress)
-	r.p.SettleCopy(copied, 1, nil)
+	r.p.SettleCopy(copied, 2, nil)
 	r.write(base)
 	r.apply(flags...)
 	if id := r.checkRoute("resumed", 1); id != copied {
