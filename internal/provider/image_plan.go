@@ -126,6 +126,38 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if !creating && !resp.Plan.Raw.Equal(req.State.Raw) && plan.unknownWhereNotRead() {
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
+}
+
+// unknownWhereNotRead marks unknown the attributes that every read of a
+// copy fills in but that state holds as null: state that no refresh has
+// written yet, such as a copy moved from aws_ami_copy or kept by a create
+// that ended early, planned with -refresh=false. UseStateForUnknown would
+// promise Terraform those nulls, and the apply's read of the copy would
+// break the promise. It reports whether it marked any. Only a plan that
+// changes the copy needs it; a plan without changes stays empty.
+func (m *imageResourceModel) unknownWhereNotRead() bool {
+	marked := false
+	for _, s := range []*types.String{&m.ARN, &m.Architecture, &m.BootMode, &m.CreationDate, &m.Description, &m.OwnerID, &m.PlatformDetails,
+		&m.RootDeviceName, &m.State, &m.VirtualizationType} {
+		if s.IsNull() {
+			*s, marked = types.StringUnknown(), true
+		}
+	}
+	for _, b := range []*types.Bool{&m.ENASupport, &m.Encrypted, &m.Public} {
+		if b.IsNull() {
+			*b, marked = types.BoolUnknown(), true
+		}
+	}
+	if m.BlockDeviceMappings.IsNull() {
+		m.BlockDeviceMappings, marked = types.ListUnknown(types.ObjectType{AttrTypes: blockDeviceMappingAttrTypes}), true
+	}
+	if m.SnapshotIDs.IsNull() {
+		m.SnapshotIDs, marked = types.ListUnknown(types.StringType), true
+	}
+	return marked
 }
 
 // defaultTagsApplied reports whether the AMI's tags_all is already what

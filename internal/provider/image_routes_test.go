@@ -14,6 +14,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
+	"github.com/amicopy/terraform-provider-amicopy/internal/acctest/awsprovider"
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
 
@@ -109,6 +110,8 @@ type route struct {
 	wd     *acctest.Workdir
 	name   string
 	source string
+	// preamble starts every configuration: the providers and their blocks.
+	preamble string
 }
 
 // newRoute makes a route's folder and a source AMI of this account that
@@ -117,7 +120,19 @@ func newRoute(t *testing.T) *route {
 	t.Helper()
 	acctest.SkipOnRealAWS(t, "the routes count CopyImage calls at the test proxy")
 	p := acctest.NewProxy(t)
-	r := &route{t: t, p: p, wd: newReliabilityWorkdir(t, p), name: randomName()}
+	r := &route{t: t, p: p, wd: newReliabilityWorkdir(t, p), name: randomName(), preamble: cliConfig(p)}
+	r.source = makeTaggedSource(t, r.name+"-source", map[string]string{"origin": "build-7"})
+	return r
+}
+
+// newMoveRoute is newRoute with the stand-in AWS provider of the given
+// shape beside this one, for the moved block from aws_ami_copy.
+func newMoveRoute(t *testing.T, shape awsprovider.Shape) *route {
+	t.Helper()
+	acctest.SkipOnRealAWS(t, "the stand-in AWS provider needs the local EC2")
+	p, wd := newMoveWorkdir(t, acctest.BuildProvider(t), shape)
+	r := &route{t: t, p: p, wd: wd, name: randomName(),
+		preamble: requiredProviders("amicopy/amicopy", "hashicorp/aws") + standInAWSProviderBlock(p.URL()) + acctest.ProviderBlock(p.URL())}
 	r.source = makeTaggedSource(t, r.name+"-source", map[string]string{"origin": "build-7"})
 	return r
 }
@@ -146,7 +161,7 @@ func makeTaggedSource(t *testing.T, name string, tags map[string]string) string 
 // write writes the configuration.
 func (r *route) write(s routeSettings, extra ...string) {
 	r.t.Helper()
-	r.wd.WriteFile(r.t, "main.tf", cliConfig(r.p)+s.hcl(r.source)+strings.Join(extra, "\n"))
+	r.wd.WriteFile(r.t, "main.tf", r.preamble+s.hcl(r.source)+strings.Join(extra, "\n"))
 }
 
 // tf runs a terraform command that must succeed.
@@ -396,6 +411,18 @@ func TestAccImageRoutes(t *testing.T) {
 			tc.walk(r, routeBase(r.name))
 		})
 	}
+	for _, shape := range []struct {
+		name  string
+		shape awsprovider.Shape
+	}{{"v5", awsprovider.ShapeV5}, {"v6", awsprovider.ShapeV6}} {
+		for _, flags := range [][]string{nil, {"-refresh=false"}} {
+			t.Run(strings.TrimSpace("moved from aws_ami_copy "+shape.name+" "+strings.Join(flags, " ")), func(t *testing.T) {
+				t.Parallel()
+				r := newMoveRoute(t, shape.shape)
+				walkMoved(r, routeBase(r.name), flags...)
+			})
+		}
+	}
 }
 
 // walkUpdate changes every in-place setting at once.
@@ -545,4 +572,28 @@ func walkDestroy(r *route, base routeSettings, flags ...string) {
 	if stateResource(r.t, r.wd, routeAddress) != nil {
 		r.t.Errorf("%s is still in state after destroy", routeAddress)
 	}
+}
+
+// walkMoved makes the copy with aws_ami_copy, then moves it to
+// amicopy_image with every setting: the moving apply takes the settings in
+// place and copies nothing.
+func walkMoved(r *route, base routeSettings, flags ...string) {
+	r.wd.WriteFile(r.t, "main.tf", r.preamble+fmt.Sprintf(`
+resource "aws_ami_copy" "test" {
+  name              = %q
+  description       = %q
+  source_ami_id     = %q
+  source_ami_region = %q
+  deprecation_time  = %q
+  tags              = { Name = %q, team = "images" }
+}
+`, base.name, base.description, r.source, acctest.Region(), base.deprecation.Format(time.RFC3339), base.name))
+	r.tf("apply", "-auto-approve")
+	made := shownResourceOf(r.t, r.wd, "aws_ami_copy.test").Values["id"]
+	r.write(base, "moved {\n  from = aws_ami_copy.test\n  to   = "+routeAddress+"\n}\n")
+	r.apply(flags...)
+	if id := r.checkRoute("moved", 1); id != made {
+		r.t.Fatalf("state tracks %s after the move, want %v, the copy aws_ami_copy made", id, made)
+	}
+	r.tf("destroy", "-auto-approve")
 }
