@@ -488,22 +488,37 @@ resource "amicopy_image" "snapshot_gone" {
 
 // TestAccImage_reliabilitySecretsStayOutOfLogs stands for an operator who
 // turns on TF_LOG=TRACE with credentials in the provider block while EC2
-// throttles: neither the secret key nor any request signature reaches the
-// log or the state.
+// throttles, behind a gateway whose errors quote the request's signature:
+// neither the secret key nor any request signature reaches the log, the
+// diagnostics or the state.
 func TestAccImage_reliabilitySecretsStayOutOfLogs(t *testing.T) {
 	t.Parallel()
 	p := acctest.NewProxy(t)
 	// Throttling sends calls down the SDK's retry path, which signs every
 	// attempt anew; the secret must stay out of the log there too.
-	p.SetFaults(acctest.Faults{Seed: 3, ThrottleRate: 0.3})
+	throttling := acctest.Faults{Seed: 3, ThrottleRate: 0.3}
+	p.SetFaults(throttling)
 	secret := "amicopy-secret-" + sdkacctest.RandString(24)
+	credentials := []string{`access_key = "AKIATESTTESTTESTTEST"`, fmt.Sprintf("secret_key = %q", secret)}
 	name := randomName()
 	logPath := filepath.Join(t.TempDir(), "terraform.log")
 	wd := newReliabilityWorkdir(t, p, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)
-	wd.WriteFile(t, "main.tf", cliConfig(p, `access_key = "AKIATESTTESTTESTTEST"`, fmt.Sprintf("secret_key = %q", secret))+reliabilityImage(name, ""))
+	wd.WriteFile(t, "main.tf", cliConfig(p, credentials...)+reliabilityImage(name, ""))
 
 	terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
 	shown := terraformCLIOK(t, wd, "show", "-json")
+
+	// The gateway fails every DescribeImages, quoting the signature: the
+	// refresh fails, and its error reaches the call log and a diagnostic.
+	wd.WriteFile(t, "main.tf", cliConfig(p, append(credentials, "max_retries = 1")...)+reliabilityImage(name, ""))
+	p.SetFaults(acctest.Faults{ServerErrorRate: 1, ServerErrorActions: []string{"DescribeImages"}, ServerErrorsEchoSignature: true})
+	refreshFailed, err := terraformCLI(t, wd, "plan", "-input=false")
+	// The redacted quote shows that the error reached the output at all.
+	if want := diagnosticPattern("Unable to Read Image", "DescribeImages for", "InternalError",
+		"Request signed with AWS4-HMAC-SHA256 Credential=REDACTED,", "Signature=REDACTED"); err == nil || !want.MatchString(refreshFailed) {
+		t.Errorf("the plan through a gateway that quotes signatures did not fail with the redacted error (err %v); want %s in:\n%s", err, want, refreshFailed)
+	}
+	p.SetFaults(throttling)
 	terraformCLIOK(t, wd, "destroy", "-auto-approve", "-input=false")
 
 	raw, err := os.ReadFile(logPath)
@@ -522,8 +537,11 @@ func TestAccImage_reliabilitySecretsStayOutOfLogs(t *testing.T) {
 	if throttled == 0 {
 		t.Fatalf("the proxy served no throttled answer in %d calls", len(p.Calls()))
 	}
+	if !strings.Contains(log, "Signature=REDACTED") {
+		t.Errorf("the TRACE log holds no redacted quote of a signature, so the gateway's error never reached it")
+	}
 	signature := regexp.MustCompile(`Signature=[0-9a-fA-F]`)
-	for what, text := range map[string]string{"the TRACE log": log, "terraform show -json": shown} {
+	for what, text := range map[string]string{"the TRACE log": log, "terraform show -json": shown, "the failed plan": refreshFailed} {
 		if strings.Contains(text, secret) {
 			t.Errorf("%s contains the secret key", what)
 		}
@@ -538,8 +556,8 @@ func TestAccImage_reliabilitySecretsStayOutOfLogs(t *testing.T) {
 	if err == nil && strings.Contains(string(stateFile), secret) {
 		t.Errorf("the state file contains the secret key")
 	}
-	t.Logf("TRACE log: %d bytes, %d provider call lines, %d throttled calls, %d mentions of RequestLimitExceeded; the access key ID appears %d times, the secret and signatures never",
-		len(log), strings.Count(log, "AWS call"), throttled, strings.Count(log, "RequestLimitExceeded"), strings.Count(log, "AKIATESTTESTTESTTEST"))
+	t.Logf("TRACE log: %d bytes, %d provider call lines, %d throttled calls, %d mentions of RequestLimitExceeded, %d redacted signatures; the access key ID appears %d times",
+		len(log), strings.Count(log, "AWS call"), throttled, strings.Count(log, "RequestLimitExceeded"), strings.Count(log, "Signature=REDACTED"), strings.Count(log, "AKIATESTTESTTESTTEST"))
 }
 
 // TestAccImage_reliabilityFailuresAfterCreate stands for EC2 failing the
