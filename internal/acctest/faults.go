@@ -26,6 +26,11 @@ type Faults struct {
 	ServerErrorRate float64
 	// ServerErrorActions limits server errors to these actions; empty means all.
 	ServerErrorActions []string
+	// ServerErrorsEchoSignature makes the server errors of ServerErrorRate
+	// quote the request's SigV4 Authorization header (credential scope and
+	// signature) in their message, as a misbehaving gateway in front of EC2
+	// may. The provider must keep it out of its logs and diagnostics.
+	ServerErrorsEchoSignature bool
 
 	// Latency is added to every call before it is handled.
 	Latency time.Duration
@@ -276,6 +281,19 @@ func (s *faultState) encodedAuthorizationFailure() string {
 		blob[i] = byte(s.rng.UintN(256))
 	}
 	return base64.RawURLEncoding.EncodeToString(blob)
+}
+
+// transportFaultAnswerFor is transportFaultAnswer for a request signed with
+// authorization, which a server error quotes when ServerErrorsEchoSignature
+// is set.
+func (s *faultState) transportFaultAnswerFor(fault, authorization string) *answer {
+	s.mu.Lock()
+	echo := s.faults.ServerErrorsEchoSignature
+	s.mu.Unlock()
+	if fault != FaultServerError || !echo {
+		return transportFaultAnswer(fault)
+	}
+	return errorAnswer(http.StatusInternalServerError, "InternalError", "An internal error has occurred. Request signed with "+authorization)
 }
 
 // transportFaultAnswer is the answer for a fault decided by transportFault.

@@ -2,6 +2,8 @@ package acctest
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -58,6 +60,25 @@ func TestTransportFaults(t *testing.T) {
 			f.proxy.Reset()
 			if _, err := f.client.DescribeImages(context.Background(), &ec2.DescribeImagesInput{ImageIds: []string{SourceImageID()}}); err != nil {
 				t.Errorf("after Reset: %v", err)
+			}
+		})
+	}
+}
+
+// TestServerErrorsEchoSignature checks that a server error quotes the
+// request's signature only when ServerErrorsEchoSignature asks for it.
+func TestServerErrorsEchoSignature(t *testing.T) {
+	t.Parallel()
+	signed := regexp.MustCompile(`Request signed with AWS4-HMAC-SHA256 Credential=[^/]+/\d{8}/[^/]+/ec2/aws4_request, SignedHeaders=\S+, Signature=[0-9a-f]{64}`)
+	for _, echo := range []bool{false, true} {
+		t.Run(fmt.Sprint("echo=", echo), func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, 1)
+			f.proxy.SetFaults(Faults{ServerErrorRate: 1, ServerErrorsEchoSignature: echo})
+			_, err := f.client.DescribeImages(context.Background(), &ec2.DescribeImagesInput{ImageIds: []string{SourceImageID()}})
+			wantAPIError(t, err, "InternalError")
+			if got := signed.MatchString(err.Error()); got != echo {
+				t.Errorf("the error quotes the signature: %t, want %t: %v", got, echo, err)
 			}
 		})
 	}

@@ -222,7 +222,7 @@ func (p *Proxy) serve(ctx context.Context, req *ec2Request, call *Call) (*answer
 	}
 	if fault != "" {
 		call.Fault = fault
-		return transportFaultAnswer(fault), nil
+		return p.faults.transportFaultAnswerFor(fault, req.header.Get("Authorization")), nil
 	}
 	if handle, ok := actionHandlers[req.action]; ok {
 		return handle(p, ctx, req, call)

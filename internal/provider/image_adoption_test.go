@@ -479,7 +479,10 @@ resource "amicopy_image" "adopted" {
 
 // TestAccImage_protection turns deregistration protection on: removing or
 // replacing the copy then fails at plan time, naming the setting, and the
-// AMI stays; once protection is off, destroy works.
+// AMI stays; once protection is off, destroy works. The apply-time error of
+// a deregistration that EC2 refuses has the same summary, so the steps look
+// for the plan's own wording ("The plan would destroy"), which only the
+// plan-time refusal uses.
 func TestAccImage_protection(t *testing.T) {
 	name := randomName()
 	address := "amicopy_image.test"
@@ -494,7 +497,16 @@ resource "amicopy_image" "test" {
 }
 `, name, acctest.SourceImageID(), acctest.SourceRegion(), suffix, protection)
 	}
-	refused := regexp.MustCompile(`(?s)Image Has Deregistration Protection.*deregistration_protection`)
+	refusedAtPlan := func(action string) *regexp.Regexp {
+		return diagnosticPattern("Image Has Deregistration Protection", "The plan would "+action+" amicopy_image ami-",
+			`but its deregistration_protection is "enabled", so EC2 would refuse to deregister it`)
+	}
+	// A refusal at plan time leaves the copy as it was, and makes no other.
+	untouched := func() {
+		if err := resource.ComposeTestCheckFunc(checkOnlyImageNamed(t, name, &image), checkProtection(t, &image, "enabled-without-cooldown"))(nil); err != nil {
+			t.Errorf("after a refused plan: %v", err)
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -517,15 +529,17 @@ resource "amicopy_image" "test" {
 			{
 				// The user removes the resource from the configuration.
 				Config:      providerConfig(),
-				ExpectError: refused,
+				ExpectError: refusedAtPlan("destroy"),
 			},
 			{
 				// A new name needs a new copy, which would deregister this one.
+				PreConfig:   untouched,
 				Config:      config("b", "enabled"),
-				ExpectError: refused,
+				ExpectError: refusedAtPlan("replace"),
 			},
 			{
-				Config: config("a", "disabled"),
+				PreConfig: untouched,
+				Config:    config("a", "disabled"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},

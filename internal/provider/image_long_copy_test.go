@@ -54,6 +54,9 @@ func startTimedOutCopy(t *testing.T, wd *acctest.Workdir, p *acctest.Proxy, name
 	if tracked == nil || !tracked.Tainted || tracked.Values["state"] != "pending" {
 		t.Fatalf("after the timeout, state holds %+v; want the copy, pending and tainted", tracked)
 	}
+	if err := checkTimedOutWhileWaiting(p, acctest.FaultPending); err != nil {
+		t.Fatal(err)
+	}
 	p.Reset()
 	id, _ := tracked.Values["id"].(string)
 	return id
@@ -74,7 +77,7 @@ func plannedActions(t *testing.T, wd *acctest.Workdir) (string, string) {
 // the apply after to wait again.
 func TestAccImage_longCopyResumed(t *testing.T) {
 	t.Parallel()
-	p, wd, name := newImageWorkdir(t, `timeouts = { create = "8s" }`)
+	p, wd, name := newImageWorkdir(t, pendingCopyTimeouts)
 
 	copied := startTimedOutCopy(t, wd, p, name)
 	terraformCLIOK(t, wd, "untaint", "amicopy_image.test")
@@ -123,7 +126,7 @@ func TestAccImage_longCopyResumed(t *testing.T) {
 // failed AMI.
 func TestAccImage_longCopyFailedLater(t *testing.T) {
 	t.Parallel()
-	p, wd, name := newImageWorkdir(t, `timeouts = { create = "8s" }`)
+	p, wd, name := newImageWorkdir(t, pendingCopyTimeouts)
 
 	copied := startTimedOutCopy(t, wd, p, name)
 	terraformCLIOK(t, wd, "untaint", "amicopy_image.test")

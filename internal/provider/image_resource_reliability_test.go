@@ -264,10 +264,7 @@ func TestAccImage_reliabilityCreateTimeout(t *testing.T) {
 	p := acctest.NewProxy(t)
 	name := randomName()
 	address := "amicopy_image.test"
-	// timeouts.create covers the CopyImage call as well as the wait; 20s
-	// leaves the wait most of it even when a loaded machine is slow to
-	// answer CopyImage, and the proxy's calls show which one ran out.
-	config := faultyProvider(p) + reliabilityImage(name, `timeouts = { create = "20s" }`)
+	config := faultyProvider(p) + reliabilityImage(name, pendingCopyTimeouts)
 	var timedOut, replacement capturedImage
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -277,12 +274,12 @@ func TestAccImage_reliabilityCreateTimeout(t *testing.T) {
 			{
 				PreConfig: func() { p.SetFaults(acctest.Faults{PendingPolls: 1000}) },
 				Config:    config,
-				ExpectError: diagnosticPattern("Timeout Waiting for Image Copy", "The create timeout (20s) ended before the copy ami-",
+				ExpectError: diagnosticPattern("Timeout Waiting for Image Copy", "The create timeout ("+pendingCopyTimeout+") ended before the copy ami-",
 					"became available", "kept in state as tainted"),
 			},
 			{
 				PreConfig: func() {
-					if err := checkTimedOutWhileWaiting(p); err != nil {
+					if err := checkTimedOutWhileWaiting(p, acctest.FaultPending); err != nil {
 						t.Error(err)
 					}
 					p.Reset()
@@ -301,11 +298,23 @@ func TestAccImage_reliabilityCreateTimeout(t *testing.T) {
 	})
 }
 
+// pendingCopyTimeout is timeouts.create for a test whose copy must still be
+// unfinished when the timeout ends. The timeout covers the CopyImage call
+// as well as the wait, so it leaves a loaded machine ample time to answer
+// CopyImage (well under a second when idle) and still have the wait run
+// out; checkTimedOutWhileWaiting shows from the proxy's calls that it did.
+const pendingCopyTimeout = "20s"
+
+// pendingCopyTimeouts is the timeouts attribute that sets pendingCopyTimeout.
+var pendingCopyTimeouts = fmt.Sprintf("timeouts = { create = %q }", pendingCopyTimeout)
+
 // checkTimedOutWhileWaiting checks from the proxy's calls that the create
 // timeout ended the wait for a copy, not the CopyImage call: EC2 answered
-// one CopyImage with the copy, and the provider then polled the copy and
-// saw it pending until it gave up.
-func checkTimedOutWhileWaiting(p *acctest.Proxy) error {
+// one CopyImage with the copy, and every poll of the copy after that got
+// the fault that kept the copy from being seen available (FaultPending: it
+// was seen pending; FaultServerError: the poll failed) until the provider
+// gave up.
+func checkTimedOutWhileWaiting(p *acctest.Proxy, fault string) error {
 	copies := copyImageCalls(p)
 	if len(copies) != 1 || copies[0].Status != http.StatusOK || len(copies[0].ImageIDs) != 1 {
 		return fmt.Errorf("CopyImage calls %s; want one answered with the copy before the timeout", describeCalls(copies))
@@ -321,8 +330,8 @@ func checkTimedOutWhileWaiting(p *acctest.Proxy) error {
 		return fmt.Errorf("nothing polled the copy %s after CopyImage answered; the timeout did not end a wait", copyID)
 	}
 	for _, c := range polls {
-		if c.Time.Before(copies[0].Time) || c.Status != http.StatusOK || countFault([]acctest.Call{c}, acctest.FaultPending) != 1 {
-			return fmt.Errorf("the polls of %s were %s; want each after CopyImage, answered, and seeing the copy pending", copyID, describeCalls(polls))
+		if c.Time.Before(copies[0].Time) || countFault([]acctest.Call{c}, fault) != 1 {
+			return fmt.Errorf("the polls of %s were %s; want each after CopyImage and answered with the %s fault", copyID, describeCalls(polls), fault)
 		}
 	}
 	return nil
@@ -479,22 +488,37 @@ resource "amicopy_image" "snapshot_gone" {
 
 // TestAccImage_reliabilitySecretsStayOutOfLogs stands for an operator who
 // turns on TF_LOG=TRACE with credentials in the provider block while EC2
-// throttles: neither the secret key nor any request signature reaches the
-// log or the state.
+// throttles, behind a gateway whose errors quote the request's signature:
+// neither the secret key nor any request signature reaches the log, the
+// diagnostics or the state.
 func TestAccImage_reliabilitySecretsStayOutOfLogs(t *testing.T) {
 	t.Parallel()
 	p := acctest.NewProxy(t)
 	// Throttling sends calls down the SDK's retry path, which signs every
 	// attempt anew; the secret must stay out of the log there too.
-	p.SetFaults(acctest.Faults{Seed: 3, ThrottleRate: 0.3})
+	throttling := acctest.Faults{Seed: 3, ThrottleRate: 0.3}
+	p.SetFaults(throttling)
 	secret := "amicopy-secret-" + sdkacctest.RandString(24)
+	credentials := []string{`access_key = "AKIATESTTESTTESTTEST"`, fmt.Sprintf("secret_key = %q", secret)}
 	name := randomName()
 	logPath := filepath.Join(t.TempDir(), "terraform.log")
 	wd := newReliabilityWorkdir(t, p, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)
-	wd.WriteFile(t, "main.tf", cliConfig(p, `access_key = "AKIATESTTESTTESTTEST"`, fmt.Sprintf("secret_key = %q", secret))+reliabilityImage(name, ""))
+	wd.WriteFile(t, "main.tf", cliConfig(p, credentials...)+reliabilityImage(name, ""))
 
 	terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
 	shown := terraformCLIOK(t, wd, "show", "-json")
+
+	// The gateway fails every DescribeImages, quoting the signature: the
+	// refresh fails, and its error reaches the call log and a diagnostic.
+	wd.WriteFile(t, "main.tf", cliConfig(p, append(credentials, "max_retries = 1")...)+reliabilityImage(name, ""))
+	p.SetFaults(acctest.Faults{ServerErrorRate: 1, ServerErrorActions: []string{"DescribeImages"}, ServerErrorsEchoSignature: true})
+	refreshFailed, err := terraformCLI(t, wd, "plan", "-input=false")
+	// The redacted quote shows that the error reached the output at all.
+	if want := diagnosticPattern("Unable to Read Image", "DescribeImages for", "InternalError",
+		"Request signed with AWS4-HMAC-SHA256 Credential=REDACTED,", "Signature=REDACTED"); err == nil || !want.MatchString(refreshFailed) {
+		t.Errorf("the plan through a gateway that quotes signatures did not fail with the redacted error (err %v); want %s in:\n%s", err, want, refreshFailed)
+	}
+	p.SetFaults(throttling)
 	terraformCLIOK(t, wd, "destroy", "-auto-approve", "-input=false")
 
 	raw, err := os.ReadFile(logPath)
@@ -513,8 +537,11 @@ func TestAccImage_reliabilitySecretsStayOutOfLogs(t *testing.T) {
 	if throttled == 0 {
 		t.Fatalf("the proxy served no throttled answer in %d calls", len(p.Calls()))
 	}
+	if !strings.Contains(log, "Signature=REDACTED") {
+		t.Errorf("the TRACE log holds no redacted quote of a signature, so the gateway's error never reached it")
+	}
 	signature := regexp.MustCompile(`Signature=[0-9a-fA-F]`)
-	for what, text := range map[string]string{"the TRACE log": log, "terraform show -json": shown} {
+	for what, text := range map[string]string{"the TRACE log": log, "terraform show -json": shown, "the failed plan": refreshFailed} {
 		if strings.Contains(text, secret) {
 			t.Errorf("%s contains the secret key", what)
 		}
@@ -529,8 +556,8 @@ func TestAccImage_reliabilitySecretsStayOutOfLogs(t *testing.T) {
 	if err == nil && strings.Contains(string(stateFile), secret) {
 		t.Errorf("the state file contains the secret key")
 	}
-	t.Logf("TRACE log: %d bytes, %d provider call lines, %d throttled calls, %d mentions of RequestLimitExceeded; the access key ID appears %d times, the secret and signatures never",
-		len(log), strings.Count(log, "AWS call"), throttled, strings.Count(log, "RequestLimitExceeded"), strings.Count(log, "AKIATESTTESTTESTTEST"))
+	t.Logf("TRACE log: %d bytes, %d provider call lines, %d throttled calls, %d mentions of RequestLimitExceeded, %d redacted signatures; the access key ID appears %d times",
+		len(log), strings.Count(log, "AWS call"), throttled, strings.Count(log, "RequestLimitExceeded"), strings.Count(log, "Signature=REDACTED"), strings.Count(log, "AKIATESTTESTTESTTEST"))
 }
 
 // TestAccImage_reliabilityFailuresAfterCreate stands for EC2 failing the
@@ -762,9 +789,7 @@ func TestAccImage_reliabilityWaitFails(t *testing.T) {
 	p := acctest.NewProxy(t)
 	name := randomName()
 	address := "amicopy_image.test"
-	// The timeout covers CopyImage too; a loaded machine must not run it out
-	// before the copy starts.
-	config := faultyProvider(p, "max_retries = 1", "skip_preflight = true") + reliabilityImage(name, `timeouts = { create = "8s" }`)
+	config := faultyProvider(p, "max_retries = 1", "skip_preflight = true") + reliabilityImage(name, pendingCopyTimeouts)
 	var unfinished, replacement capturedImage
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -779,8 +804,13 @@ func TestAccImage_reliabilityWaitFails(t *testing.T) {
 				ExpectError: diagnosticPattern("Timeout Waiting for Image Copy", "the last poll failed", "InternalError", "kept in state as tainted"),
 			},
 			{
-				PreConfig: func() { p.Reset() },
-				Config:    config,
+				PreConfig: func() {
+					if err := checkTimedOutWhileWaiting(p, acctest.FaultServerError); err != nil {
+						t.Error(err)
+					}
+					p.Reset()
+				},
+				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{expectTaintedReplacement(&unfinished)},
 				},
