@@ -264,7 +264,7 @@ const noCredentialsHelp = "The provider found no AWS credentials. Give it some i
 	"configuration or credentials files, AWS SSO (aws sso login), an instance or task role, or access_key and secret_key in the provider block."
 
 // secretPattern finds things that look like credentials in error text.
-var secretPattern = regexp.MustCompile(`(?i)(Signature=|Credential=|X-Amz-Security-Token=|aws_secret_access_key\s*=\s*)[^,\s&"]+`)
+var secretPattern = regexp.MustCompile(`(?i)(Signature=|Credential=|X-Amz-Security-Token\s*[=:]\s*|aws_secret_access_key\s*=\s*|aws_session_token\s*=\s*)[^,\s&"]+`)
 
 // redactSecrets removes signatures and credentials from text that is about
 // to reach a log or a diagnostic.

@@ -57,6 +57,12 @@ func TestRedactSecrets(t *testing.T) {
 			kept:  []string{"aws_secret_access_key = REDACTED", "line 3: bad key"},
 		},
 		{
+			name:  "echoed session token header and a session token in a credentials file",
+			input: "api error AuthFailure: X-Amz-Security-Token: " + token + "\naws_session_token = " + token + "x",
+			gone:  []string{token},
+			kept:  []string{"X-Amz-Security-Token: REDACTED", "aws_session_token = REDACTED"},
+		},
+		{
 			name:  "nothing secret",
 			input: "api error InvalidAMIID.NotFound: The image id '[ami-0123456789abcdef0]' does not exist",
 			kept:  []string{"api error InvalidAMIID.NotFound: The image id '[ami-0123456789abcdef0]' does not exist"},
