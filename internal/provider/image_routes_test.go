@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -179,10 +180,160 @@ func noInput(args []string) []string {
 	return args
 }
 
-// apply applies the configuration with extra flags.
+// apply plans with the extra flags into a saved plan and applies it, as a
+// reviewed change is applied, and checks that the apply removed from EC2
+// only what the plan showed going: AMIs, tags, and launch and snapshot
+// grants.
 func (r *route) apply(flags ...string) string {
 	r.t.Helper()
-	return r.tf(append([]string{"apply", "-auto-approve"}, flags...)...)
+	r.tf(append([]string{"plan", "-out=route.tfplan"}, flags...)...)
+	shown := planRemovals(r.t, r.wd, "route.tfplan")
+	before := r.ec2Facts()
+	out := r.tf("apply", "route.tfplan")
+	after := r.ec2Facts()
+	for fact := range before {
+		if !after[fact] && !shown[fact] {
+			r.t.Errorf("the apply removed %s, which its plan did not show going", fact)
+		}
+	}
+	return out
+}
+
+// ec2Facts lists what EC2 holds for the route's copies (not its source),
+// each as one string: "ami ID", "tag ID k=v", "launch ID account",
+// "volume SNAPSHOT account".
+func (r *route) ec2Facts() map[string]bool {
+	r.t.Helper()
+	facts := map[string]bool{}
+	client := acctest.EC2Client(r.t, acctest.Region())
+	for _, img := range ownImagesNamed(r.t, r.name) {
+		id := aws.ToString(img.ImageId)
+		if id == r.source {
+			continue
+		}
+		facts["ami "+id] = true
+		for k, v := range ami.TagMap(img.Tags) {
+			facts[fmt.Sprintf("tag %s %s=%s", id, k, v)] = true
+		}
+		for _, account := range imageLaunchAccounts(r.t, client, id) {
+			facts[fmt.Sprintf("launch %s %s", id, account)] = true
+		}
+		for _, snapshot := range ami.SnapshotIDs(img) {
+			for _, account := range snapshotVolumeAccounts(r.t, client, snapshot) {
+				facts[fmt.Sprintf("volume %s %s", snapshot, account)] = true
+			}
+		}
+	}
+	return facts
+}
+
+// planRemovals lists, as ec2Facts spells them, what a saved plan shows
+// going: a deleted or replaced copy whole, and the tags and grants that its
+// prior value holds and its planned value does not (an unknown planned
+// value shows everything going).
+func planRemovals(t *testing.T, wd *acctest.Workdir, planFile string) map[string]bool {
+	t.Helper()
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions      []string       `json:"actions"`
+				Before       map[string]any `json:"before"`
+				After        map[string]any `json:"after"`
+				AfterUnknown map[string]any `json:"after_unknown"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	out := mustTerraformStdout(t, wd, "show", "-json", planFile)
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatalf("decoding terraform show -json %s: %v", planFile, err)
+	}
+	shown := map[string]bool{}
+	for _, rc := range plan.ResourceChanges {
+		before := rc.Change.Before
+		id, _ := before["id"].(string)
+		if id == "" {
+			continue
+		}
+		deleted := slices.Contains(rc.Change.Actions, "delete")
+		after := rc.Change.After
+		if deleted || after == nil {
+			after = map[string]any{}
+		}
+		going := func(attribute string, facts func(values map[string]any) []string) {
+			if unknown, _ := rc.Change.AfterUnknown[attribute].(bool); unknown && !deleted {
+				for _, fact := range facts(before) {
+					shown[fact] = true
+				}
+				return
+			}
+			kept := facts(after)
+			for _, fact := range facts(before) {
+				if !slices.Contains(kept, fact) {
+					shown[fact] = true
+				}
+			}
+		}
+		if deleted {
+			shown["ami "+id] = true
+		}
+		going("tags_all", func(values map[string]any) []string {
+			var facts []string
+			for k, v := range jsonStringMap(values["tags_all"]) {
+				facts = append(facts, fmt.Sprintf("tag %s %s=%s", id, k, v))
+			}
+			return facts
+		})
+		going("launch_permission", func(values map[string]any) []string {
+			var facts []string
+			lp, _ := values["launch_permission"].(map[string]any)
+			for _, account := range jsonStrings(lp["account_ids"]) {
+				facts = append(facts, fmt.Sprintf("launch %s %s", id, account))
+			}
+			return facts
+		})
+		going("snapshot_create_volume_permission_account_ids", func(values map[string]any) []string {
+			var facts []string
+			for _, snapshot := range jsonStrings(before["snapshot_ids"]) {
+				for _, account := range jsonStrings(values["snapshot_create_volume_permission_account_ids"]) {
+					facts = append(facts, fmt.Sprintf("volume %s %s", snapshot, account))
+				}
+			}
+			return facts
+		})
+	}
+	return shown
+}
+
+// imageLaunchAccounts lists the accounts EC2 lets launch an image.
+func imageLaunchAccounts(t *testing.T, client *ec2.Client, imageID string) []string {
+	t.Helper()
+	attr, err := client.DescribeImageAttribute(context.Background(), &ec2.DescribeImageAttributeInput{ImageId: aws.String(imageID), Attribute: ec2types.ImageAttributeNameLaunchPermission})
+	if err != nil {
+		t.Fatalf("DescribeImageAttribute %s: %v", imageID, err)
+	}
+	var accounts []string
+	for _, perm := range attr.LaunchPermissions {
+		if perm.UserId != nil {
+			accounts = append(accounts, aws.ToString(perm.UserId))
+		}
+	}
+	return accounts
+}
+
+// snapshotVolumeAccounts lists the accounts EC2 lets create volumes from a
+// snapshot.
+func snapshotVolumeAccounts(t *testing.T, client *ec2.Client, snapshotID string) []string {
+	t.Helper()
+	attr, err := client.DescribeSnapshotAttribute(context.Background(), &ec2.DescribeSnapshotAttributeInput{SnapshotId: aws.String(snapshotID), Attribute: ec2types.SnapshotAttributeNameCreateVolumePermission})
+	if err != nil {
+		t.Fatalf("DescribeSnapshotAttribute %s: %v", snapshotID, err)
+	}
+	var accounts []string
+	for _, perm := range attr.CreateVolumePermissions {
+		accounts = append(accounts, aws.ToString(perm.UserId))
+	}
+	return accounts
 }
 
 // refused runs a plan that must fail with the diagnostic, and checks that
@@ -268,30 +419,14 @@ func settingsDifferFromEC2(t *testing.T, values map[string]any, img ec2types.Ima
 	}
 	client := acctest.EC2Client(t, acctest.Region())
 	if lp, ok := values["launch_permission"].(map[string]any); ok {
-		attr, err := client.DescribeImageAttribute(context.Background(), &ec2.DescribeImageAttributeInput{ImageId: img.ImageId, Attribute: ec2types.ImageAttributeNameLaunchPermission})
-		if err != nil {
-			t.Fatalf("DescribeImageAttribute %s: %v", id, err)
-		}
-		var accounts []string
-		for _, perm := range attr.LaunchPermissions {
-			if perm.UserId != nil {
-				accounts = append(accounts, aws.ToString(perm.UserId))
-			}
-		}
+		accounts := imageLaunchAccounts(t, client, id)
 		if got := jsonStrings(lp["account_ids"]); !sameSet(got, accounts) {
 			problems = append(problems, fmt.Sprintf("launch_permission.account_ids = %v, EC2 grants %v", got, accounts))
 		}
 	}
 	if want, ok := values["snapshot_create_volume_permission_account_ids"].([]any); ok {
 		for _, snapshot := range ami.SnapshotIDs(img) {
-			attr, err := client.DescribeSnapshotAttribute(context.Background(), &ec2.DescribeSnapshotAttributeInput{SnapshotId: aws.String(snapshot), Attribute: ec2types.SnapshotAttributeNameCreateVolumePermission})
-			if err != nil {
-				t.Fatalf("DescribeSnapshotAttribute %s: %v", snapshot, err)
-			}
-			var accounts []string
-			for _, perm := range attr.CreateVolumePermissions {
-				accounts = append(accounts, aws.ToString(perm.UserId))
-			}
+			accounts := snapshotVolumeAccounts(t, client, snapshot)
 			if got := jsonStrings(want); !sameSet(got, accounts) {
 				problems = append(problems, fmt.Sprintf("snapshot_create_volume_permission_account_ids = %v, snapshot %s grants %v", got, snapshot, accounts))
 			}
