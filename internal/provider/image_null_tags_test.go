@@ -1,0 +1,109 @@
+package provider_test
+
+import (
+	"context"
+	"maps"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
+)
+
+// nullOwnerVariable declares var.owner, null unless set: the usual way a
+// tag value ends up null.
+const nullOwnerVariable = `
+variable "owner" {
+  type    = string
+  default = null
+}
+`
+
+// TestAccImage_nullTagValue applies tags and snapshot_tags whose Owner
+// value is a null variable, as a create and then as an in-place update.
+// A null value means "no such tag": the apply must not wait for EC2 to show
+// a tag that the write rightly left out (the wait would run its whole
+// ami.PropagationTimeout and warn "Change Not Visible Yet"), state must
+// hold what EC2 holds, and the next plan must be empty.
+func TestAccImage_nullTagValue(t *testing.T) {
+	t.Parallel()
+	p, wd, name := newImageWorkdir(t, "")
+	steps := []struct {
+		name, tags string
+		wantTags   map[string]string // in EC2, on the AMI and on its snapshots
+	}{
+		{"create", `{ Owner = var.owner, Name = "x" }`, map[string]string{"Name": "x"}},
+		{"in-place update", `{ Owner = var.owner, Name = "y", Team = "a" }`, map[string]string{"Name": "y", "Team": "a"}},
+	}
+	for _, step := range steps {
+		wd.WriteFile(t, "main.tf", cliConfig(p)+nullOwnerVariable+reliabilityImage(name,
+			"tags          = "+step.tags+"\n  snapshot_tags = "+step.tags))
+		started := time.Now()
+		out := terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+		// Without the null value the apply takes seconds; waiting for it
+		// takes the whole PropagationTimeout.
+		if took := time.Since(started); took > ami.PropagationTimeout*3/4 || strings.Contains(out, "Change Not Visible Yet") {
+			t.Errorf("%s: the apply took %s (the wait for EC2 gives up after %s):\n%s", step.name, took, ami.PropagationTimeout, out)
+		}
+		tracked := stateResource(t, wd, "amicopy_image.test")
+		if tracked == nil {
+			t.Fatalf("%s: amicopy_image.test is not in state", step.name)
+		}
+		image := tracked.image()
+		if got := imageTags(t, image); !maps.Equal(got, step.wantTags) {
+			t.Errorf("%s: EC2 holds tags %v on %s, want %v", step.name, got, image.id, step.wantTags)
+		}
+		for _, attribute := range []string{"tags", "snapshot_tags"} {
+			if got := nonNullTags(tracked.Values[attribute]); !maps.Equal(got, step.wantTags) {
+				t.Errorf("%s: state holds %s %v, want %v, what EC2 holds", step.name, attribute, tracked.Values[attribute], step.wantTags)
+			}
+		}
+		if got := nonNullTags(tracked.Values["tags_all"]); !maps.Equal(got, step.wantTags) {
+			t.Errorf("%s: state holds tags_all %v, want %v", step.name, tracked.Values["tags_all"], step.wantTags)
+		}
+		for snapshot, tags := range snapshotTagsInEC2(t, image) {
+			if !maps.Equal(tags, step.wantTags) {
+				t.Errorf("%s: EC2 holds tags %v on snapshot %s, want %v", step.name, tags, snapshot, step.wantTags)
+			}
+		}
+		if actions, out := plannedActions(t, wd); actions != "no-op" {
+			t.Errorf("%s: the next plan is %q, want no-op:\n%s", step.name, actions, out)
+		}
+	}
+	destroyAndCheckGone(t, wd, name)
+}
+
+// nonNullTags reads a map of tags from `terraform show -json`, leaving out
+// the keys whose value is null, which EC2 never holds.
+func nonNullTags(v any) map[string]string {
+	out := map[string]string{}
+	m, _ := v.(map[string]any)
+	for k, value := range m {
+		if s, ok := value.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// snapshotTagsInEC2 asks EC2 for the tags of each of the image's
+// snapshots.
+func snapshotTagsInEC2(t *testing.T, image capturedImage) map[string]map[string]string {
+	t.Helper()
+	out, err := acctest.EC2Client(t, image.region).DescribeSnapshots(context.Background(), &ec2.DescribeSnapshotsInput{SnapshotIds: image.snapshotIDs})
+	if err != nil {
+		t.Fatalf("DescribeSnapshots %v: %v", image.snapshotIDs, err)
+	}
+	tags := map[string]map[string]string{}
+	for _, s := range out.Snapshots {
+		tags[aws.ToString(s.SnapshotId)] = ami.TagMap(s.Tags)
+	}
+	if len(tags) == 0 {
+		t.Fatalf("EC2 reports none of the snapshots %v of %s", image.snapshotIDs, image.id)
+	}
+	return tags
+}
