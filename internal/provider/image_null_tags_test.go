@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"strings"
 	"testing"
@@ -77,6 +78,57 @@ func TestAccImage_nullTagValue(t *testing.T) {
 	destroyAndCheckGone(t, wd, name)
 }
 
+// TestAccImage_nullTagValuePlan plans tags = { a = null } on an existing
+// copy. The framework plans tags_all without a. The unchanged-plan
+// shortcut once read the null as "" and so took a state whose tags_all
+// still held a (as a provider before the null-value fix could leave it)
+// for settled, answering "no changes" where the framework plans
+// tags_all = {}: the last step plans such a state with -refresh=false, the
+// route on which the plan sees the state as stored.
+func TestAccImage_nullTagValuePlan(t *testing.T) {
+	t.Parallel()
+	p, wd, name := newImageWorkdir(t, "")
+	terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+	wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, "tags = { a = null }"))
+
+	checkPlan := func(step, wantActions string, args ...string) {
+		t.Helper()
+		out := terraformCLIOK(t, wd, append([]string{"plan", "-input=false", "-out=next.tfplan"}, args...)...)
+		planned := plannedValuesOf(t, wd, "next.tfplan", "amicopy_image.test")
+		after := planned.After
+		if actions := strings.Join(planned.Actions, ","); actions != wantActions {
+			t.Fatalf("%s: the plan is %q, want %q:\n%s", step, actions, wantActions, out)
+		}
+		if tagsAll, ok := after["tags_all"].(map[string]any); !ok || len(tagsAll) != 0 {
+			t.Fatalf("%s: the plan's tags_all is %v, want {}:\n%s", step, after["tags_all"], out)
+		}
+	}
+	checkPlan("a null value added to no tags", "update")
+	terraformCLIOK(t, wd, "apply", "-input=false", "next.tfplan")
+	checkPlan("planned again", "no-op")
+
+	// The state that the shortcut misread: tags = { a = null } with a
+	// tags_all that still holds a.
+	stored := mustTerraformStdout(t, wd, "state", "pull")
+	var state map[string]any
+	if err := json.Unmarshal([]byte(stored), &state); err != nil {
+		t.Fatalf("decoding terraform state pull: %v", err)
+	}
+	state["serial"] = state["serial"].(float64) + 1 //nolint:forcetypeassert // a state always has a serial
+	for _, r := range state["resources"].([]any) {  //nolint:forcetypeassert // and resources
+		for _, instance := range r.(map[string]any)["instances"].([]any) { //nolint:forcetypeassert // each with instances
+			instance.(map[string]any)["attributes"].(map[string]any)["tags_all"] = map[string]any{"a": ""} //nolint:forcetypeassert // with attributes
+		}
+	}
+	wd.WriteFile(t, "edited.tfstate", mustJSON(t, state))
+	terraformCLIOK(t, wd, "state", "push", "edited.tfstate")
+	checkPlan("tags_all still holding a, without a refresh", "update", "-refresh=false")
+	terraformCLIOK(t, wd, "apply", "-input=false", "next.tfplan")
+	checkPlan("after that apply", "no-op")
+
+	destroyAndCheckGone(t, wd, name)
+}
+
 // nonNullTags reads a map of tags from `terraform show -json`, leaving out
 // the keys whose value is null, which EC2 never holds.
 func nonNullTags(v any) map[string]string {
@@ -106,4 +158,13 @@ func snapshotTagsInEC2(t *testing.T, image capturedImage) map[string]map[string]
 		t.Fatalf("EC2 reports none of the snapshots %v of %s", image.snapshotIDs, image.id)
 	}
 	return tags
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
 }
