@@ -36,7 +36,8 @@ import (
 // otherwise hands the request on untouched. Everything it knows about the
 // schema it reads from Schema(); a differential test
 // (TestServerPlanShortcutMatchesFramework) checks its answers against the
-// framework's.
+// framework's, and TestServerShortcutsPinned fails when the framework's
+// version or the schema changes, until the shortcuts are verified again.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		p := &amicopyProvider{version: version}
