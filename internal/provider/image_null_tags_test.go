@@ -25,23 +25,28 @@ variable "owner" {
 `
 
 // TestAccImage_nullTagValue applies tags and snapshot_tags whose Owner
-// value is a null variable, as a create and then as an in-place update.
-// A null value means "no such tag": the apply must not wait for EC2 to show
-// a tag that the write rightly left out (the wait would run its whole
-// ami.PropagationTimeout and warn "Change Not Visible Yet"), state must
-// hold what EC2 holds, and the next plan must be empty.
+// value is a null variable, as a create, as an in-place update, and under
+// a default tag of the same key. A null value means "no such tag": the
+// apply must not wait for EC2 to show a tag that the write rightly left
+// out (the wait would run its whole ami.PropagationTimeout and warn
+// "Change Not Visible Yet"), state must hold what EC2 holds, and the next
+// plan must be empty.
 func TestAccImage_nullTagValue(t *testing.T) {
 	t.Parallel()
 	p, wd, name := newImageWorkdir(t, "")
 	steps := []struct {
-		name, tags string
-		wantTags   map[string]string // in EC2, on the AMI and on its snapshots
+		name, provider, tags string
+		wantTags             map[string]string // in state: tags and snapshot_tags, less the null value
+		wantEC2              map[string]string // on the AMI and its snapshots, and in tags_all
 	}{
-		{"create", `{ Owner = var.owner, Name = "x" }`, map[string]string{"Name": "x"}},
-		{"in-place update", `{ Owner = var.owner, Name = "y", Team = "a" }`, map[string]string{"Name": "y", "Team": "a"}},
+		{"create", "", `{ Owner = var.owner, Name = "x" }`, map[string]string{"Name": "x"}, map[string]string{"Name": "x"}},
+		{"in-place update", "", `{ Owner = var.owner, Name = "y", Team = "a" }`,
+			map[string]string{"Name": "y", "Team": "a"}, map[string]string{"Name": "y", "Team": "a"}},
+		{"a default tag under the null value", `default_tags { tags = { Owner = "platform" } }`, `{ Owner = var.owner, Name = "y", Team = "a" }`,
+			map[string]string{"Name": "y", "Team": "a"}, map[string]string{"Owner": "platform", "Name": "y", "Team": "a"}},
 	}
 	for _, step := range steps {
-		wd.WriteFile(t, "main.tf", cliConfig(p)+nullOwnerVariable+reliabilityImage(name,
+		wd.WriteFile(t, "main.tf", cliConfig(p, step.provider)+nullOwnerVariable+reliabilityImage(name,
 			"tags          = "+step.tags+"\n  snapshot_tags = "+step.tags))
 		started := time.Now()
 		out := terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
@@ -55,21 +60,21 @@ func TestAccImage_nullTagValue(t *testing.T) {
 			t.Fatalf("%s: amicopy_image.test is not in state", step.name)
 		}
 		image := tracked.image()
-		if got := imageTags(t, image); !maps.Equal(got, step.wantTags) {
-			t.Errorf("%s: EC2 holds tags %v on %s, want %v", step.name, got, image.id, step.wantTags)
+		if got := imageTags(t, image); !maps.Equal(got, step.wantEC2) {
+			t.Errorf("%s: EC2 holds tags %v on %s, want %v", step.name, got, image.id, step.wantEC2)
+		}
+		for snapshot, tags := range snapshotTagsInEC2(t, image) {
+			if !maps.Equal(tags, step.wantEC2) {
+				t.Errorf("%s: EC2 holds tags %v on snapshot %s, want %v", step.name, tags, snapshot, step.wantEC2)
+			}
 		}
 		for _, attribute := range []string{"tags", "snapshot_tags"} {
 			if got := nonNullTags(tracked.Values[attribute]); !maps.Equal(got, step.wantTags) {
-				t.Errorf("%s: state holds %s %v, want %v, what EC2 holds", step.name, attribute, tracked.Values[attribute], step.wantTags)
+				t.Errorf("%s: state holds %s %v, want %v", step.name, attribute, tracked.Values[attribute], step.wantTags)
 			}
 		}
-		if got := nonNullTags(tracked.Values["tags_all"]); !maps.Equal(got, step.wantTags) {
-			t.Errorf("%s: state holds tags_all %v, want %v", step.name, tracked.Values["tags_all"], step.wantTags)
-		}
-		for snapshot, tags := range snapshotTagsInEC2(t, image) {
-			if !maps.Equal(tags, step.wantTags) {
-				t.Errorf("%s: EC2 holds tags %v on snapshot %s, want %v", step.name, tags, snapshot, step.wantTags)
-			}
+		if got := nonNullTags(tracked.Values["tags_all"]); !maps.Equal(got, step.wantEC2) {
+			t.Errorf("%s: state holds tags_all %v, want %v, what EC2 holds", step.name, tracked.Values["tags_all"], step.wantEC2)
 		}
 		if actions, out := plannedActions(t, wd); actions != "no-op" {
 			t.Errorf("%s: the next plan is %q, want no-op:\n%s", step.name, actions, out)
