@@ -165,6 +165,7 @@ func snapshotTagsInEC2(t *testing.T, image capturedImage) map[string]map[string]
 	return tags
 }
 
+// mustJSON encodes v, failing the test when it cannot.
 func mustJSON(t *testing.T, v any) string {
 	t.Helper()
 	raw, err := json.Marshal(v)

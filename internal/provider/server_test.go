@@ -660,7 +660,7 @@ func generatePlanCase(t *testing.T, rng *rand.Rand, imageType tftypes.Type, defa
 		// empty plan (deprecationTimeRefusal).
 		"deprecation_time": pick(null("deprecation_time"), str("2030-01-01T00:00:00Z"), str("2001-01-01T00:00:00Z"),
 			str(time.Now().Add(-time.Minute).UTC().Format(time.RFC3339))),
-		"snapshot_tags": pick(null("snapshot_tags"), tagsWithNull(map[string]string{}, "a"), tagsWithNull(map[string]string{"Name": "x"}, "a")),
+		"snapshot_tags": pick(null("snapshot_tags"), tagsWithNull(map[string]string{}, "Owner"), tagsWithNull(map[string]string{"Name": "x"}, "Owner")),
 		"timeouts": pick(null("timeouts"), timeoutsValue(str("60m"), nullString, nullString),
 			timeoutsValue(str("1s"), str("2h"), str("30s")), timeoutsValue(nullString, nullString, nullString)),
 		"public": pick(boolean(false), boolean(true), null("public")),
