@@ -221,7 +221,9 @@ func (m *imageResourceModel) refreshFrom(img ec2types.Image, defaultTags map[str
 	}
 
 	all := ami.TagMap(img.Tags)
-	m.Tags = stringMap(resourceTags(all, m.Tags, m.TagsAll, defaultTags, copiedTagKeys))
+	// A key whose value the configuration leaves null is no tag at all,
+	// for resourceTags as for EC2, and stays null.
+	m.Tags = withNullElementsOf(stringMap(resourceTags(all, withoutNullElements(m.Tags), m.TagsAll, defaultTags, copiedTagKeys)), m.Tags)
 	m.TagsAll = stringMap(all)
 
 	// The framework keeps the prior or planned spelling while it means the

@@ -34,7 +34,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		resp.Diagnostics.Append(destroyRefusal(ctx, req.State, req.Private, "destroy")...)
 		return
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && r.defaultTagsApplied(ctx, req.State, req.Private) && !copyUnfinished(ctx, req.State) {
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && nothingToPlan(ctx, r.data, req.State, req.Private) {
 		// Nothing changes: the plan is the state, which was checked when it
 		// was planned. This is every resource of a plan without changes,
 		// so it must cost next to nothing.
@@ -160,11 +160,21 @@ func (m *imageResourceModel) unknownWhereNotRead() bool {
 	return marked
 }
 
-// defaultTagsApplied reports whether the AMI's tags_all is already what
-// the plan would make it (tagsAllApplied). A change to the provider's
-// default_tags changes no resource's configuration, so the plan can equal
-// the state even though tags_all must change.
-func (r *imageResource) defaultTagsApplied(ctx context.Context, state tfsdk.State, private privateGetter) bool {
+// nothingToPlan reports whether a plan that equals the state needs nothing
+// from ModifyPlan: the copy is not unfinished (planUnfinishedCopy has no
+// work) and tags_all is already what the plan would make it
+// (tagsAllApplied). A change to the provider's default_tags changes no
+// resource's configuration, so the plan can equal the state even though
+// tags_all must change.
+//
+// ModifyPlan's early return and the server's unchanged-plan shortcut
+// (server.go) both decide with this one function, reading the state
+// through the framework alike, so they cannot disagree on what it holds
+// (a null tag value is no tag for both).
+func nothingToPlan(ctx context.Context, data *providerData, state tfsdk.State, private privateGetter) bool {
+	if copyUnfinished(ctx, state) {
+		return false
+	}
 	var tags, tagsAll types.Map
 	if state.GetAttribute(ctx, path.Root("tags"), &tags).HasError() || state.GetAttribute(ctx, path.Root("tags_all"), &tagsAll).HasError() {
 		return false
@@ -173,15 +183,14 @@ func (r *imageResource) defaultTagsApplied(ctx context.Context, state tfsdk.Stat
 	if diags.HasError() {
 		return false
 	}
-	return tagsAllApplied(r.data, mapValue(ctx, tags), mapValue(ctx, tagsAll), copiedTagKeys)
+	return tagsAllApplied(data, mapValue(ctx, tags), mapValue(ctx, tagsAll), copiedTagKeys)
 }
 
 // tagsAllApplied reports whether tagsAll already holds exactly the tags the
 // AMI should carry (appliedTagsAll). Keys are compared by presence, not
 // only by value: a default tag with an empty value is missing until the AMI
 // has the key, and a key removed from default_tags is left over until the
-// AMI loses it. ModifyPlan and the server's unchanged-plan shortcut both
-// decide with this one function, so they cannot disagree.
+// AMI loses it.
 func tagsAllApplied(data *providerData, tags, tagsAll map[string]string, copiedTagKeys []string) bool {
 	if data.defaultTagsUnknown {
 		return false

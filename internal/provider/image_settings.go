@@ -101,7 +101,7 @@ func refreshSnapshotTags(ctx context.Context, client *ami.Client, state *imageRe
 			refreshed[k] = value
 		}
 	}
-	state.SnapshotTags = stringMap(refreshed)
+	state.SnapshotTags = withNullElementsOf(stringMap(refreshed), state.SnapshotTags)
 	return nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -17,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -36,7 +36,8 @@ import (
 // otherwise hands the request on untouched. Everything it knows about the
 // schema it reads from Schema(); a differential test
 // (TestServerPlanShortcutMatchesFramework) checks its answers against the
-// framework's.
+// framework's, and TestServerShortcutsPinned fails when the framework's
+// version or the schema changes, until the shortcuts are verified again.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		p := &amicopyProvider{version: version}
@@ -58,6 +59,9 @@ type server struct {
 // imageSchemaFacts is what the shortcuts need from the amicopy_image schema,
 // read from Schema() once, so that they hold no copy of it.
 type imageSchemaFacts struct {
+	// schema is the schema itself, for reading a state as ModifyPlan
+	// reads it (nothingToPlan).
+	schema schema.Schema
 	// objectType is the Terraform type of a state.
 	objectType tftypes.Type
 	// version is the schema version, which UpgradeResourceState compares.
@@ -95,10 +99,10 @@ func (s *server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 //     equals the state;
 //   - every attribute with a schema default already holds it, so applying
 //     defaults changes nothing;
-//   - ModifyPlan takes its own early return for an unchanged plan: the copy
-//     is available and tags_all already holds the provider's default_tags
-//     under tags (tagsAllApplied, with the copied_tag_keys of private state,
-//     which ModifyPlan asks too).
+//   - ModifyPlan takes its own early return for an unchanged plan, asked
+//     through the very predicate that ModifyPlan asks (nothingToPlan), over
+//     the same state and private state: the copy is not unfinished and
+//     tags_all already holds the provider's default_tags under tags.
 //
 // Anything it cannot decide quickly it leaves to the framework.
 func (s *server) planIsUnchanged(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) bool {
@@ -114,10 +118,6 @@ func (s *server) planIsUnchanged(ctx context.Context, req *tfprotov6.PlanResourc
 	if !ok {
 		return false
 	}
-	copiedTagKeys, diags := copiedTagKeysFrom(ctx, private)
-	if len(diags) > 0 {
-		return false
-	}
 	prior, err := req.PriorState.Unmarshal(facts.objectType)
 	if err != nil || prior.IsNull() || !prior.IsFullyKnown() || !s.proposesPrior(req, prior) {
 		return false
@@ -131,12 +131,7 @@ func (s *server) planIsUnchanged(ctx context.Context, req *tfprotov6.PlanResourc
 			return false
 		}
 	}
-	// A copy that is not available yet, or failed, has a plan
-	// (ModifyPlan's planUnfinishedCopy).
-	if !attrs["state"].Equal(tftypes.NewValue(tftypes.String, string(ec2types.ImageStateAvailable))) {
-		return false
-	}
-	return tagsAllApplied(data, tftypesStringMap(attrs["tags"]), tftypesStringMap(attrs["tags_all"]), copiedTagKeys)
+	return nothingToPlan(ctx, data, tfsdk.State{Raw: prior, Schema: facts.schema}, private)
 }
 
 // readsProviderMeta reports whether the request carries provider_meta that
@@ -222,6 +217,7 @@ func (s *server) imageSchemaFacts(ctx context.Context) imageSchemaFacts {
 // readImageSchema gathers the facts the shortcuts need from sch.
 func readImageSchema(ctx context.Context, sch schema.Schema) imageSchemaFacts {
 	facts := imageSchemaFacts{
+		schema:     sch,
 		objectType: sch.Type().TerraformType(ctx),
 		version:    sch.GetVersion(),
 		defaults:   map[string]tftypes.Value{},
@@ -335,21 +331,4 @@ func hasOtherDefault(a schema.Attribute) bool {
 		return d.DynamicDefaultValue() != nil
 	}
 	return false
-}
-
-// tftypesStringMap reads a known map of strings; anything else reads as
-// empty.
-func tftypesStringMap(v tftypes.Value) map[string]string {
-	out := map[string]string{}
-	var elements map[string]tftypes.Value
-	if v.IsNull() || !v.IsKnown() || v.As(&elements) != nil {
-		return out
-	}
-	for k, e := range elements {
-		var s string
-		if e.As(&s) == nil {
-			out[k] = s
-		}
-	}
-	return out
 }

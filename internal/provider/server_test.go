@@ -5,11 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"maps"
 	"math/big"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -60,6 +67,16 @@ func TestServerPlanShortcut(t *testing.T) {
 			change: map[string]tftypes.Value{"tags": {}, "tags_all": strMap(map[string]string{"owner": "a"})}, wantChange: true},
 		{name: "a default tag removed, another kept", defaultTags: map[string]string{"team": "a"},
 			change: map[string]tftypes.Value{"tags_all": strMap(map[string]string{"Name": "x", "team": "a", "owner": "a"})}, wantChange: true},
+		// tags = { a = null }: no tag a, so tags_all has none either.
+		{name: "a null tag value", wantShortcut: true, change: map[string]tftypes.Value{"tags": tagsWithNull(map[string]string{}, "a"), "tags_all": strMap(map[string]string{})}},
+		{name: "a null tag value beside a default tag", defaultTags: map[string]string{"team": "a"}, wantShortcut: true,
+			change: map[string]tftypes.Value{"tags": tagsWithNull(map[string]string{}, "a"), "tags_all": strMap(map[string]string{"team": "a"})}},
+		{name: "a null tag value overriding nothing of a default tag", defaultTags: map[string]string{"a": "d"}, wantShortcut: true,
+			change: map[string]tftypes.Value{"tags": tagsWithNull(map[string]string{}, "a"), "tags_all": strMap(map[string]string{"a": "d"})}},
+		// The framework plans tags_all = {}: the shortcut once read the null
+		// as "" and took this tags_all for applied.
+		{name: "a null tag value that tags_all still holds", wantChange: true,
+			change: map[string]tftypes.Value{"tags": tagsWithNull(map[string]string{}, "a"), "tags_all": strMap(map[string]string{"a": ""})}},
 		{name: "a copy still pending", change: map[string]tftypes.Value{"state": str("pending")}, wantChange: true},
 		{name: "a failed copy", change: map[string]tftypes.Value{"state": str("failed")}, wantChange: true},
 		{name: "shared, nothing changes", wantShortcut: true, change: map[string]tftypes.Value{
@@ -500,6 +517,21 @@ func imageSchemaForTest() schema.Schema {
 // the prior state, the same private state, no replacement, no diagnostics.
 // It also checks that the shortcut both answers and declines, so that it
 // cannot pass by declining everything.
+//
+// The generated states reach what ModifyPlan reads before its early
+// return: deprecation times that have passed, null tag values, timeouts and
+// every private-state key. A mutation shows that this test can fail: add to
+// ModifyPlan, before its early return, a warning on any one of them, such as
+//
+//	var st imageResourceModel
+//	_ = req.State.Get(ctx, &st)
+//	if t, err := time.Parse(time.RFC3339, st.DeprecationTime.ValueString()); err == nil && t.Before(time.Now()) {
+//		resp.Diagnostics.AddWarning("Deprecated", "")
+//	}
+//
+// (or on !st.Timeouts.IsNull(), a null element of tags, or any key of
+// req.Private), and this test fails with "framework diagnostic" for the
+// plans the shortcut answers without it. Each of these was tried.
 func TestServerPlanShortcutMatchesFramework(t *testing.T) {
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -585,14 +617,26 @@ func generatePlanCase(t *testing.T, rng *rand.Rand, imageType tftypes.Type, defa
 	}
 
 	raw := generatePrivate(rng)
-	tags := pick(null("tags"), strMap(map[string]string{}), strMap(map[string]string{"Name": "x"}), strMap(map[string]string{"a": "1", "b": "2", "c": ""}))
-	applied := mergeTags(defaultTags, tftypesStringMap(tags))
+	// A null element (tags = { a = var.unset }) is no tag: tags_all leaves
+	// it out. Reading it as "" instead is the misreading whose tags_all
+	// ("null read as empty" below) must not pass for applied.
+	tags := pick(null("tags"), strMap(map[string]string{}), strMap(map[string]string{"Name": "x"}), strMap(map[string]string{"a": "1", "b": "2", "c": ""}),
+		tagsWithNull(map[string]string{}, "a"), tagsWithNull(map[string]string{"Name": "x"}, "a"))
+	applied := mergeTags(defaultTags, knownTags(tags, false))
 	if bytes.Contains(raw, []byte(privateCopiedTagKeys)) && rng.IntN(2) == 0 {
 		// The source tag that copy_image_tags brought, which tags_all keeps.
 		applied = mergeTags(map[string]string{"src": "copied"}, applied)
 	}
 	tagsAll := mostly(strMap(applied), strMap(mergeTags(applied, map[string]string{"stale": "1"})),
-		strMap(tftypesStringMap(tags)), strMap(mergeTags(applied, map[string]string{"src": "copied"})))
+		strMap(knownTags(tags, false)), strMap(mergeTags(applied, map[string]string{"src": "copied"})))
+	if misread := mergeTags(applied, knownTags(tags, true)); !maps.Equal(misread, applied) && rng.IntN(2) == 0 {
+		tagsAll = strMap(misread) // the null read as ""
+	}
+	timeoutsType := attrs["timeouts"].(tftypes.Object) //nolint:forcetypeassert // the schema says so
+	timeoutsValue := func(create, update, del tftypes.Value) tftypes.Value {
+		return tftypes.NewValue(timeoutsType, map[string]tftypes.Value{"create": create, "update": update, "delete": del})
+	}
+	nullString := tftypes.NewValue(tftypes.String, nil)
 	launchType := attrs["launch_permission"].(tftypes.Object) //nolint:forcetypeassert // the schema says so
 	launch := func(accountIDs, public tftypes.Value) tftypes.Value {
 		v := map[string]tftypes.Value{}
@@ -612,8 +656,14 @@ func generatePlanCase(t *testing.T, rng *rand.Rand, imageType tftypes.Type, defa
 		"description":               pick(null("description"), str("a copy"), str("")),
 		"encrypted":                 pick(null("encrypted"), boolean(false), boolean(true)),
 		"kms_key_id":                pick(null("kms_key_id"), str("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")),
-		"deprecation_time":          pick(null("deprecation_time"), str("2030-01-01T00:00:00Z")),
-		"public":                    pick(boolean(false), boolean(true), null("public")),
+		// A deprecation time that has passed since it was planned keeps its
+		// empty plan (deprecationTimeRefusal).
+		"deprecation_time": pick(null("deprecation_time"), str("2030-01-01T00:00:00Z"), str("2001-01-01T00:00:00Z"),
+			str(time.Now().Add(-time.Minute).UTC().Format(time.RFC3339))),
+		"snapshot_tags": pick(null("snapshot_tags"), tagsWithNull(map[string]string{}, "Owner"), tagsWithNull(map[string]string{"Name": "x"}, "Owner")),
+		"timeouts": pick(null("timeouts"), timeoutsValue(str("60m"), nullString, nullString),
+			timeoutsValue(str("1s"), str("2h"), str("30s")), timeoutsValue(nullString, nullString, nullString)),
+		"public": pick(boolean(false), boolean(true), null("public")),
 		"launch_permission": pick(null("launch_permission"), launch(accounts("111122223333", "444455556666"), tftypes.NewValue(tftypes.Bool, nil)),
 			launch(tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, nil), boolean(true))),
 		"snapshot_create_volume_permission_account_ids": pick(null("snapshot_create_volume_permission_account_ids"), accounts("111122223333")),
@@ -668,7 +718,7 @@ func generatePrivate(rng *rand.Rand) []byte {
 		".framework_key":              `{"a":1}`,
 		"unheard_of":                  `1`,
 	}
-	keys := []string{privateTrackedCopy, privateCopiedTagKeys, privateCopyStarted, privateStateReason, privateImported, privateDeregistrationCooldown, ".framework_key", "unheard_of"}
+	keys := generatedPrivateKeys
 	switch rng.IntN(10) {
 	case 0:
 		return nil
@@ -698,6 +748,41 @@ func generatePrivate(rng *rand.Rand) []byte {
 	return raw
 }
 
+// generatedPrivateKeys are the private-state keys generatePrivate writes:
+// privateTrackedCopy first, which it always writes, then every other key
+// the provider writes (TestServerPlanGeneratorCoversPrivateKeys checks
+// that none is missing), then keys a shortcut must not take for its own.
+var generatedPrivateKeys = []string{privateTrackedCopy, privateCopiedTagKeys, privateCopyStarted, privateStateReason,
+	privateImported, privateDeregistrationCooldown, ".framework_key", "unheard_of"}
+
+// tagsWithNull is a map of tags plus a key whose value is null.
+func tagsWithNull(tags map[string]string, nullKey string) tftypes.Value {
+	values := map[string]tftypes.Value{nullKey: tftypes.NewValue(tftypes.String, nil)}
+	for k, v := range tags {
+		values[k] = str(v)
+	}
+	return tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, values)
+}
+
+// knownTags reads a generated map of tags, leaving out null values, or,
+// with nullAsEmpty, reading them as "".
+func knownTags(v tftypes.Value, nullAsEmpty bool) map[string]string {
+	out := map[string]string{}
+	var elements map[string]tftypes.Value
+	if v.IsNull() || v.As(&elements) != nil {
+		return out
+	}
+	for k, e := range elements {
+		var s string
+		if e.IsNull() && !nullAsEmpty {
+			continue
+		}
+		_ = e.As(&s)
+		out[k] = s
+	}
+	return out
+}
+
 func pick2(rng *rand.Rand, a, b string) string {
 	if rng.IntN(2) == 0 {
 		return a
@@ -713,6 +798,59 @@ func reorderedMaps(dv *tfprotov6.DynamicValue) (*tfprotov6.DynamicValue, bool) {
 		return nil, false
 	}
 	return &tfprotov6.DynamicValue{MsgPack: out.Bytes()}, true
+}
+
+// TestServerPlanGeneratorCoversPrivateKeys checks that generatePrivate
+// writes every private-state key the provider declares (the privateXxx
+// constants), so that a new key is planned both ways by
+// TestServerPlanShortcutMatchesFramework before the shortcut may take it
+// for one that changes nothing.
+func TestServerPlanGeneratorCoversPrivateKeys(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			gen, ok := decl.(*ast.GenDecl)
+			if !ok || gen.Tok != token.CONST {
+				continue
+			}
+			for _, spec := range gen.Specs {
+				vs := spec.(*ast.ValueSpec) //nolint:forcetypeassert // a const declaration holds value specs
+				for i, ident := range vs.Names {
+					if !strings.HasPrefix(ident.Name, "private") || i >= len(vs.Values) {
+						continue
+					}
+					lit, ok := vs.Values[i].(*ast.BasicLit)
+					if !ok || lit.Kind != token.STRING {
+						continue
+					}
+					key, err := strconv.Unquote(lit.Value)
+					if err != nil {
+						t.Fatal(err)
+					}
+					declared++
+					if !slices.Contains(generatedPrivateKeys, key) {
+						t.Errorf("%s (%s, %q) is a private-state key that generatePrivate never writes: add it to generatedPrivateKeys, "+
+							"and to unchangedPlanKeys only if an unchanged plan ignores it", ident.Name, fset.Position(ident.Pos()), key)
+					}
+				}
+			}
+		}
+	}
+	if declared < 6 {
+		t.Errorf("found %d private-state key constants, want at least the 6 of image_resource.go: has their naming changed?", declared)
+	}
 }
 
 // TestServerUpgradeMatchesFramework checks that the UpgradeResourceState

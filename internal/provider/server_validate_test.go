@@ -191,7 +191,16 @@ func generateAttributeConfig(rng *rand.Rand, name string, a schema.Attribute, mo
 			if valid {
 				key = fmt.Sprintf("key%d", rng.IntN(5))
 			}
-			elems[key] = tftypes.NewValue(tftypes.String, pickString(rng, "", rng.IntN(2) == 0))
+			// A null value (tags = { a = var.unset }) and a value known only
+			// after apply are both valid configurations.
+			switch element := rng.IntN(10); element {
+			case 0:
+				elems[key] = tftypes.NewValue(tftypes.String, nil)
+			case 1:
+				elems[key] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+			default:
+				elems[key] = tftypes.NewValue(tftypes.String, pickString(rng, "", rng.IntN(2) == 0))
+			}
 		}
 		return tftypes.NewValue(typ, elems)
 	}

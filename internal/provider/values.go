@@ -93,6 +93,47 @@ func mapValue(_ context.Context, m types.Map) map[string]string {
 	return out
 }
 
+// withoutNullElements returns m less its elements whose value is null. A
+// null tag value (tags = { Owner = var.owner } with a null variable) means
+// no such tag: EC2 never holds one, and no default is overridden by it.
+func withoutNullElements(m types.Map) types.Map {
+	if m.IsNull() || m.IsUnknown() {
+		return m
+	}
+	elements := maps.Clone(m.Elements())
+	maps.DeleteFunc(elements, func(_ string, v attr.Value) bool { return v.IsNull() })
+	return types.MapValueMust(m.ElementType(context.Background()), elements)
+}
+
+// withNullElementsOf returns refreshed, a map read from EC2, plus the null
+// elements of prior (the configuration's, through the plan or the state)
+// whose keys refreshed lacks. Terraform holds tags and snapshot_tags to
+// the configuration, null elements included: a plan that drops one fails
+// with "Provider produced invalid plan ... planned value does not match
+// config value", and an apply or a refresh that drops one plans the
+// element again. So they survive the read that follows an apply and every
+// refresh, while EC2, which has no such tag, and every comparison of tags
+// (mapValue) leave them out.
+func withNullElementsOf(refreshed, prior types.Map) types.Map {
+	if prior.IsNull() || prior.IsUnknown() {
+		return refreshed
+	}
+	elements := map[string]attr.Value{}
+	if !refreshed.IsNull() && !refreshed.IsUnknown() {
+		elements = maps.Clone(refreshed.Elements())
+	}
+	added := false
+	for k, v := range prior.Elements() {
+		if _, has := elements[k]; !has && v.IsNull() {
+			elements[k], added = v, true
+		}
+	}
+	if !added {
+		return refreshed
+	}
+	return types.MapValueMust(prior.ElementType(context.Background()), elements)
+}
+
 // stringMap builds a map value. A nil map becomes null, an empty one {}.
 func stringMap(m map[string]string) types.Map {
 	if m == nil {
