@@ -1,0 +1,245 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
+)
+
+// Sharing through the Terraform CLI: the routes where what the plan shows,
+// what the apply does and what EC2 accepts must agree.
+
+const sharedImage = "amicopy_image.test"
+
+// TestAccImage_sharingTakeOverShowsRemovals sets a sharing attribute on a
+// copy that others shared while the attribute was unset, first on a copy
+// that never had it and then after unsetting it ("stop managing"). The
+// prior value in the plan is null, so the diff shows only additions: the
+// plan must name every grant that the apply removes. The apply then leaves
+// exactly the configured grants, state equals EC2, the next plan is empty,
+// and that unchanged plan reads the grants only to refresh them.
+func TestAccImage_sharingTakeOverShowsRemovals(t *testing.T) {
+	tests := []struct {
+		name       string
+		configured string
+		// outside are the grants made with the SDK before each round.
+		outside [2]func(t *testing.T, image capturedImage)
+		// warnings are what each round's plan must say, in order.
+		warnings [2]*regexp.Regexp
+		// applied checks EC2 after each apply that sets the attribute.
+		applied func(t *testing.T, image capturedImage)
+		// A refresh reads the AMI's launch permissions when launch_permission
+		// is set, and each snapshot's when the snapshot attribute is.
+		readsImage, readsSnapshots bool
+	}{
+		{
+			name:       "launch_permission",
+			configured: fmt.Sprintf("launch_permission = { account_ids = [%q] }", shareAccountA),
+			outside: [2]func(*testing.T, capturedImage){
+				func(t *testing.T, image capturedImage) {
+					grantLaunchOutside(t, image, ami.LaunchPermissions{AccountIDs: []string{shareAccountB}, OrganizationARNs: []string{shareOrg}})
+				},
+				func(t *testing.T, image capturedImage) {
+					grantLaunchOutside(t, image, ami.LaunchPermissions{AccountIDs: []string{shareAccountC}, OrganizationalUnitARNs: []string{shareOU}})
+				},
+			},
+			warnings: [2]*regexp.Regexp{
+				warningPattern("Launch Permissions Granted Outside Terraform Will Be Removed", "account "+shareAccountB, "organization "+shareOrg),
+				warningPattern("Launch Permissions Granted Outside Terraform Will Be Removed", "account "+shareAccountC, "organizational unit "+shareOU),
+			},
+			applied: func(t *testing.T, image capturedImage) {
+				t.Helper()
+				got, err := sharingClient(t, image.region).LaunchPermissions(context.Background(), image.id)
+				if want := (ami.LaunchPermissions{AccountIDs: []string{shareAccountA}}); err != nil || !reflect.DeepEqual(got, want) {
+					t.Errorf("EC2 launch permissions = %+v, %v; want %+v", got, err, want)
+				}
+			},
+			readsImage: true,
+		},
+		{
+			name:       "snapshot_create_volume_permission_account_ids",
+			configured: fmt.Sprintf("snapshot_create_volume_permission_account_ids = [%q]", shareAccountA),
+			outside: [2]func(*testing.T, capturedImage){
+				func(t *testing.T, image capturedImage) {
+					changePermissionsOutside(t, image, []string{shareAccountB}, nil)
+				},
+				func(t *testing.T, image capturedImage) {
+					changePermissionsOutside(t, image, []string{shareAccountC}, nil)
+				},
+			},
+			warnings: [2]*regexp.Regexp{
+				warningPattern("Snapshot Permissions Granted Outside Terraform Will Be Removed", "account "+shareAccountB),
+				warningPattern("Snapshot Permissions Granted Outside Terraform Will Be Removed", "account "+shareAccountC),
+			},
+			applied: func(t *testing.T, image capturedImage) {
+				t.Helper()
+				for _, id := range image.snapshotIDs {
+					got, err := sharingClient(t, image.region).SnapshotCreateVolumePermissions(context.Background(), id)
+					if err != nil || !slices.Equal(got, []string{shareAccountA}) {
+						t.Errorf("accounts that may create volumes from %s = %v, %v; want [%s]", id, got, err, shareAccountA)
+					}
+				}
+			},
+			readsSnapshots: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, wd, name := newImageWorkdir(t, "")
+			terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+			image := stateImage(t, wd, sharedImage)
+			for round, route := range []string{"initially unset", "unset, then set again"} {
+				if round == 1 {
+					wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, ""))
+					terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+					tt.applied(t, image) // Unsetting removes nothing.
+				}
+				tt.outside[round](t, image)
+				wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, tt.configured))
+				out := terraformCLIOK(t, wd, "plan", "-input=false", "-out=take.tfplan")
+				if !tt.warnings[round].MatchString(out) {
+					t.Errorf("%s: the plan does not name the grants the apply removes (want %s):\n%s", route, tt.warnings[round], out)
+				}
+				if actions := strings.Join(plannedChangeOf(t, wd, "take.tfplan", sharedImage).Change.Actions, ","); actions != "update" {
+					t.Errorf("%s: planned %s, want update", route, actions)
+				}
+				terraformCLIOK(t, wd, "apply", "-input=false", "take.tfplan")
+				tt.applied(t, image)
+				checkStateMatchesEC2(t, wd)
+				expectEmptyCLIPlan(t, wd)
+			}
+			p.ResetCalls()
+			expectEmptyCLIPlan(t, wd)
+			wantReads := map[string]int{"DescribeImageAttribute": 0, "DescribeSnapshotAttribute": 0}
+			if tt.readsImage {
+				wantReads["DescribeImageAttribute"] = 1
+			}
+			if tt.readsSnapshots {
+				wantReads["DescribeSnapshotAttribute"] = len(image.snapshotIDs)
+			}
+			for action, want := range wantReads {
+				if got := p.Count(action); got != want {
+					t.Errorf("an unchanged plan made %d %s calls, want %d (the refresh's)", got, action, want)
+				}
+			}
+			destroyAndCheckGone(t, wd, name)
+		})
+	}
+}
+
+// grantLaunchOutside grants launch permissions with the SDK, as someone
+// outside Terraform would.
+func grantLaunchOutside(t *testing.T, image capturedImage, grants ami.LaunchPermissions) {
+	t.Helper()
+	if err := sharingClient(t, image.region).ModifyLaunchPermissions(context.Background(), image.id, grants, ami.LaunchPermissions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// warningPattern matches a warning diagnostic with the summary whose
+// detail holds the given texts in order.
+func warningPattern(summary string, details ...string) *regexp.Regexp {
+	return regexp.MustCompile(strings.Replace(diagnosticPattern(summary, details...).String(), "Error: ", "Warning: ", 1))
+}
+
+// expectEmptyCLIPlan runs a plan that must find nothing to do.
+func expectEmptyCLIPlan(t *testing.T, wd *acctest.Workdir) {
+	t.Helper()
+	if out, code := runTerraform(t, wd, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Errorf("the next plan exited %d, want 0 (empty):\n%s", code, out)
+	}
+}
+
+// checkStateMatchesEC2 compares what state records of sharing and
+// deprecation with what EC2 reports for amicopy_image.test. A sharing
+// attribute that state leaves null is not tracked, so only the set ones
+// are compared; a null deprecation_time of a public copy matches EC2's
+// default, 2 years after its creation.
+func checkStateMatchesEC2(t *testing.T, wd *acctest.Workdir) {
+	t.Helper()
+	r := stateResource(t, wd, sharedImage)
+	if r == nil {
+		t.Fatalf("%s is not in state", sharedImage)
+	}
+	image := r.image()
+	client := sharingClient(t, image.region)
+	ctx := context.Background()
+	perms, err := client.LaunchPermissions(ctx, image.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if public, _ := r.Values["public"].(bool); public != perms.Public {
+		t.Errorf("state public = %v, EC2 %v", public, perms.Public)
+	}
+	if lp, ok := r.Values["launch_permission"].(map[string]any); ok {
+		recorded := ami.LaunchPermissions{
+			AccountIDs: stateStrings(lp["account_ids"]), OrganizationARNs: stateStrings(lp["organization_arns"]),
+			OrganizationalUnitARNs: stateStrings(lp["organizational_unit_arns"]), Public: lp["public"] == true,
+		}
+		if !reflect.DeepEqual(recorded, perms) {
+			t.Errorf("state launch_permission = %+v, EC2 %+v", recorded, perms)
+		}
+	}
+	if accounts, ok := r.Values["snapshot_create_volume_permission_account_ids"].([]any); ok {
+		for _, id := range image.snapshotIDs {
+			got, err := client.SnapshotCreateVolumePermissions(ctx, id)
+			if err != nil || !slices.Equal(got, stateStrings(accounts)) {
+				t.Errorf("state snapshot accounts = %v, EC2 %v (%v) for %s", stateStrings(accounts), got, err, id)
+			}
+		}
+	}
+	img := describeImageByID(t, image.region, image.id)
+	reported := aws.ToString(img.DeprecationTime)
+	recorded, _ := r.Values["deprecation_time"].(string)
+	switch {
+	case recorded != "":
+		if !sameMinuteRFC3339(recorded, reported) {
+			t.Errorf("state deprecation_time = %q, EC2 %q", recorded, reported)
+		}
+	case reported == "":
+	case aws.ToBool(img.Public):
+		created, _ := time.Parse(time.RFC3339, aws.ToString(img.CreationDate))
+		if publicDefault := created.AddDate(2, 0, 0).Format(time.RFC3339); !sameMinuteRFC3339(publicDefault, reported) {
+			t.Errorf("state has no deprecation_time, EC2 %q, which is not the public default %q", reported, publicDefault)
+		}
+	default:
+		t.Errorf("state has no deprecation_time, EC2 %q", reported)
+	}
+}
+
+// stateStrings reads a set of strings from `terraform show -json`, sorted,
+// or nil when empty, as ami reports them.
+func stateStrings(v any) []string {
+	var out []string
+	for _, e := range asSlice(v) {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// asSlice is v as a JSON list, or nil.
+func asSlice(v any) []any {
+	list, _ := v.([]any)
+	return list
+}
+
+// sameMinuteRFC3339 reports whether two times name the same minute.
+func sameMinuteRFC3339(a, b string) bool {
+	ta, errA := time.Parse(time.RFC3339, a)
+	tb, errB := time.Parse(time.RFC3339, b)
+	return errA == nil && errB == nil && ta.Truncate(time.Minute).Equal(tb.Truncate(time.Minute))
+}
