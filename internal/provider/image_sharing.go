@@ -14,6 +14,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -222,6 +226,37 @@ func refreshedLaunchPermission(ctx context.Context, prior types.Object, perms am
 	}
 	obj, _ := types.ObjectValueFrom(ctx, launchPermissionAttrTypes, lp) // The model matches the attribute types.
 	return obj
+}
+
+// withoutPublicDefaultDeprecation is the refreshed deprecation_time of a
+// copy, except where it is EC2's default for a public AMI and the prior
+// value was unset: EC2 gives a public AMI without one a deprecation time 2
+// years after its creation (EC2 User Guide, "Deprecate an AMI": "By
+// default, the deprecation date of all public AMIs is set to two years from
+// the AMI creation date"). That value is EC2's, not the configuration's, so
+// it stays out of state: otherwise every plan would cancel it, and every
+// apply that makes a copy public would wait for it to go.
+func withoutPublicDefaultDeprecation(prior, refreshed deprecateAt, img ec2types.Image) deprecateAt {
+	if !prior.IsNull() || refreshed.IsNull() || !aws.ToBool(img.Public) {
+		return refreshed
+	}
+	created, err := time.Parse(time.RFC3339, aws.ToString(img.CreationDate))
+	if err != nil {
+		return refreshed
+	}
+	publicDefault := deprecateAtOf(created.UTC().AddDate(ami.MaxPublicDeprecationYears, 0, 0).Format(time.RFC3339))
+	if refreshed.sameMinute(publicDefault) {
+		return deprecateAtNull()
+	}
+	return refreshed
+}
+
+// makesPrivate reports whether a plan takes a public copy private, which
+// has to happen before its deprecation time can be cancelled or moved
+// later (applyLifecycleSettings).
+func makesPrivate(ctx context.Context, old, planned imageResourceModel) bool {
+	public := planned.plannedPublic(ctx)
+	return old.Public.ValueBool() && !planned.LaunchPermission.IsNull() && !public.IsUnknown() && !public.ValueBool()
 }
 
 // refreshSharing refreshes the sharing attributes that are set, or, for a

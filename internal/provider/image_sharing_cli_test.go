@@ -138,6 +138,41 @@ func TestAccImage_sharingTakeOverShowsRemovals(t *testing.T) {
 	}
 }
 
+// TestAccImage_deprecationFollowsPublicity changes whether a copy is
+// public together with its deprecation time, in the orders EC2 accepts:
+// EC2 gives a public AMI without a deprecation time one 2 years after its
+// creation, keeps a public AMI's within 2 years of it, and lets only a
+// private AMI's be cancelled or moved past that.
+func TestAccImage_deprecationFollowsPublicity(t *testing.T) {
+	t.Parallel()
+	inYears := func(years, months int) string {
+		return time.Now().UTC().AddDate(years, months, 0).Truncate(time.Minute).Format(time.RFC3339)
+	}
+	steps := []struct {
+		name       string
+		attributes string
+	}{
+		{"public without deprecation_time", "launch_permission = { public = true }"},
+		{"private, deprecated past the public limit", fmt.Sprintf("launch_permission = { public = false }\ndeprecation_time = %q", inYears(5, 0))},
+		{"public again, deprecated earlier", fmt.Sprintf("launch_permission = { public = true }\ndeprecation_time = %q", inYears(0, 6))},
+		{"private without deprecation_time", "launch_permission = { public = false }"},
+	}
+	p := acctest.NewProxy(t)
+	name := randomName()
+	wd := newReliabilityWorkdir(t, p)
+	for _, step := range steps {
+		wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, step.attributes))
+		started := time.Now()
+		out := terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+		if strings.Contains(out, "Change Not Visible Yet") {
+			t.Errorf("%s: the apply waited for a change EC2 never shows (%s):\n%s", step.name, time.Since(started).Round(time.Second), out)
+		}
+		checkStateMatchesEC2(t, wd)
+		expectEmptyCLIPlan(t, wd)
+	}
+	destroyAndCheckGone(t, wd, name)
+}
+
 // grantLaunchOutside grants launch permissions with the SDK, as someone
 // outside Terraform would.
 func grantLaunchOutside(t *testing.T, image capturedImage, grants ami.LaunchPermissions) {
