@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
@@ -133,6 +135,82 @@ func TestAccImage_sharingTakeOverShowsRemovals(t *testing.T) {
 					t.Errorf("an unchanged plan made %d %s calls, want %d (the refresh's)", got, action, want)
 				}
 			}
+			destroyAndCheckGone(t, wd, name)
+		})
+	}
+}
+
+// TestAccImage_sharingRefusedAtApply makes copies public where EC2 refuses
+// it, with skip_preflight set so that the plan does not ask AWS: the apply
+// meets EC2's refusal, says what to do, and state stays true to EC2.
+func TestAccImage_sharingRefusedAtApply(t *testing.T) {
+	acctest.SkipOnRealAWS(t, "it changes account settings for AMIs in a Region")
+	tests := []struct {
+		name string
+		// region is the test's own: the setting it changes is per Region.
+		region  string
+		prepare func(t *testing.T, client *ec2.Client)
+		// createPublic makes the copy public as it is created, the only
+		// route where the plan cannot know the copy will be encrypted;
+		// otherwise a private copy is made public by an update.
+		createPublic bool
+		want         *regexp.Regexp
+	}{
+		{
+			name:   "block public access is on",
+			region: "ap-northeast-2",
+			prepare: func(t *testing.T, client *ec2.Client) {
+				if _, err := client.EnableImageBlockPublicAccess(context.Background(), &ec2.EnableImageBlockPublicAccessInput{
+					ImageBlockPublicAccessState: ec2types.ImageBlockPublicAccessEnabledStateBlockNewSharing,
+				}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: diagnosticPattern("Unable to Share Image", "OperationNotPermitted", "block public access for AMIs is enabled", "apply again"),
+		},
+		{
+			name:   "encrypted by default",
+			region: "eu-central-2",
+			prepare: func(t *testing.T, client *ec2.Client) {
+				if _, err := client.EnableEbsEncryptionByDefault(context.Background(), &ec2.EnableEbsEncryptionByDefaultInput{}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			createPublic: true,
+			want:         diagnosticPattern("Unable to Share Image", "UnsupportedOperation", "Encrypted snapshots can't be shared publicly", "tainted"),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.prepare(t, acctest.EC2Client(t, tt.region))
+			region := fmt.Sprintf("region = %q\n", tt.region)
+			public := region + "launch_permission = { public = true }"
+			first := region
+			if tt.createPublic {
+				first = public
+			}
+			p, wd, name := newImageWorkdir(t, first, "skip_preflight = true")
+			out, err := terraformCLI(t, wd, "apply", "-auto-approve", "-input=false")
+			if !tt.createPublic {
+				if err != nil {
+					t.Fatalf("creating the private copy: %v\n%s", err, out)
+				}
+				wd.WriteFile(t, "main.tf", cliConfig(p, "skip_preflight = true")+reliabilityImage(name, public))
+				out, err = terraformCLI(t, wd, "apply", "-auto-approve", "-input=false")
+			}
+			if err == nil || !tt.want.MatchString(out) {
+				t.Fatalf("making the copy public: err %v, want %s in:\n%s", err, tt.want, out)
+			}
+			image := stateImage(t, wd, sharedImage)
+			if perms, err := sharingClient(t, tt.region).LaunchPermissions(context.Background(), image.id); err != nil || perms.Public {
+				t.Errorf("after the refusal EC2 reports public=%v (%v); want private", perms.Public, err)
+			}
+			if tt.createPublic {
+				// A failed create records the plan until the next refresh.
+				terraformCLIOK(t, wd, "apply", "-refresh-only", "-auto-approve", "-input=false")
+			}
+			checkStateMatchesEC2(t, wd)
 			destroyAndCheckGone(t, wd, name)
 		})
 	}
