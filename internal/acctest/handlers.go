@@ -375,6 +375,9 @@ func (p *Proxy) handleEnableImageDeprecation(ctx context.Context, req *ec2Reques
 			fmt.Sprintf("Value (%s) for parameter DeprecateAt is invalid. The deprecation time of a public AMI can't be more than 2 years after its creation date (%s).",
 				raw, limit.Format(ec2TimeFormat))), nil
 	}
+	if refusal := p.publicDeprecationRefusal(facts, req.imageID, deprecateAt); refusal != nil {
+		return refusal, nil
+	}
 	p.emu.update(req.imageID, func(rec *imageRecord) {
 		rec.deprecationTime = deprecateAt.UTC().Truncate(time.Minute)
 	})
@@ -382,10 +385,18 @@ func (p *Proxy) handleEnableImageDeprecation(ctx context.Context, req *ec2Reques
 }
 
 // handleDisableImageDeprecation cancels an image's deprecation (EC2 API
-// Reference, DisableImageDeprecation).
+// Reference, DisableImageDeprecation), except a public image's
+// (publicDeprecationRefusal).
 func (p *Proxy) handleDisableImageDeprecation(ctx context.Context, req *ec2Request, _ *Call) (*answer, error) {
 	if failure, err := p.requireImage(ctx, req); failure != nil || err != nil {
 		return failure, err
+	}
+	facts, failure, err := p.publicFacts(ctx, req)
+	if err != nil || failure != nil {
+		return failure, err
+	}
+	if refusal := p.publicDeprecationRefusal(facts, req.imageID, time.Time{}); refusal != nil {
+		return refusal, nil
 	}
 	p.emu.update(req.imageID, func(rec *imageRecord) { rec.deprecationTime = time.Time{} })
 	return resultAnswer("DisableImageDeprecation", newTextElement("return", "true")), nil

@@ -114,3 +114,36 @@ func (p *Proxy) setDefaultPublicDeprecation(ctx context.Context, req *ec2Request
 	})
 	return nil
 }
+
+// scheduledDeprecation is the image's deprecation time, or zero.
+func (e *emulator) scheduledDeprecation(imageID string) time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if rec, ok := e.images[imageID]; ok {
+		return rec.deprecationTime
+	}
+	return time.Time{}
+}
+
+// publicDeprecationRefusal is EC2's answer to cancelling a public AMI's
+// deprecation (deprecateAt zero) or moving it later, or nil. EC2 User
+// Guide, "Deprecate an AMI": "To cancel the deprecation date, or to move
+// the deprecation to a later date, you must make the AMI private by only
+// sharing it with specific AWS accounts." The guide names no error code;
+// the harness answers OperationNotPermitted, as EC2 does for the other
+// operations that an AMI's public state forbids.
+func (p *Proxy) publicDeprecationRefusal(facts publicImageFacts, imageID string, deprecateAt time.Time) *answer {
+	if !facts.public {
+		return nil
+	}
+	current := p.emu.scheduledDeprecation(imageID)
+	switch {
+	case deprecateAt.IsZero():
+		return errorAnswer(http.StatusBadRequest, "OperationNotPermitted",
+			fmt.Sprintf("The deprecation of the public AMI %s can't be cancelled. Make the AMI private first.", imageID))
+	case !current.IsZero() && deprecateAt.Truncate(time.Minute).After(current):
+		return errorAnswer(http.StatusBadRequest, "OperationNotPermitted",
+			fmt.Sprintf("The deprecation of the public AMI %s can't be moved later than %s. Make the AMI private first.", imageID, current.Format(ec2TimeFormat)))
+	}
+	return nil
+}

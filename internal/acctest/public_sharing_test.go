@@ -103,7 +103,8 @@ func TestMakePublic(t *testing.T) {
 }
 
 // TestPublicDeprecationLimit schedules the deprecation of a public copy at
-// most 2 years after its creation, and of a private one up to 10 years ahead.
+// most 2 years after its creation and never later than it was, nor cancels
+// it; a private copy's may be moved and cancelled freely.
 func TestPublicDeprecationLimit(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, 1)
@@ -120,21 +121,30 @@ func TestPublicDeprecationLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	limit := created.AddDate(2, 0, 0).Truncate(time.Minute)
+	// In order: the public copy starts at EC2's default, the 2-year limit.
 	tests := []struct {
 		name     string
 		id       string
-		at       time.Time
+		at       time.Time // zero cancels the deprecation
 		wantCode string
 	}{
-		{"public, a day inside 2 years", public, limit.Add(-24 * time.Hour), ""},
+		{"public, past 2 years", public, limit.Add(24 * time.Hour), "InvalidParameterValue"},
 		{"public, at 2 years", public, limit, ""},
-		{"public, a day past 2 years", public, limit.Add(24 * time.Hour), "InvalidParameterValue"},
-		{"private, a day past 2 years", private, limit.Add(24 * time.Hour), ""},
+		{"public, earlier", public, limit.Add(-48 * time.Hour), ""},
+		{"public, later again", public, limit.Add(-24 * time.Hour), "OperationNotPermitted"},
+		{"public, cancelled", public, time.Time{}, "OperationNotPermitted"},
+		{"private, past 2 years", private, limit.Add(24 * time.Hour), ""},
+		{"private, cancelled", private, time.Time{}, ""},
 	}
 	for _, tt := range tests {
-		_, err := f.client.EnableImageDeprecation(ctx, &ec2.EnableImageDeprecationInput{ImageId: aws.String(tt.id), DeprecateAt: aws.Time(tt.at)})
+		var err error
+		if tt.at.IsZero() {
+			_, err = f.client.DisableImageDeprecation(ctx, &ec2.DisableImageDeprecationInput{ImageId: aws.String(tt.id)})
+		} else {
+			_, err = f.client.EnableImageDeprecation(ctx, &ec2.EnableImageDeprecationInput{ImageId: aws.String(tt.id), DeprecateAt: aws.Time(tt.at)})
+		}
 		if apiErrorCode(err) != tt.wantCode || (tt.wantCode == "" && err != nil) {
-			t.Errorf("%s: EnableImageDeprecation: %v, want code %q", tt.name, err, tt.wantCode)
+			t.Errorf("%s: %v, want code %q", tt.name, err, tt.wantCode)
 		}
 	}
 }
