@@ -220,7 +220,8 @@ func TestAccImage_sharingRefusedAtApply(t *testing.T) {
 // public together with its deprecation time, in the orders EC2 accepts:
 // EC2 gives a public AMI without a deprecation time one 2 years after its
 // creation, keeps a public AMI's within 2 years of it, and lets only a
-// private AMI's be cancelled or moved past that.
+// private AMI's be cancelled or moved later, which a plan that keeps the
+// copy public is refused.
 func TestAccImage_deprecationFollowsPublicity(t *testing.T) {
 	t.Parallel()
 	inYears := func(years, months int) string {
@@ -229,17 +230,29 @@ func TestAccImage_deprecationFollowsPublicity(t *testing.T) {
 	steps := []struct {
 		name       string
 		attributes string
+		// refused is the plan's error when EC2 would refuse the change.
+		refused *regexp.Regexp
 	}{
-		{"public without deprecation_time", "launch_permission = { public = true }"},
-		{"private, deprecated past the public limit", fmt.Sprintf("launch_permission = { public = false }\ndeprecation_time = %q", inYears(5, 0))},
-		{"public again, deprecated earlier", fmt.Sprintf("launch_permission = { public = true }\ndeprecation_time = %q", inYears(0, 6))},
-		{"private without deprecation_time", "launch_permission = { public = false }"},
+		{name: "public without deprecation_time", attributes: "launch_permission = { public = true }"},
+		{name: "private, deprecated past the public limit", attributes: fmt.Sprintf("launch_permission = { public = false }\ndeprecation_time = %q", inYears(5, 0))},
+		{name: "public again, deprecated earlier", attributes: fmt.Sprintf("launch_permission = { public = true }\ndeprecation_time = %q", inYears(0, 6))},
+		{name: "public, deprecation cancelled", attributes: "launch_permission = { public = true }",
+			refused: diagnosticPattern("Deprecation of a Public Copy Cannot Be Cancelled or Moved Later", "cancels", "launch_permission.public = false")},
+		{name: "public, deprecated later", attributes: fmt.Sprintf("launch_permission = { public = true }\ndeprecation_time = %q", inYears(1, 0)),
+			refused: diagnosticPattern("Deprecation of a Public Copy Cannot Be Cancelled or Moved Later", "moves later")},
+		{name: "private without deprecation_time", attributes: "launch_permission = { public = false }"},
 	}
 	p := acctest.NewProxy(t)
 	name := randomName()
 	wd := newReliabilityWorkdir(t, p)
 	for _, step := range steps {
 		wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, step.attributes))
+		if step.refused != nil {
+			if out, code := runTerraform(t, wd, "plan", "-input=false"); code == 0 || !step.refused.MatchString(out) {
+				t.Errorf("%s: the plan exited %d, want %s in:\n%s", step.name, code, step.refused, out)
+			}
+			continue
+		}
 		started := time.Now()
 		out := terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
 		if strings.Contains(out, "Change Not Visible Yet") {

@@ -82,6 +82,9 @@ const sharingCheckTimeout = 20 * time.Second
 // checked when Terraform plans the new copy (replacing tells), not against
 // the copy in state.
 func (r *imageResource) planSharing(ctx context.Context, plan, state imageResourceModel, creating bool, replacing func() bool, diags *diag.Diagnostics) {
+	if !creating {
+		refusePublicDeprecationLater(ctx, plan, state, replacing, diags)
+	}
 	perms, lpManaged, lpKnown := plan.launchPermissions(ctx)
 	snapshotShares, snapManaged, snapKnown := plan.snapshotAccounts()
 	if !lpManaged && !snapManaged {
@@ -222,6 +225,53 @@ func grantsRemovedDetail(attribute, imageID string, grants []string, known bool)
 	return fmt.Sprintf("%s was unset, so Terraform did not track it, and the plan's diff shows only what it adds. EC2 grants these on %s now, "+
 		"and setting %s makes it the complete list, so this apply removes them%s:\n  - %s\n\nTo keep one, add it to %s.",
 		attribute, imageID, attribute, unless, strings.Join(grants, "\n  - "), attribute)
+}
+
+// refusePublicDeprecationLater refuses to cancel the deprecation of a copy
+// that is public and stays public, or to move it later: EC2 User Guide,
+// "Deprecate an AMI": "To cancel the deprecation date, or to move the
+// deprecation to a later date, you must make the AMI private". A null
+// deprecation_time in state stands for EC2's default, 2 years after the
+// copy's creation (withoutPublicDefaultDeprecation). A plan that makes the
+// copy private is accepted: the apply does that first.
+func refusePublicDeprecationLater(ctx context.Context, plan, state imageResourceModel, replacing func() bool, diags *diag.Diagnostics) {
+	staysPublic := state.Public.ValueBool()
+	if !plan.LaunchPermission.IsNull() {
+		public := plan.plannedPublic(ctx)
+		staysPublic = staysPublic && !public.IsUnknown() && public.ValueBool()
+	}
+	planned, prior := plan.DeprecationTime, state.DeprecationTime
+	if !staysPublic || planned.IsUnknown() || planned.sameMinute(prior) {
+		return
+	}
+	current := prior.ValueString()
+	if prior.IsNull() {
+		created, err := time.Parse(time.RFC3339, state.CreationDate.ValueString())
+		if err != nil {
+			return
+		}
+		current = created.UTC().AddDate(ami.MaxPublicDeprecationYears, 0, 0).Format(time.RFC3339)
+	}
+	currentAt, err := time.Parse(time.RFC3339, current)
+	if err != nil {
+		return
+	}
+	what := "cancels"
+	if !planned.IsNull() {
+		plannedAt, err := time.Parse(time.RFC3339, planned.ValueString())
+		if err != nil || !plannedAt.Truncate(time.Minute).After(currentAt.Truncate(time.Minute)) {
+			return // The validator reports a bad value; an earlier time is allowed.
+		}
+		what = "moves later"
+	}
+	if replacing() {
+		return // The new copy is private until the apply shares it.
+	}
+	diags.AddAttributeError(path.Root("deprecation_time"), "Deprecation of a Public Copy Cannot Be Cancelled or Moved Later",
+		fmt.Sprintf("The copy %s is public and stays public, and this plan %s its deprecation, now %s. EC2 lets only a private AMI's deprecation be cancelled "+
+			"or moved later (EC2 User Guide, \"Deprecate an AMI\"). Keep deprecation_time at %q or earlier, or make the copy private in the same apply "+
+			"(launch_permission.public = false), which the provider then does before changing the deprecation.",
+			state.ID.ValueString(), what, current, current))
 }
 
 // checkPublicDeprecation refuses a public copy whose deprecation_time is
