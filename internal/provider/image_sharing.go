@@ -41,7 +41,8 @@ func launchPermissionSchema() schema.Attribute {
 	return schema.SingleNestedAttribute{
 		MarkdownDescription: "Who may launch the copy besides its owner, applied once the copy is available and updated in place, sending only the difference. " +
 			"While it is unset, the provider neither reads nor changes the AMI's launch permissions, so permissions managed elsewhere (such as by `aws_ami_launch_permission`) " +
-			"are left alone; do not manage one AMI's permissions in both places. Sharing an encrypted copy with other accounts needs a customer managed `kms_key_id` " +
+			"are left alone; do not manage one AMI's permissions in both places. Setting it on an existing copy makes it the complete list: the apply removes every grant it does not name, " +
+			"and the plan names each one in a warning. Sharing an encrypted copy with other accounts needs a customer managed `kms_key_id` " +
 			"whose key policy allows them; the AWS managed key `aws/ebs` cannot be shared.",
 		Optional: true,
 		Attributes: map[string]schema.Attribute{
@@ -69,7 +70,8 @@ func launchPermissionSchema() schema.Attribute {
 			},
 			"public": schema.BoolAttribute{
 				MarkdownDescription: "Make the copy public: every AWS account may launch it (the `all` group). An encrypted copy cannot be public, including one that EBS encryption by default encrypts, " +
-					"the account's block public access for AMIs must be off in the destination Region, and a public copy's `deprecation_time` is at most 2 years after its creation. " +
+					"the account's block public access for AMIs must be off in the destination Region, and a public copy's `deprecation_time` is at most 2 years after its creation " +
+					"and cannot be removed or moved later while it stays public. Without `deprecation_time`, EC2 deprecates a public copy 2 years after its creation. " +
 					"Unset means `false`.",
 				Optional: true,
 			},
@@ -83,7 +85,8 @@ func snapshotCreateVolumePermissionSchema() schema.Attribute {
 	return schema.SetAttribute{
 		MarkdownDescription: "IDs of AWS accounts that may create volumes from the copy's snapshots, which they need to copy the shared AMI themselves. " +
 			"Applied once the copy is available and updated in place, sending only the difference. While it is unset, the provider neither reads nor changes " +
-			"the snapshots' permissions (managed elsewhere by `aws_snapshot_create_volume_permission`, for example).",
+			"the snapshots' permissions (managed elsewhere by `aws_snapshot_create_volume_permission`, for example). Setting it on an existing copy makes it the complete list: " +
+			"the apply removes every account it does not name, and the plan names each one in a warning.",
 		ElementType: types.StringType,
 		Optional:    true,
 		Validators:  []validator.Set{setvalidator.ValueStringsAre(accountIDValidator())},
