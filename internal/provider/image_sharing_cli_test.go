@@ -43,6 +43,8 @@ func TestAccImage_sharingTakeOverShowsRemovals(t *testing.T) {
 		// A refresh reads the AMI's launch permissions when launch_permission
 		// is set, and each snapshot's when the snapshot attribute is.
 		readsImage, readsSnapshots bool
+		// settings are the provider's.
+		settings []string
 	}{
 		{
 			name:       "launch_permission",
@@ -59,13 +61,7 @@ func TestAccImage_sharingTakeOverShowsRemovals(t *testing.T) {
 				warningPattern("Launch Permissions Granted Outside Terraform Will Be Removed", "account "+shareAccountB, "organization "+shareOrg),
 				warningPattern("Launch Permissions Granted Outside Terraform Will Be Removed", "account "+shareAccountC, "organizational unit "+shareOU),
 			},
-			applied: func(t *testing.T, image capturedImage) {
-				t.Helper()
-				got, err := sharingClient(t, image.region).LaunchPermissions(context.Background(), image.id)
-				if want := (ami.LaunchPermissions{AccountIDs: []string{shareAccountA}}); err != nil || !reflect.DeepEqual(got, want) {
-					t.Errorf("EC2 launch permissions = %+v, %v; want %+v", got, err, want)
-				}
-			},
+			applied:    launchPermissionsAre(ami.LaunchPermissions{AccountIDs: []string{shareAccountA}}),
 			readsImage: true,
 		},
 		{
@@ -94,21 +90,41 @@ func TestAccImage_sharingTakeOverShowsRemovals(t *testing.T) {
 			},
 			readsSnapshots: true,
 		},
+		{
+			// The plan asks AWS nothing, so it cannot name the grants; it says so.
+			name:       "launch_permission with skip_preflight",
+			configured: fmt.Sprintf("launch_permission = { account_ids = [%q] }", shareAccountA),
+			outside: [2]func(*testing.T, capturedImage){
+				func(t *testing.T, image capturedImage) {
+					grantLaunchOutside(t, image, ami.LaunchPermissions{AccountIDs: []string{shareAccountB}})
+				},
+				func(t *testing.T, image capturedImage) {
+					grantLaunchOutside(t, image, ami.LaunchPermissions{OrganizationARNs: []string{shareOrg}})
+				},
+			},
+			warnings: [2]*regexp.Regexp{
+				warningPattern("Grants Made Outside Terraform May Be Removed", "launch_permission was unset", "skip_preflight kept this plan from reading"),
+				warningPattern("Grants Made Outside Terraform May Be Removed", "launch_permission was unset", "skip_preflight kept this plan from reading"),
+			},
+			applied:    launchPermissionsAre(ami.LaunchPermissions{AccountIDs: []string{shareAccountA}}),
+			readsImage: true,
+			settings:   []string{"skip_preflight = true"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p, wd, name := newImageWorkdir(t, "")
+			p, wd, name := newImageWorkdir(t, "", tt.settings...)
 			terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
 			image := stateImage(t, wd, sharedImage)
 			for round, route := range []string{"initially unset", "unset, then set again"} {
 				if round == 1 {
-					wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, ""))
+					wd.WriteFile(t, "main.tf", cliConfig(p, tt.settings...)+reliabilityImage(name, ""))
 					terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
 					tt.applied(t, image) // Unsetting removes nothing.
 				}
 				tt.outside[round](t, image)
-				wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, tt.configured))
+				wd.WriteFile(t, "main.tf", cliConfig(p, tt.settings...)+reliabilityImage(name, tt.configured))
 				out := terraformCLIOK(t, wd, "plan", "-input=false", "-out=take.tfplan")
 				if !tt.warnings[round].MatchString(out) {
 					t.Errorf("%s: the plan does not name the grants the apply removes (want %s):\n%s", route, tt.warnings[round], out)
@@ -262,6 +278,17 @@ func TestAccImage_deprecationFollowsPublicity(t *testing.T) {
 		expectEmptyCLIPlan(t, wd)
 	}
 	destroyAndCheckGone(t, wd, name)
+}
+
+// launchPermissionsAre checks who may launch the copy, asking EC2.
+func launchPermissionsAre(want ami.LaunchPermissions) func(t *testing.T, image capturedImage) {
+	return func(t *testing.T, image capturedImage) {
+		t.Helper()
+		got, err := sharingClient(t, image.region).LaunchPermissions(context.Background(), image.id)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("EC2 launch permissions = %+v, %v; want %+v", got, err, want)
+		}
+	}
 }
 
 // grantLaunchOutside grants launch permissions with the SDK, as someone
