@@ -221,12 +221,29 @@ var descriptionOnlyParams = map[string]bool{
 	"Description.Value": true, "Attribute": true, "Value": true,
 }
 
-// handleModifyImageAttribute records description changes, which moto
-// accepts but ignores (EC2 API Reference, ModifyImageAttribute:
-// Description.Value "A new description for the AMI", or Attribute=description
-// with Value). A call that changes only the description is answered here;
-// any other is forwarded and its description recorded when moto agrees.
+// handleModifyImageAttribute refuses to make an AMI public where EC2
+// does, gives an AMI made public EC2's default deprecation time, and
+// records description changes (modifyImageAttribute).
 func (p *Proxy) handleModifyImageAttribute(ctx context.Context, req *ec2Request, call *Call) (*answer, error) {
+	public := addsPublic(req)
+	if public {
+		if refusal := p.publicSharingRefusal(req); refusal != nil {
+			return refusal, nil
+		}
+	}
+	ans, err := p.modifyImageAttribute(ctx, req, call)
+	if public && err == nil && ans.status == http.StatusOK && !req.dryRun() {
+		err = p.setDefaultPublicDeprecation(ctx, req)
+	}
+	return ans, err
+}
+
+// modifyImageAttribute records description changes, which moto accepts
+// but ignores (EC2 API Reference, ModifyImageAttribute: Description.Value
+// "A new description for the AMI", or Attribute=description with Value). A
+// call that changes only the description is answered here; any other is
+// forwarded and its description recorded when moto agrees.
+func (p *Proxy) modifyImageAttribute(ctx context.Context, req *ec2Request, call *Call) (*answer, error) {
 	description, changesDescription := requestedDescription(req)
 	if !changesDescription {
 		return p.relay(ctx, req, call)
@@ -323,8 +340,9 @@ const maxDeprecationYears = 10
 // handleEnableImageDeprecation schedules an image's deprecation, which moto
 // does not implement (EC2 API Reference, EnableImageDeprecation). EC2 drops
 // the seconds of DeprecateAt ("If you specify a value for seconds, Amazon
-// EC2 rounds the seconds to the nearest minute") and refuses a time in the
-// past ("You can't specify a date in the past").
+// EC2 rounds the seconds to the nearest minute"), refuses a time in the
+// past ("You can't specify a date in the past"), and refuses a time more
+// than 2 years after a public AMI's creation (publicDeprecationYears).
 func (p *Proxy) handleEnableImageDeprecation(ctx context.Context, req *ec2Request, _ *Call) (*answer, error) {
 	raw := req.form.Get("DeprecateAt")
 	if raw == "" {
@@ -348,6 +366,18 @@ func (p *Proxy) handleEnableImageDeprecation(ctx context.Context, req *ec2Reques
 	if failure, err := p.requireImage(ctx, req); failure != nil || err != nil {
 		return failure, err
 	}
+	facts, failure, err := p.publicFacts(ctx, req)
+	if err != nil || failure != nil {
+		return failure, err
+	}
+	if limit := latestPublicDeprecation(facts.created); facts.public && deprecateAt.After(limit) {
+		return errorAnswer(http.StatusBadRequest, "InvalidParameterValue",
+			fmt.Sprintf("Value (%s) for parameter DeprecateAt is invalid. The deprecation time of a public AMI can't be more than 2 years after its creation date (%s).",
+				raw, limit.Format(ec2TimeFormat))), nil
+	}
+	if refusal := p.publicDeprecationRefusal(facts, req.imageID, deprecateAt); refusal != nil {
+		return refusal, nil
+	}
 	p.emu.update(req.imageID, func(rec *imageRecord) {
 		rec.deprecationTime = deprecateAt.UTC().Truncate(time.Minute)
 	})
@@ -355,10 +385,18 @@ func (p *Proxy) handleEnableImageDeprecation(ctx context.Context, req *ec2Reques
 }
 
 // handleDisableImageDeprecation cancels an image's deprecation (EC2 API
-// Reference, DisableImageDeprecation).
+// Reference, DisableImageDeprecation), except a public image's
+// (publicDeprecationRefusal).
 func (p *Proxy) handleDisableImageDeprecation(ctx context.Context, req *ec2Request, _ *Call) (*answer, error) {
 	if failure, err := p.requireImage(ctx, req); failure != nil || err != nil {
 		return failure, err
+	}
+	facts, failure, err := p.publicFacts(ctx, req)
+	if err != nil || failure != nil {
+		return failure, err
+	}
+	if refusal := p.publicDeprecationRefusal(facts, req.imageID, time.Time{}); refusal != nil {
+		return refusal, nil
 	}
 	p.emu.update(req.imageID, func(rec *imageRecord) { rec.deprecationTime = time.Time{} })
 	return resultAnswer("DisableImageDeprecation", newTextElement("return", "true")), nil

@@ -41,6 +41,24 @@ func (p LaunchPermissions) SharedWithOthers() bool {
 	return len(p.AccountIDs) > 0 || len(p.OrganizationARNs) > 0 || len(p.OrganizationalUnitARNs) > 0
 }
 
+// Grants names each permission, for diagnostics: the public first, then
+// accounts, organizations and organizational units, each sorted.
+func (p LaunchPermissions) Grants() []string {
+	var out []string
+	if p.Public {
+		out = append(out, "the public (group all)")
+	}
+	for _, kind := range []struct {
+		noun   string
+		values []string
+	}{{"account", p.AccountIDs}, {"organization", p.OrganizationARNs}, {"organizational unit", p.OrganizationalUnitARNs}} {
+		for _, v := range sorted(kind.values) {
+			out = append(out, kind.noun+" "+v)
+		}
+	}
+	return out
+}
+
 // ec2 turns the permissions into EC2's list, in a stable order so that
 // requests repeat.
 func (p LaunchPermissions) ec2() []types.LaunchPermission {

@@ -238,3 +238,33 @@ func TestIsAWSManagedEBSKeyName(t *testing.T) {
 		}
 	}
 }
+
+func TestLaunchPermissionsGrants(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		perms LaunchPermissions
+		want  []string
+	}{
+		{name: "none"},
+		{
+			name:  "every kind, public first and each kind sorted",
+			perms: LaunchPermissions{AccountIDs: []string{"444455556666", "111122223333"}, OrganizationARNs: []string{orgA}, OrganizationalUnitARNs: []string{ouA}, Public: true},
+			want: []string{"the public (group all)", "account 111122223333", "account 444455556666",
+				"organization " + orgA, "organizational unit " + ouA},
+		},
+		{
+			name:  "an organization alone",
+			perms: LaunchPermissions{OrganizationARNs: []string{orgB, orgA}},
+			want:  []string{"organization " + orgA, "organization " + orgB},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.perms.Grants(); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Grants() = %q; want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -21,8 +21,23 @@ import (
 // applyLifecycleSettings brings deprecation and deregistration protection
 // from old to planned. It does not wait for EC2 to show them: readApplied
 // does, for every change an apply makes.
+//
+// EC2 lets only a private AMI's deprecation be cancelled or moved later,
+// and holds a public AMI's to 2 years after its creation (EC2 User Guide,
+// "Deprecate an AMI"; EC2 API Reference, EnableImageDeprecation). So a plan
+// that makes the copy private does that first, and then also cancels the
+// deprecation time EC2 gave it while public when the configuration sets
+// none. A plan that makes the copy public does that after this function
+// (applySharing), once any earlier deprecation time is in place.
 func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID string, old, planned imageResourceModel) error {
-	if !planned.DeprecationTime.IsUnknown() && !planned.DeprecationTime.sameMinute(old.DeprecationTime) {
+	goingPrivate := makesPrivate(ctx, old, planned)
+	if goingPrivate {
+		if err := client.ModifyLaunchPermissions(ctx, imageID, ami.LaunchPermissions{}, ami.LaunchPermissions{Public: true}); err != nil {
+			return err
+		}
+	}
+	deprecationChanged := !planned.DeprecationTime.IsUnknown() && !planned.DeprecationTime.sameMinute(old.DeprecationTime)
+	if deprecationChanged || (goingPrivate && planned.DeprecationTime.IsNull()) {
 		var at *time.Time
 		if !planned.DeprecationTime.IsNull() {
 			parsed, err := time.Parse(time.RFC3339, planned.DeprecationTime.ValueString())
@@ -55,6 +70,7 @@ func applyLifecycleSettings(ctx context.Context, client *ami.Client, imageID str
 func readImage(ctx context.Context, client *ami.Client, prior imageResourceModel, img ec2types.Image, defaultTags map[string]string, copiedTagKeys []string, adopting bool) (imageResourceModel, error) {
 	m := prior
 	m.refreshFrom(img, defaultTags, copiedTagKeys)
+	m.DeprecationTime = withoutPublicDefaultDeprecation(prior.DeprecationTime, m.DeprecationTime, img)
 	if err := refreshSnapshotTags(ctx, client, &m); err != nil {
 		return m, &readError{summary: "Unable to Read Snapshot Tags",
 			detail: fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed: %s", m.ID.ValueString(), describeAWSError(err)), err: err}

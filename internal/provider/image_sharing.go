@@ -14,6 +14,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -37,7 +41,8 @@ func launchPermissionSchema() schema.Attribute {
 	return schema.SingleNestedAttribute{
 		MarkdownDescription: "Who may launch the copy besides its owner, applied once the copy is available and updated in place, sending only the difference. " +
 			"While it is unset, the provider neither reads nor changes the AMI's launch permissions, so permissions managed elsewhere (such as by `aws_ami_launch_permission`) " +
-			"are left alone; do not manage one AMI's permissions in both places. Sharing an encrypted copy with other accounts needs a customer managed `kms_key_id` " +
+			"are left alone; do not manage one AMI's permissions in both places. Setting it on an existing copy makes it the complete list: the apply removes every grant it does not name, " +
+			"and the plan names each one in a warning. Sharing an encrypted copy with other accounts needs a customer managed `kms_key_id` " +
 			"whose key policy allows them; the AWS managed key `aws/ebs` cannot be shared.",
 		Optional: true,
 		Attributes: map[string]schema.Attribute{
@@ -65,7 +70,8 @@ func launchPermissionSchema() schema.Attribute {
 			},
 			"public": schema.BoolAttribute{
 				MarkdownDescription: "Make the copy public: every AWS account may launch it (the `all` group). An encrypted copy cannot be public, including one that EBS encryption by default encrypts, " +
-					"the account's block public access for AMIs must be off in the destination Region, and a public copy's `deprecation_time` is at most 2 years after its creation. " +
+					"the account's block public access for AMIs must be off in the destination Region, and a public copy's `deprecation_time` is at most 2 years after its creation " +
+					"and cannot be removed or moved later while it stays public. Without `deprecation_time`, EC2 deprecates a public copy 2 years after its creation. " +
 					"Unset means `false`.",
 				Optional: true,
 			},
@@ -79,7 +85,8 @@ func snapshotCreateVolumePermissionSchema() schema.Attribute {
 	return schema.SetAttribute{
 		MarkdownDescription: "IDs of AWS accounts that may create volumes from the copy's snapshots, which they need to copy the shared AMI themselves. " +
 			"Applied once the copy is available and updated in place, sending only the difference. While it is unset, the provider neither reads nor changes " +
-			"the snapshots' permissions (managed elsewhere by `aws_snapshot_create_volume_permission`, for example).",
+			"the snapshots' permissions (managed elsewhere by `aws_snapshot_create_volume_permission`, for example). Setting it on an existing copy makes it the complete list: " +
+			"the apply removes every account it does not name, and the plan names each one in a warning.",
 		ElementType: types.StringType,
 		Optional:    true,
 		Validators:  []validator.Set{setvalidator.ValueStringsAre(accountIDValidator())},
@@ -222,6 +229,37 @@ func refreshedLaunchPermission(ctx context.Context, prior types.Object, perms am
 	}
 	obj, _ := types.ObjectValueFrom(ctx, launchPermissionAttrTypes, lp) // The model matches the attribute types.
 	return obj
+}
+
+// withoutPublicDefaultDeprecation is the refreshed deprecation_time of a
+// copy, except where it is EC2's default for a public AMI and the prior
+// value was unset: EC2 gives a public AMI without one a deprecation time 2
+// years after its creation (EC2 User Guide, "Deprecate an AMI": "By
+// default, the deprecation date of all public AMIs is set to two years from
+// the AMI creation date"). That value is EC2's, not the configuration's, so
+// it stays out of state: otherwise every plan would cancel it, and every
+// apply that makes a copy public would wait for it to go.
+func withoutPublicDefaultDeprecation(prior, refreshed deprecateAt, img ec2types.Image) deprecateAt {
+	if !prior.IsNull() || refreshed.IsNull() || !aws.ToBool(img.Public) {
+		return refreshed
+	}
+	created, err := time.Parse(time.RFC3339, aws.ToString(img.CreationDate))
+	if err != nil {
+		return refreshed
+	}
+	publicDefault := deprecateAtOf(created.UTC().AddDate(ami.MaxPublicDeprecationYears, 0, 0).Format(time.RFC3339))
+	if refreshed.sameMinute(publicDefault) {
+		return deprecateAtNull()
+	}
+	return refreshed
+}
+
+// makesPrivate reports whether a plan takes a public copy private, which
+// has to happen before its deprecation time can be cancelled or moved
+// later (applyLifecycleSettings).
+func makesPrivate(ctx context.Context, old, planned imageResourceModel) bool {
+	public := planned.plannedPublic(ctx)
+	return old.Public.ValueBool() && !planned.LaunchPermission.IsNull() && !public.IsUnknown() && !public.ValueBool()
 }
 
 // refreshSharing refreshes the sharing attributes that are set, or, for a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -81,10 +82,16 @@ const sharingCheckTimeout = 20 * time.Second
 // checked when Terraform plans the new copy (replacing tells), not against
 // the copy in state.
 func (r *imageResource) planSharing(ctx context.Context, plan, state imageResourceModel, creating bool, replacing func() bool, diags *diag.Diagnostics) {
+	if !creating {
+		refusePublicDeprecationLater(ctx, plan, state, replacing, diags)
+	}
 	perms, lpManaged, lpKnown := plan.launchPermissions(ctx)
 	snapshotShares, snapManaged, snapKnown := plan.snapshotAccounts()
 	if !lpManaged && !snapManaged {
 		return
+	}
+	if !creating {
+		r.warnGrantsRemoved(ctx, plan, state, replacing, diags)
 	}
 	priorPerms, _, _ := state.launchPermissions(ctx)
 	priorSnapshotShares, _, _ := state.snapshotAccounts()
@@ -129,6 +136,142 @@ func (r *imageResource) planSharing(ctx context.Context, plan, state imageResour
 	if turningPublic {
 		r.checkImageBlockPublicAccess(ctx, knownString(plan.Region), diags)
 	}
+}
+
+// warnGrantsRemoved names, at plan, the grants that the apply removes when
+// a sharing attribute goes from unset to set on an existing copy. While an
+// attribute is unset the state does not track EC2's grants (that is what
+// lets something else manage them), so the prior value in the plan is null
+// and the diff shows only additions, whatever was granted outside
+// Terraform. Setting the attribute makes it the complete list, so the plan
+// reads the grants once and warns about each one the apply will remove. It
+// costs one DescribeImageAttribute, or one DescribeSnapshotAttribute per
+// snapshot, and only on that transition: never on an unchanged plan, nor on
+// a copy that is new or being replaced, which grants nothing yet.
+func (r *imageResource) warnGrantsRemoved(ctx context.Context, plan, state imageResourceModel, replacing func() bool, diags *diag.Diagnostics) {
+	takesOverLaunch := state.LaunchPermission.IsNull() && !plan.LaunchPermission.IsNull()
+	takesOverSnapshots := state.SnapshotCreateVolumeAccounts.IsNull() && !plan.SnapshotCreateVolumeAccounts.IsNull()
+	imageID := state.ID.ValueString()
+	if (!takesOverLaunch && !takesOverSnapshots) || imageID == "" || replacing() {
+		return
+	}
+	var attributes []string
+	if takesOverLaunch {
+		attributes = append(attributes, attrLaunchPermission)
+	}
+	if takesOverSnapshots {
+		attributes = append(attributes, attrSnapshotCreateVolumePermissions)
+	}
+	if r.data.skipPreflight {
+		diags.AddWarning("Grants Made Outside Terraform May Be Removed", fmt.Sprintf(
+			"%s was unset, so Terraform did not track who may use %s. Setting it makes it the complete list: the apply removes any grant that it does not name, "+
+				"and the provider's skip_preflight kept this plan from reading which grants EC2 holds now. Check them (ec2:DescribeImageAttribute, "+
+				"ec2:DescribeSnapshotAttribute) and add those you want to keep.", strings.Join(attributes, " and "), imageID))
+		return
+	}
+	region := knownString(plan.Region)
+	client, d := r.data.ec2Client(ctx, region)
+	if d.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, sharingCheckTimeout)
+	defer cancel()
+	unreadable := func(what string, err error) {
+		diags.AddWarning("Unable to Read Current Grants", fmt.Sprintf(
+			"%s of %s in %s failed, so the plan cannot show which grants made outside Terraform the apply removes. Setting it makes it the complete list: "+
+				"the apply removes any grant that it does not name. %s", what, imageID, region, describeAWSError(err)))
+	}
+	if takesOverLaunch {
+		desired, _, known := plan.launchPermissions(ctx)
+		current, err := client.LaunchPermissions(ctx, imageID)
+		if err != nil {
+			unreadable("Reading the launch permissions (ec2:DescribeImageAttribute) for launch_permission", err)
+		} else if _, remove := ami.DiffLaunchPermissions(current, desired); !remove.IsEmpty() {
+			diags.AddAttributeWarning(path.Root(attrLaunchPermission), "Launch Permissions Granted Outside Terraform Will Be Removed",
+				grantsRemovedDetail(attrLaunchPermission, imageID, remove.Grants(), known))
+		}
+	}
+	if takesOverSnapshots {
+		desired, _, known := plan.snapshotAccounts()
+		var removed []string
+		for _, snapshotID := range stringList(ctx, state.SnapshotIDs) {
+			current, err := client.SnapshotCreateVolumePermissions(ctx, snapshotID)
+			if err != nil {
+				unreadable("Reading who may create volumes from snapshot "+snapshotID+" (ec2:DescribeSnapshotAttribute) for "+attrSnapshotCreateVolumePermissions, err)
+				return
+			}
+			_, remove := ami.DiffSets(current, desired)
+			removed = union(removed, remove)
+		}
+		if len(removed) > 0 {
+			slices.Sort(removed)
+			grants := make([]string, 0, len(removed))
+			for _, account := range removed {
+				grants = append(grants, "account "+account)
+			}
+			diags.AddAttributeWarning(path.Root(attrSnapshotCreateVolumePermissions), "Snapshot Permissions Granted Outside Terraform Will Be Removed",
+				grantsRemovedDetail(attrSnapshotCreateVolumePermissions, imageID, grants, known))
+		}
+	}
+}
+
+// grantsRemovedDetail is the detail of warnGrantsRemoved's warning: the
+// grants that only this warning shows, since the plan's prior value is null.
+func grantsRemovedDetail(attribute, imageID string, grants []string, known bool) string {
+	unless := ""
+	if !known {
+		unless = " (unless values known only after apply name them)"
+	}
+	return fmt.Sprintf("%s was unset, so Terraform did not track it, and the plan's diff shows only what it adds. EC2 grants these on %s now, "+
+		"and setting %s makes it the complete list, so this apply removes them%s:\n  - %s\n\nTo keep one, add it to %s.",
+		attribute, imageID, attribute, unless, strings.Join(grants, "\n  - "), attribute)
+}
+
+// refusePublicDeprecationLater refuses to cancel the deprecation of a copy
+// that is public and stays public, or to move it later: EC2 User Guide,
+// "Deprecate an AMI": "To cancel the deprecation date, or to move the
+// deprecation to a later date, you must make the AMI private". A null
+// deprecation_time in state stands for EC2's default, 2 years after the
+// copy's creation (withoutPublicDefaultDeprecation). A plan that makes the
+// copy private is accepted: the apply does that first.
+func refusePublicDeprecationLater(ctx context.Context, plan, state imageResourceModel, replacing func() bool, diags *diag.Diagnostics) {
+	staysPublic := state.Public.ValueBool()
+	if !plan.LaunchPermission.IsNull() {
+		public := plan.plannedPublic(ctx)
+		staysPublic = staysPublic && !public.IsUnknown() && public.ValueBool()
+	}
+	planned, prior := plan.DeprecationTime, state.DeprecationTime
+	if !staysPublic || planned.IsUnknown() || planned.sameMinute(prior) {
+		return
+	}
+	current := prior.ValueString()
+	if prior.IsNull() {
+		created, err := time.Parse(time.RFC3339, state.CreationDate.ValueString())
+		if err != nil {
+			return
+		}
+		current = created.UTC().AddDate(ami.MaxPublicDeprecationYears, 0, 0).Format(time.RFC3339)
+	}
+	currentAt, err := time.Parse(time.RFC3339, current)
+	if err != nil {
+		return
+	}
+	what := "cancels"
+	if !planned.IsNull() {
+		plannedAt, err := time.Parse(time.RFC3339, planned.ValueString())
+		if err != nil || !plannedAt.Truncate(time.Minute).After(currentAt.Truncate(time.Minute)) {
+			return // The validator reports a bad value; an earlier time is allowed.
+		}
+		what = "moves later"
+	}
+	if replacing() {
+		return // The new copy is private until the apply shares it.
+	}
+	diags.AddAttributeError(path.Root("deprecation_time"), "Deprecation of a Public Copy Cannot Be Cancelled or Moved Later",
+		fmt.Sprintf("The copy %s is public and stays public, and this plan %s its deprecation, now %s. EC2 lets only a private AMI's deprecation be cancelled "+
+			"or moved later (EC2 User Guide, \"Deprecate an AMI\"). Keep deprecation_time at %q or earlier, or make the copy private in the same apply "+
+			"(launch_permission.public = false), which the provider then does before changing the deprecation.",
+			state.ID.ValueString(), what, current, current))
 }
 
 // checkPublicDeprecation refuses a public copy whose deprecation_time is

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -254,10 +255,18 @@ resource "amicopy_image" "adopted" {
 // TestAccImage_sharingPlanRefusals checks each plan-time refusal, and that
 // none of them lets a CopyImage through.
 func TestAccImage_sharingPlanRefusals(t *testing.T) {
+	// A public copy may be deprecated at most 2 years after its creation,
+	// now for a new copy; a day either side of that limit is well inside
+	// the 10-year limit of every copy, so only the public one decides.
+	publicLimit := time.Now().UTC().AddDate(ami.MaxPublicDeprecationYears, 0, 0)
+	publicDeprecatedAt := func(offset time.Duration) string {
+		return fmt.Sprintf("deprecation_time = %q\nlaunch_permission = { public = true }", publicLimit.Add(offset).Truncate(time.Minute).Format(time.RFC3339))
+	}
 	tests := []struct {
 		name       string
 		attributes string
-		want       string
+		// want is the refusal, or empty for a plan that must go through.
+		want string
 	}{
 		{
 			name:       "owner account",
@@ -300,9 +309,13 @@ func TestAccImage_sharingPlanRefusals(t *testing.T) {
 			want:       `Encrypted Copy Cannot Be Shared With the AWS Managed Key(.|\n)*EBS default key`,
 		},
 		{
-			name:       "public deprecated too late",
-			attributes: "deprecation_time = \"2099-01-01T00:00:00Z\"\nlaunch_permission = { public = true }",
+			name:       "public deprecated a day past 2 years",
+			attributes: publicDeprecatedAt(24 * time.Hour),
 			want:       `Deprecation Time Too Late for a Public Copy`,
+		},
+		{
+			name:       "public deprecated a day inside 2 years",
+			attributes: publicDeprecatedAt(-24 * time.Hour),
 		},
 	}
 	for _, tt := range tests {
@@ -311,16 +324,22 @@ func TestAccImage_sharingPlanRefusals(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      imageConfig(acctest.ProviderBlock(proxy.URL()), tt.attributes),
-					ExpectError: regexp.MustCompile(tt.want),
-				}},
+				Steps:                    []resource.TestStep{planStep(imageConfig(acctest.ProviderBlock(proxy.URL()), tt.attributes), tt.want)},
 			})
 			if n := proxy.CountCopies(); n != 0 {
-				t.Errorf("the refused plan sent %d CopyImage calls, want none", n)
+				t.Errorf("the plan sent %d CopyImage calls, want none", n)
 			}
 		})
 	}
+}
+
+// planStep plans config without applying it: the plan must be refused
+// with want, or, when want is empty, go through with a change to make.
+func planStep(config, want string) resource.TestStep {
+	if want == "" {
+		return resource.TestStep{Config: config, PlanOnly: true, ExpectNonEmptyPlan: true}
+	}
+	return resource.TestStep{Config: config, ExpectError: regexp.MustCompile(want)}
 }
 
 // TestAccImage_sharingEBSDefaultKey shares an encrypted copy that leaves
