@@ -82,12 +82,12 @@ func (c *Client) FindImage(ctx context.Context, imageID string) (types.Image, er
 	return c.images.Image(ctx, imageID)
 }
 
-// OwnImageNamed returns this account's image with the given name, or a
-// *NotFoundError when it has none. Concurrent lookups in the Region share
-// DescribeImages calls, so a plan over many new copies asks about their
-// names in a few calls.
-func (c *Client) OwnImageNamed(ctx context.Context, name string) (types.Image, error) {
-	return c.names.Image(ctx, name)
+// OwnImagesNamed returns this account's images with the given name (more
+// than one when copies share it), or a *NotFoundError when it has none.
+// Concurrent lookups in the Region share DescribeImages calls, so a plan
+// over many new copies asks about their names in a few calls.
+func (c *Client) OwnImagesNamed(ctx context.Context, name string) ([]types.Image, error) {
+	return c.names.Images(ctx, name)
 }
 
 // IsOwnImage reports whether this account owns the image: whether EC2

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -19,11 +20,36 @@ import (
 // with the type read from the schema once.
 func (s *server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	if req != nil && req.TypeName == "amicopy_image" {
+		s.trackCopyInState(req.RawState)
 		if upgraded, ok := s.upgradeCurrentVersion(ctx, req); ok {
 			return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: upgraded}, nil
 		}
 	}
 	return s.ProviderServer.UpgradeResourceState(ctx, req)
+}
+
+// trackCopyInState records the copy that a stored state tracks
+// (preflightCache.inState). Terraform upgrades the state of every instance
+// before planning it, with -refresh=false too, and so before it plans the
+// replacement of a tainted copy as a plain create, without that copy's
+// state: this is how that plan knows the copy it replaces. The few
+// attributes it needs are read from the JSON as stored; a state without
+// them records nothing.
+func (s *server) trackCopyInState(raw *tfprotov6.RawState) {
+	data := s.provider.data
+	if data == nil || raw == nil || len(raw.JSON) == 0 {
+		return
+	}
+	var stored struct {
+		ID            string `json:"id"`
+		Name          string `json:"name"`
+		Region        string `json:"region"`
+		SourceImageID string `json:"source_image_id"`
+	}
+	if json.Unmarshal(raw.JSON, &stored) != nil {
+		return
+	}
+	data.preflight.trackCopy(stored.Region, copyInState{ID: stored.ID, Name: stored.Name, SourceImageID: stored.SourceImageID})
 }
 
 // upgradeCurrentVersion re-encodes a JSON state stored at the current
