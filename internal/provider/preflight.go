@@ -405,7 +405,7 @@ func dryRunKey(in *ec2.CopyImageInput) string {
 // trackedCopy is the copy a resource tracks, as its private state records
 // it. Terraform plans the new half of a replacement with no prior state but
 // with the prior private state, so this is how that plan knows which AMI is
-// being replaced and whether skip_destroy keeps it.
+// being replaced.
 type trackedCopy struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
