@@ -28,10 +28,7 @@ type emulator struct {
 	// tokenLocks serialise CopyImage calls that share a ClientToken, so that
 	// two concurrent retries make one image, as EC2 does.
 	tokenLocks map[tokenKey]*sync.Mutex
-	// nameLocks serialise CopyImage calls for one AMI name in a Region, so
-	// that two concurrent copies cannot both take the name.
-	nameLocks map[[2]string]*sync.Mutex
-	images    map[string]*imageRecord
+	images     map[string]*imageRecord
 	// encryptedSnapshots maps a snapshot of an encrypted copy to its KMS key:
 	// the one CopyImage named, or the Region's default key.
 	encryptedSnapshots map[string]string
@@ -94,7 +91,6 @@ func newEmulator(motoURL string) *emulator {
 		now:                time.Now,
 		tokens:             map[tokenKey]tokenRecord{},
 		tokenLocks:         map[tokenKey]*sync.Mutex{},
-		nameLocks:          map[[2]string]*sync.Mutex{},
 		images:             map[string]*imageRecord{},
 		encryptedSnapshots: map[string]string{},
 		accountSettings:    map[settingsKey]accountSettings{},
@@ -199,43 +195,6 @@ func (e *emulator) tokenLock(key tokenKey) *sync.Mutex {
 		e.tokenLocks[key] = m
 	}
 	return m
-}
-
-// nameLock returns the lock that serialises CopyImage calls for one name.
-func (e *emulator) nameLock(region, name string) *sync.Mutex {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	key := [2]string{region, name}
-	m, ok := e.nameLocks[key]
-	if !ok {
-		m = &sync.Mutex{}
-		e.nameLocks[key] = m
-	}
-	return m
-}
-
-// imageNamed returns the ID of the account's image in region with this
-// name, or "". Moto forgets deregistered images, so they hold no name.
-func (e *emulator) imageNamed(ctx context.Context, region, akid, name string) (string, error) {
-	ans, err := e.call(ctx, region, akid, "DescribeImages", url.Values{
-		"Owner.1": {"self"}, "Filter.1.Name": {"name"}, "Filter.1.Value.1": {name},
-	})
-	if err != nil {
-		return "", err
-	}
-	if ans.status != http.StatusOK {
-		return "", fmt.Errorf("listing images named %q in moto: HTTP %d: %s", name, ans.status, ans.body)
-	}
-	root, err := parseXMLTree(ans.body)
-	if err != nil {
-		return "", fmt.Errorf("DescribeImages answer from moto: %w", err)
-	}
-	for _, item := range imageItems(root) {
-		if item.ChildText("name") == name {
-			return item.ChildText("imageId"), nil
-		}
-	}
-	return "", nil
 }
 
 // forward sends a client's request to moto untouched and returns moto's

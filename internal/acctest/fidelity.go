@@ -55,22 +55,12 @@ func (e *emulator) copyImage(ctx context.Context, req *ec2Request, faults imageF
 		}
 	}
 
-	// EC2 API Reference, CopyImage and RegisterImage: an AMI name is unique
-	// among the account's AMIs in a Region, and a copy that would take a
-	// name in use fails with InvalidAMIName.Duplicate. Moto does not check.
-	name := req.form.Get("Name")
-	nameLock := e.nameLock(req.region, name)
-	nameLock.Lock()
-	defer nameLock.Unlock()
-	holder, err := e.imageNamed(ctx, req.region, req.akid, name)
-	if err != nil {
-		return copyResult{}, err
-	}
-	if holder != "" {
-		return copyResult{failure: errorAnswer(http.StatusBadRequest, "InvalidAMIName.Duplicate",
-			fmt.Sprintf("AMI name %s is already in use by AMI %s", name, holder))}, nil
-	}
-
+	// A name in use is no obstacle: the EC2 API Reference documents no
+	// uniqueness for CopyImage's Name (it does for CreateRestoreImageTask's),
+	// and EC2 makes copies that share a name (the AWS provider's
+	// TestAccEC2AMICopy_tags copies an AMI into its own Region under the
+	// source's name). The emulator handles neither CreateImage nor
+	// RegisterImage, which refuse a name in use (InvalidAMIName.Duplicate).
 	ans, err := e.forward(ctx, req)
 	if err != nil {
 		return copyResult{}, err

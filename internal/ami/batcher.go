@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -171,10 +172,11 @@ type batchWaiter struct {
 	settled bool
 }
 
-// batchResult is what a waiter receives.
+// batchResult is what a waiter receives: the images with its key, or an
+// error.
 type batchResult struct {
-	image types.Image
-	err   error
+	images []types.Image
+	err    error
 }
 
 // NewBatcher returns a Batcher that sends its DescribeImages calls through api;
@@ -208,12 +210,13 @@ func NewBatcher(api DescribeImagesAPI, opts BatcherOptions) *Batcher {
 	return b
 }
 
-// NewOwnNameBatcher returns a Batcher whose keys are AMI names: Image(ctx,
-// name) answers with this account's image of that name, sharing one
+// NewOwnNameBatcher returns a Batcher whose keys are AMI names: Images(ctx,
+// name) answers with this account's images of that name, sharing one
 // DescribeImages (Owners self, a name filter) among concurrent lookups.
-// Names are unique among an account's AMIs in a Region (EC2 API Reference,
-// CopyImage and RegisterImage: InvalidAMIName.Duplicate), so a name is a
-// key; a deregistered image that EC2 still lists keeps no name.
+// A name may be held by several images: EC2 documents no uniqueness for
+// the name of a copy (EC2 API Reference, CopyImage: Name is "The name of
+// the new AMI"), and copies that share one are accepted. A deregistered
+// image that EC2 still lists holds no name.
 func NewOwnNameBatcher(api DescribeImagesAPI, opts BatcherOptions) *Batcher {
 	b := NewBatcher(api, opts)
 	b.filter = "name"
@@ -229,23 +232,35 @@ func NewOwnNameBatcher(api DescribeImagesAPI, opts BatcherOptions) *Batcher {
 // other callers. The returned image's slices and pointers may be shared with
 // other callers of the same ID, so treat them as read-only.
 func (b *Batcher) Image(ctx context.Context, imageID string) (types.Image, error) {
-	if imageID == "" {
-		return types.Image{}, errors.New("image ID is empty")
+	images, err := b.Images(ctx, imageID)
+	if err != nil {
+		return types.Image{}, err
+	}
+	return images[0], nil
+}
+
+// Images is Image for a key that several images may share (a name, with
+// NewOwnNameBatcher): it returns every image with the key that is not
+// deregistered, in the order EC2 lists them, and at least one unless it
+// returns an error.
+func (b *Batcher) Images(ctx context.Context, key string) ([]types.Image, error) {
+	if key == "" {
+		return nil, errors.New("the image ID or name to look up is empty")
 	}
 	if err := ctx.Err(); err != nil {
-		return types.Image{}, err
+		return nil, err
 	}
 	b.lookups.Add(1)
 
-	w := &batchWaiter{id: imageID, result: make(chan batchResult, 1)}
+	w := &batchWaiter{id: key, result: make(chan batchResult, 1)}
 	b.join(ctx, w)
 
 	select {
 	case r := <-w.result:
-		return r.image, r.err
+		return r.images, r.err
 	case <-ctx.Done():
 		b.leave(w)
-		return types.Image{}, ctx.Err()
+		return nil, ctx.Err()
 	}
 }
 
@@ -424,16 +439,19 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
-// batchAnswer is the answer for one ID: its image if listed and not
+// batchAnswer is the answer for one ID: its images if listed and not
 // deregistered, else the call's error if there was one, else not found.
-// Images listed before a later page failed are still handed out.
-func batchAnswer(id string, found map[string]types.Image, err error) batchResult {
-	image, ok := found[id]
+// Images listed before a later page failed are still handed out. A
+// deregistered image never hides a live one with the same key (a name that
+// was used again).
+func batchAnswer(id string, found map[string][]types.Image, err error) batchResult {
+	listed := found[id]
+	live := slices.DeleteFunc(slices.Clone(listed), func(image types.Image) bool { return image.State == types.ImageStateDeregistered })
 	switch {
-	case ok && image.State == types.ImageStateDeregistered:
+	case len(live) > 0:
+		return batchResult{images: live}
+	case len(listed) > 0:
 		return batchResult{err: &NotFoundError{ID: id, Reason: batchReasonDeregistered}}
-	case ok:
-		return batchResult{image: image}
 	case err != nil:
 		return batchResult{err: err}
 	default:
@@ -447,13 +465,13 @@ func batchAnswer(id string, found map[string]types.Image, err error) batchResult
 // missing, while a filter just leaves it out. Deprecated and disabled images
 // are included, since they still exist; no Owners filter, so shared and
 // public images are found as well.
-func (b *Batcher) describe(ctx context.Context, ids []string) (map[string]types.Image, error) {
+func (b *Batcher) describe(ctx context.Context, ids []string) (map[string][]types.Image, error) {
 	b.imagesRequested.Add(int64(len(ids)))
 	wanted := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		wanted[id] = true
 	}
-	found := make(map[string]types.Image, len(ids))
+	found := make(map[string][]types.Image, len(ids))
 
 	var token string
 	for {
@@ -473,12 +491,9 @@ func (b *Batcher) describe(ctx context.Context, ids []string) (map[string]types.
 		}
 		for _, image := range out.Images {
 			// Match by key: an image EC2 lists that nobody asked for never
-			// reaches a caller. A deregistered image never hides a live
-			// one with the same key (a name that was used again).
+			// reaches a caller.
 			if id := aws.ToString(b.keyOf(image)); wanted[id] {
-				if prior, seen := found[id]; !seen || prior.State == types.ImageStateDeregistered {
-					found[id] = image
-				}
+				found[id] = append(found[id], image)
 			}
 		}
 		next := aws.ToString(out.NextToken)

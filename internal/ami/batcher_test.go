@@ -908,9 +908,9 @@ func TestBatcherImage_sendsWhenEveryoneWaits(t *testing.T) {
 
 // TestOwnNameBatcher looks up this account's AMIs by name: concurrent
 // lookups share one DescribeImages with Owners self and a name filter, each
-// caller gets the image of its own name, a name nobody holds is not found,
-// and a deregistered image that EC2 still lists neither hides a live image
-// that took its name nor counts as holding it.
+// caller gets every image of its own name (copies may share one), a name
+// nobody holds is not found, and a deregistered image that EC2 still lists
+// neither hides a live image that took its name nor counts as holding it.
 func TestOwnNameBatcher(t *testing.T) {
 	t.Parallel()
 	named := func(id, name string, state types.ImageState) types.Image {
@@ -922,6 +922,7 @@ func TestOwnNameBatcher(t *testing.T) {
 		named("ami-00000000000000002", "db", types.ImageStateDeregistered),
 		named("ami-00000000000000003", "db", types.ImageStatePending),
 		named("ami-00000000000000004", "old", types.ImageStateDeregistered),
+		named("ami-00000000000000005", "web", types.ImageStateAvailable),
 	}
 	var mu sync.Mutex
 	var inputs []*ec2.DescribeImagesInput
@@ -939,17 +940,29 @@ func TestOwnNameBatcher(t *testing.T) {
 		return out, nil
 	})
 	b := NewOwnNameBatcher(api, BatcherOptions{Window: testBatchWindow, MaxWindow: testBatchWindow})
-	results := lookupConcurrently(context.Background(), b, []string{"web", "db", "old", "free"})
-
-	want := map[string]string{"web": "ami-00000000000000001", "db": "ami-00000000000000003"}
-	for _, r := range results {
-		got := aws.ToString(r.image.ImageId)
-		if id, ok := want[r.id]; ok {
-			if r.err != nil || got != id {
-				t.Errorf("name %q: got %s, %v; want %s", r.id, got, r.err, id)
+	names := []string{"web", "db", "old", "free"}
+	got := make([][]string, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			images, err := b.Images(t.Context(), name)
+			errs[i] = err
+			for _, img := range images {
+				got[i] = append(got[i], aws.ToString(img.ImageId))
 			}
-		} else if !IsNotFound(r.err) {
-			t.Errorf("name %q: got %s, %v; want not found", r.id, got, r.err)
+		})
+	}
+	wg.Wait()
+
+	want := map[string][]string{"web": {"ami-00000000000000001", "ami-00000000000000005"}, "db": {"ami-00000000000000003"}}
+	for i, name := range names {
+		if ids, ok := want[name]; ok {
+			if errs[i] != nil || !slices.Equal(got[i], ids) {
+				t.Errorf("name %q: got %v, %v; want %v", name, got[i], errs[i], ids)
+			}
+		} else if !IsNotFound(errs[i]) {
+			t.Errorf("name %q: got %v, %v; want not found", name, got[i], errs[i])
 		}
 	}
 	if len(inputs) != 1 {

@@ -82,12 +82,12 @@ func (c *Client) FindImage(ctx context.Context, imageID string) (types.Image, er
 	return c.images.Image(ctx, imageID)
 }
 
-// OwnImageNamed returns this account's image with the given name, or a
-// *NotFoundError when it has none. Concurrent lookups in the Region share
-// DescribeImages calls, so a plan over many new copies asks about their
-// names in a few calls.
-func (c *Client) OwnImageNamed(ctx context.Context, name string) (types.Image, error) {
-	return c.names.Image(ctx, name)
+// OwnImagesNamed returns this account's images with the given name (more
+// than one when copies share it), or a *NotFoundError when it has none.
+// Concurrent lookups in the Region share DescribeImages calls, so a plan
+// over many new copies asks about their names in a few calls.
+func (c *Client) OwnImagesNamed(ctx context.Context, name string) ([]types.Image, error) {
+	return c.names.Images(ctx, name)
 }
 
 // IsOwnImage reports whether this account owns the image: whether EC2
@@ -112,12 +112,11 @@ func (c *Client) IsOwnImage(ctx context.Context, imageID string) (bool, error) {
 	return false, nil
 }
 
-// FindOwnImageByName returns this account's image with the given name. AMI
-// names are unique per account and Region (EC2 refuses a CopyImage whose
-// name is in use with InvalidAMIName.Duplicate, which the plan-time name
-// check also relies on), which makes the name a safe key to find a copy
-// whose CopyImage answer was lost.
-func (c *Client) FindOwnImageByName(ctx context.Context, name string) (types.Image, error) {
+// findOwnImagesNamed returns this account's images with the given name
+// that are not deregistered, in one DescribeImages of its own, or a
+// *NotFoundError when there are none. Copies may share a name, so there
+// may be several.
+func (c *Client) findOwnImagesNamed(ctx context.Context, name string) ([]types.Image, error) {
 	out, err := c.api.DescribeImages(ctx, &ec2.DescribeImagesInput{
 		Owners:            []string{"self"},
 		Filters:           []types.Filter{{Name: aws.String("name"), Values: []string{name}}},
@@ -125,14 +124,18 @@ func (c *Client) FindOwnImageByName(ctx context.Context, name string) (types.Ima
 		IncludeDisabled:   aws.Bool(true),
 	})
 	if err != nil {
-		return types.Image{}, err
+		return nil, err
 	}
+	var images []types.Image
 	for _, img := range out.Images {
 		if aws.ToString(img.Name) == name && img.State != types.ImageStateDeregistered {
-			return img, nil
+			images = append(images, img)
 		}
 	}
-	return types.Image{}, &NotFoundError{ID: name, Reason: "no image of this account has that name"}
+	if len(images) == 0 {
+		return nil, &NotFoundError{ID: name, Reason: "no image of this account has that name"}
+	}
+	return images, nil
 }
 
 // SnapshotIDs lists the EBS snapshots behind an image's block devices.

@@ -111,8 +111,13 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	var replaced *trackedCopy
 	if creating {
 		replaced = trackedCopyFrom(ctx, req.Private)
-		resp.Diagnostics.Append(replacedNameKept(plan, replaced)...)
 		resp.Diagnostics.Append(r.data.claimName(plan)...)
+	} else if !r.data.skipPreflight && !plan.Name.Equal(state.Name) && replacementPlanned(ctx, req, plan) {
+		// Terraform shows only the errors of the plan for a replacement's
+		// new copy, so a name in use is warned about here, in the plan that
+		// decides the replacement. A replacement that keeps the name shares
+		// it with no AMI that the copy in state did not share it with.
+		resp.Diagnostics.Append(r.checkPlannedName(ctx, plan, &trackedCopy{ID: state.ID.ValueString(), Name: state.Name.ValueString()})...)
 	}
 	if creating {
 		resp.Diagnostics.Append(r.clientTokenReuseRefusal(plan, config)...)

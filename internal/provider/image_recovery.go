@@ -29,12 +29,13 @@ import (
 // none, it keeps the attempt in state without an ID, with an error, and
 // returns "".
 func resolveUnansweredCopy(ctx context.Context, client *ami.Client, plan imageResourceModel, copyStarted time.Time, copyErr error, resp *resource.CreateResponse) string {
-	// AMI names are unique per account and Region (EC2 refuses a copy
-	// whose name is in use, InvalidAMIName.Duplicate, and the plan
-	// refuses a name in use ahead of that, checkNameFree), so look it up
-	// by name rather than leave an untracked AMI behind. The lookup
-	// outlives an interrupt or timeout, but not by much: a user who
-	// pressed Ctrl-C is waiting.
+	// EC2 reports no client token for an AMI, so look the copy up by its
+	// name rather than leave an untracked AMI behind. Copies may share a
+	// name (EC2 accepts a name in use, and the plan only warns), so
+	// FindUnresolvedCopy takes only a copy of this source made since the
+	// attempt started, and none when two fit. The lookup outlives an
+	// interrupt or timeout, but not by much: a user who pressed Ctrl-C is
+	// waiting.
 	lookupCtx, cancelLookup := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	found, findErr := client.FindUnresolvedCopy(lookupCtx, plan.Name.ValueString(), plan.SourceImageID.ValueString(), copyStarted)
 	cancelLookup()

@@ -28,43 +28,55 @@ import (
 type preflightCache struct {
 	mu      sync.Mutex
 	entries map[string]*preflightEntry
-	// tracked holds the copies that this run's refreshes found in state, by
-	// Region and ID. Terraform plans the replacement of a tainted copy as a
-	// plain create, without its prior state or private state, so this is
-	// how that plan can tell the tainted copy from an AMI that nothing
-	// tracks.
-	tracked map[string]trackedCopy
+	// inState holds the copies that this run's state tracks, by Region and
+	// ID, as Terraform's upgrade of each stored state (which runs with
+	// -refresh=false too) and the refreshes found them. Terraform plans the
+	// replacement of a tainted copy as a plain create, without its prior
+	// state or private state, so this is all that plan can know of the copy
+	// it replaces.
+	inState map[string]copyInState
+}
+
+// copyInState is a copy that some amicopy_image in this run's state tracks.
+type copyInState struct {
+	ID, Name, SourceImageID string
 }
 
 // preflightEntry is one question's answer, computed once: diagnostics, or
-// for a lookup whose meaning depends on the resource asking, an image.
+// for a lookup whose meaning depends on the resource asking, images.
 type preflightEntry struct {
-	once  sync.Once
-	diags diag.Diagnostics
-	image ec2types.Image
-	err   error
+	once   sync.Once
+	diags  diag.Diagnostics
+	images []ec2types.Image
+	err    error
 }
 
 // newPreflightCache returns an empty cache, one per provider process.
 func newPreflightCache() *preflightCache {
-	return &preflightCache{entries: map[string]*preflightEntry{}, tracked: map[string]trackedCopy{}}
+	return &preflightCache{entries: map[string]*preflightEntry{}, inState: map[string]copyInState{}}
 }
 
-// track records a copy that a refresh found in state.
+// track records the copy of a state that a refresh read.
 func (c *preflightCache) track(region string, m imageResourceModel) {
-	if knownString(m.ID) == "" {
+	c.trackCopy(region, copyInState{ID: knownString(m.ID), Name: knownString(m.Name), SourceImageID: knownString(m.SourceImageID)})
+}
+
+// trackCopy records a copy in state; one without an ID (an attempt whose
+// CopyImage got no answer) holds no AMI yet.
+func (c *preflightCache) trackCopy(region string, tracked copyInState) {
+	if tracked.ID == "" || region == "" {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.tracked[region+"|"+m.ID.ValueString()] = trackedCopy{ID: m.ID.ValueString(), Name: m.Name.ValueString(), SkipDestroy: m.SkipDestroy.ValueBool()}
+	c.inState[region+"|"+tracked.ID] = tracked
 }
 
-// trackedCopy returns the copy with this ID that a refresh found in state.
-func (c *preflightCache) trackedCopy(region, imageID string) (trackedCopy, bool) {
+// copyInState returns the copy in state with this ID.
+func (c *preflightCache) copyInState(region, imageID string) (copyInState, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	t, ok := c.tracked[region+"|"+imageID]
+	t, ok := c.inState[region+"|"+imageID]
 	return t, ok
 }
 
@@ -75,12 +87,12 @@ func (c *preflightCache) do(key string, check func() diag.Diagnostics) diag.Diag
 	return e.diags
 }
 
-// lookupImage returns the cached image for key, looking it up with find
-// once.
-func (c *preflightCache) lookupImage(key string, find func() (ec2types.Image, error)) (ec2types.Image, error) {
+// lookupImages returns the cached images for key, looking them up with
+// find once.
+func (c *preflightCache) lookupImages(key string, find func() ([]ec2types.Image, error)) ([]ec2types.Image, error) {
 	e := c.entry(key)
-	e.once.Do(func() { e.image, e.err = find() })
-	return e.image, e.err
+	e.once.Do(func() { e.images, e.err = find() })
+	return e.images, e.err
 }
 
 // entry returns key's entry, creating it.
@@ -96,10 +108,12 @@ func (c *preflightCache) entry(key string) *preflightEntry {
 }
 
 // preflight asks AWS, at plan time, whether the planned copy would work:
-// the source image exists and is readable, the name is free, CopyImage with
-// DryRun is allowed, and the KMS key is usable. It never sends a real
-// CopyImage. Inputs still unknown at plan time skip the checks that need
-// them. replaced is the copy that this plan replaces, if any.
+// the source image exists and is readable, CopyImage with DryRun is
+// allowed, and the KMS key is usable; and whether another AMI already has
+// its name. It never sends a real CopyImage. Inputs still unknown at plan
+// time skip the checks that need them. replaced is the copy that this plan
+// replaces, as private state records it; nil for a new copy, and for the
+// replacement of a tainted one, whose plan carries no private state.
 func (r *imageResource) preflight(ctx context.Context, plan imageResourceModel, replaced *trackedCopy, diags *diag.Diagnostics) {
 	sourceID, sourceRegion, region := knownString(plan.SourceImageID), knownString(plan.SourceRegion), knownString(plan.Region)
 	if sourceID == "" || sourceRegion == "" || region == "" {
@@ -115,9 +129,7 @@ func (r *imageResource) preflight(ctx context.Context, plan imageResourceModel, 
 		return
 	}
 
-	if name := knownString(plan.Name); name != "" {
-		diags.Append(r.checkNameFree(ctx, region, name, replaced)...)
-	}
+	diags.Append(r.checkPlannedName(ctx, plan, replaced)...)
 
 	if !plan.Tags.IsUnknown() && !plan.SnapshotTags.IsUnknown() && !plan.Name.IsUnknown() {
 		input := plan.copyImageInput(plan.imageTags(ctx, r.data.defaultTags), plan.snapshotTags(ctx, r.data.defaultTags))
@@ -153,55 +165,101 @@ func (r *imageResource) checkSourceImage(ctx context.Context, sourceRegion, sour
 	return diags
 }
 
-// checkNameFree asks whether the account already has an AMI of the planned
-// name in the destination Region: EC2 refuses CopyImage with
-// InvalidAMIName.Duplicate then (EC2 API Reference, CopyImage; names are
-// unique per account and Region), which at apply time would come only after
-// a replaced copy is gone. The copy being replaced is no obstacle, since it
-// is deregistered first, unless skip_destroy keeps it (replacedNameKept).
-// The lookup is batched with the other copies' and cached for the plan.
-func (r *imageResource) checkNameFree(ctx context.Context, region, name string, replaced *trackedCopy) diag.Diagnostics {
-	var diags diag.Diagnostics
+// checkPlannedName is checkNameInUse for a planned copy whose name,
+// source and Region are known.
+func (r *imageResource) checkPlannedName(ctx context.Context, plan imageResourceModel, replaced *trackedCopy) diag.Diagnostics {
+	name, sourceID, region := knownString(plan.Name), knownString(plan.SourceImageID), knownString(plan.Region)
+	if name == "" || sourceID == "" || region == "" {
+		return nil
+	}
+	return r.checkNameInUse(ctx, region, name, sourceID, replaced)
+}
+
+// checkNameInUse warns when other AMIs of the account already have the
+// planned name in the destination Region. It warns rather than refuses:
+// EC2 accepts a copy whose name is in use. The EC2 API Reference documents
+// no uniqueness for CopyImage's Name (it does for CreateRestoreImageTask's),
+// and copies that share a name are made: the AWS provider's
+// TestAccEC2AMICopy_tags copies an AMI into its own Region under the
+// source's name against real AWS. The warning is for whoever meant to adopt
+// that AMI rather than copy again. The lookup is batched with the other
+// copies' and cached for the plan.
+func (r *imageResource) checkNameInUse(ctx context.Context, region, name, sourceID string, replaced *trackedCopy) diag.Diagnostics {
 	client, d := r.data.ec2Client(ctx, region)
 	if d.HasError() {
 		return d
 	}
-	img, err := r.data.preflight.lookupImage("name|"+region+"|"+name, func() (ec2types.Image, error) {
-		return client.OwnImageNamed(ctx, name)
+	holders, err := r.data.preflight.lookupImages("name|"+region+"|"+name, func() ([]ec2types.Image, error) {
+		return client.OwnImagesNamed(ctx, name)
 	})
-	holder := aws.ToString(img.ImageId)
-	tracked, isTracked := r.data.preflight.trackedCopy(region, holder)
-	if replaced != nil && holder == replaced.ID {
-		tracked, isTracked = *replaced, true
-	}
+	var diags diag.Diagnostics
 	switch {
 	case ami.IsNotFound(err):
+		return diags
 	case err != nil:
 		diags.AddWarning("Unable to Check Image Name",
-			fmt.Sprintf("DescribeImages for this account's AMIs named %q in %s failed, so the plan could not confirm the name is free: %s", name, region, describeAWSError(err)))
-	case isTracked && tracked.SkipDestroy:
-		diags.Append(nameKeptDiagnostic(tracked))
-	case isTracked:
-		// A copy in this state: the one this plan replaces (a tainted one
-		// among them), deregistered before the new copy is made.
-	default:
-		diags.AddAttributeError(path.Root("name"), "Image Name Already in Use",
-			fmt.Sprintf("This account already has an AMI named %q in %s: %s (%s, created %s). EC2 refuses a copy with a name in use (InvalidAMIName.Duplicate).\n\n"+
-				"To manage that AMI with this resource instead of copying again, import it:\n\n"+
-				"import {\n  to = amicopy_image.NAME # this resource's address\n  id = \"%s@%s\"\n}\n\n"+
-				"Otherwise choose another name, or deregister that AMI first.",
-				name, region, holder, img.State, valueOr(aws.ToString(img.CreationDate), "at an unknown time"), holder, region))
+			fmt.Sprintf("DescribeImages for this account's AMIs named %q in %s failed, so the plan could not tell whether other AMIs have that name: %s", name, region, describeAWSError(err)))
+		return diags
 	}
+	return nameInUseWarning(region, name, sourceID, holders, replaced, r.data.preflight.copyInState)
+}
+
+// nameInUseWarning warns about the holders of a planned copy's name other
+// than the resource's own prior copy. A replacement knows that copy from
+// private state (replaced), and it is left out whatever happens to it:
+// deregistered first, or kept by skip_destroy to share the name, as the
+// documentation says. A plan without private state is a new copy, or the
+// replacement of a tainted one, which Terraform plans like a new copy:
+// there a copy in state (inState) of the same name and source may be the
+// resource's own tainted copy, and is left out too. Any other holder is
+// named, with the import block that adopts it when no resource in state
+// tracks it.
+func nameInUseWarning(region, name, sourceID string, holders []ec2types.Image, replaced *trackedCopy,
+	inState func(region, imageID string) (copyInState, bool)) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var named []string
+	adoptable := ""
+	for _, img := range holders {
+		id := aws.ToString(img.ImageId)
+		tracked, isTracked := inState(region, id)
+		ownPrior := replaced != nil && id == replaced.ID
+		maybeOwnTainted := replaced == nil && isTracked && tracked.Name == name && tracked.SourceImageID == sourceID
+		if ownPrior || maybeOwnTainted {
+			continue
+		}
+		holder := fmt.Sprintf("%s (%s, created %s)", id, img.State, valueOr(aws.ToString(img.CreationDate), "at an unknown time"))
+		switch {
+		case isTracked:
+			holder += ", which an amicopy_image in this state tracks"
+		case adoptable == "":
+			adoptable = id
+		}
+		named = append(named, holder)
+	}
+	if len(named) == 0 {
+		return diags
+	}
+	some := "an AMI"
+	if len(named) > 1 {
+		some = "AMIs"
+	}
+	detail := fmt.Sprintf("This account already has %s named %q in %s: %s. EC2 accepts a copy whose name is in use, so the plan makes the copy, and the AMIs share the name.",
+		some, name, region, strings.Join(named, "; "))
+	if adoptable != "" {
+		detail += fmt.Sprintf("\n\nTo manage %s with this resource instead of copying again, import it:\n\n"+
+			"import {\n  to = amicopy_image.NAME # this resource's address\n  id = \"%s@%s\"\n}", adoptable, adoptable, region)
+	}
+	detail += "\n\nTo keep names distinct, choose another name."
+	diags.AddAttributeWarning(path.Root("name"), "Image Name Already in Use", detail)
 	return diags
 }
 
 // claimName records the name of a copy that the plan creates in its
-// Region, and refuses it when another copy of the same plan already
-// claimed it: AMI names are unique per account and Region, so EC2 would
-// make the first copy and refuse the second (InvalidAMIName.Duplicate) at
-// apply, typically a count or for_each whose name forgets the index or
-// key. Terraform plans each new copy once per plan, so a second claim is
-// always another resource. It needs no call to EC2.
+// Region, and warns when another copy of the same plan already claimed it:
+// EC2 makes both (see checkNameInUse), and they share the name, which is
+// typically a count or for_each whose name forgets the index or key.
+// Terraform plans each new copy once per plan, so a second claim is always
+// another resource. It needs no call to EC2.
 func (d *providerData) claimName(plan imageResourceModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	name, region := knownString(plan.Name), knownString(plan.Region)
@@ -212,10 +270,9 @@ func (d *providerData) claimName(plan imageResourceModel) diag.Diagnostics {
 	defer d.plannedNamesMu.Unlock()
 	key := region + "|" + name
 	if d.plannedNames[key] {
-		diags.AddAttributeError(path.Root("name"), "Image Name Used Twice in This Plan",
-			fmt.Sprintf("Another amicopy_image in this plan also makes a copy named %q in %s. AMI names are unique per account and Region, "+
-				"so EC2 would make one copy and refuse the other (InvalidAMIName.Duplicate) during the apply. "+
-				"Give each copy its own name, for example with ${count.index} or ${each.key} in it, or copy them to different Regions.", name, region))
+		diags.AddAttributeWarning(path.Root("name"), "Image Name Used Twice in This Plan",
+			fmt.Sprintf("Another amicopy_image in this plan also makes a copy named %q in %s. EC2 accepts both, so the two AMIs will share the name. "+
+				"To keep names distinct, give each copy its own name, for example with ${count.index} or ${each.key} in it, or copy them to different Regions.", name, region))
 		return diags
 	}
 	if d.plannedNames == nil {
@@ -223,29 +280,6 @@ func (d *providerData) claimName(plan imageResourceModel) diag.Diagnostics {
 	}
 	d.plannedNames[key] = true
 	return diags
-}
-
-// replacedNameKept refuses a replacement that keeps the name while
-// skip_destroy keeps the replaced AMI in EC2: the new copy would need the
-// name that AMI still holds, and EC2 would refuse it after the old copy had
-// left the state. It needs no call to EC2.
-func replacedNameKept(plan imageResourceModel, replaced *trackedCopy) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if replaced == nil || !replaced.SkipDestroy || plan.Name.IsUnknown() || plan.Name.ValueString() != replaced.Name {
-		return diags
-	}
-	diags.Append(nameKeptDiagnostic(*replaced))
-	return diags
-}
-
-// nameKeptDiagnostic says that a copy that skip_destroy keeps in EC2 holds
-// the name of the new copy.
-func nameKeptDiagnostic(kept trackedCopy) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("name"), "Image Name Already in Use",
-		fmt.Sprintf("The plan makes a new copy named %q, but the copy %s has that name and skip_destroy keeps it in EC2 when it is replaced, "+
-			"so EC2 would refuse the new copy (InvalidAMIName.Duplicate). Give the new copy another name, such as one with a version or a date in it. "+
-			"To keep the name instead, apply skip_destroy = false first, so that the old copy is deregistered before the new one is made.",
-			kept.Name, kept.ID))
 }
 
 // checkCopyAllowed sends CopyImage with DryRun in the destination Region.
@@ -371,7 +405,7 @@ func dryRunKey(in *ec2.CopyImageInput) string {
 // trackedCopy is the copy a resource tracks, as its private state records
 // it. Terraform plans the new half of a replacement with no prior state but
 // with the prior private state, so this is how that plan knows which AMI is
-// being replaced and whether skip_destroy keeps it.
+// being replaced.
 type trackedCopy struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`

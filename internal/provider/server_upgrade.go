@@ -19,12 +19,30 @@ import (
 // with the type read from the schema once.
 func (s *server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	if req != nil && req.TypeName == "amicopy_image" {
-		s.provider.storedCopies.record(req.RawState)
+		s.recordCopyInState(req.RawState)
 		if upgraded, ok := s.upgradeCurrentVersion(ctx, req); ok {
 			return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: upgraded}, nil
 		}
 	}
 	return s.ProviderServer.UpgradeResourceState(ctx, req)
+}
+
+// recordCopyInState records the copy that a stored state tracks, for the
+// plans of this run. Terraform upgrades the state of every instance before
+// planning it, with -refresh=false too, and so before it plans the
+// replacement of a tainted copy as a plain create, without that copy's
+// state: this is how that plan knows the copy it replaces
+// (preflightCache.inState) and the client token that bought it
+// (storedCopies).
+func (s *server) recordCopyInState(raw *tfprotov6.RawState) {
+	stored, ok := decodeStoredCopy(raw)
+	if !ok {
+		return
+	}
+	s.provider.storedCopies.record(stored)
+	if data := s.provider.data; data != nil {
+		data.preflight.trackCopy(stored.Region, copyInState{ID: stored.ID, Name: stored.Name, SourceImageID: stored.SourceImageID})
+	}
 }
 
 // upgradeCurrentVersion re-encodes a JSON state stored at the current

@@ -19,22 +19,30 @@ type storedCopies struct {
 	byToken map[string]storedCopy
 }
 
-// storedCopy is what a plan needs to know of a copy in state.
+// storedCopy is what a plan needs to know of a copy in state: the few
+// attributes read from the JSON as stored.
 type storedCopy struct {
-	ID     string `json:"id"`
-	Region string `json:"region"`
-	Token  string `json:"client_token"`
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	Region        string `json:"region"`
+	SourceImageID string `json:"source_image_id"`
+	Token         string `json:"client_token"`
 }
 
-// record notes the copy of one stored instance, as UpgradeResourceState
-// receives it. A state it cannot read is left to the framework's upgrade,
-// which reports it.
-func (s *storedCopies) record(raw *tfprotov6.RawState) {
-	if raw == nil || len(raw.JSON) == 0 {
-		return
-	}
+// decodeStoredCopy reads the copy of one stored instance, as
+// UpgradeResourceState receives it. A state it cannot read is left to the
+// framework's upgrade, which reports it.
+func decodeStoredCopy(raw *tfprotov6.RawState) (storedCopy, bool) {
 	var stored storedCopy
-	if json.Unmarshal(raw.JSON, &stored) != nil || stored.Token == "" || stored.ID == "" {
+	if raw == nil || len(raw.JSON) == 0 || json.Unmarshal(raw.JSON, &stored) != nil || stored.ID == "" {
+		return stored, false
+	}
+	return stored, true
+}
+
+// record notes a stored copy's client token.
+func (s *storedCopies) record(stored storedCopy) {
+	if stored.Token == "" {
 		return
 	}
 	s.mu.Lock()
