@@ -20,8 +20,9 @@ import (
 )
 
 // TestAccImage_spentClientToken fails a copy whose client_token, set in the
-// configuration, was spent on a copy that failed: once the tainted copy is
-// deregistered, CopyImage answers the token with that AMI again. EC2 lists
+// configuration, was spent on a copy that failed: while state holds the
+// tainted copy, its replacement is refused at plan; once the copy is
+// destroyed, CopyImage answers the token with that AMI again. EC2 lists
 // it as deregistered for a while, and the apply fails at once; later EC2
 // does not list it at all, and the apply fails after the grace period for
 // eventual consistency (five minutes; one against the local EC2). Either error names the token, the
@@ -77,12 +78,24 @@ func TestAccImage_spentClientToken(t *testing.T) {
 							"another CopyImage with it would only return this failed AMI", "Set a new client_token"),
 					},
 					{
-						// The tainted copy is deregistered, and CopyImage
-						// answers the token with it.
+						// Replacing the tainted copy would send its token
+						// again: refused at plan, before it is destroyed.
+						Config:   config(token),
+						PlanOnly: true,
+						ExpectError: diagnosticPattern("Client Token Already Used", fmt.Sprintf(`client_token %q`, token), "which state holds",
+							"Set a new client_token for the new copy"),
+					},
+					{
+						// The failed copy is destroyed; the token stays spent.
 						PreConfig: func() {
 							failedID = firstCopiedImage(p)
 							p.SetFaults(acctest.Faults{DeregisteredListedFor: tc.listedFor})
 						},
+						Config: faultyProvider(p),
+					},
+					{
+						// A new copy with the spent token: CopyImage answers
+						// it with the deregistered AMI.
 						Config:      config(token),
 						ExpectError: want,
 					},
