@@ -64,6 +64,10 @@ type providerData struct {
 
 	// storedCopies are the copies in this run's state, by client token.
 	storedCopies *storedCopies
+	// plannedTokens holds "REGION|TOKEN" for each new copy of this plan
+	// whose client_token the configuration sets (claimClientToken).
+	plannedTokensMu sync.Mutex
+	plannedTokens   map[string]bool
 }
 
 // newProviderData turns the provider configuration into an AWS

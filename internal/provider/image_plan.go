@@ -395,11 +395,19 @@ func stateReasonFrom(ctx context.Context, private privateGetter) string {
 // working copy first.
 func (r *imageResource) clientTokenReuseRefusal(plan, config imageResourceModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	token := knownString(config.ClientToken)
+	token, region := knownString(config.ClientToken), knownString(plan.Region)
 	if token == "" {
 		return diags
 	}
-	bought, ok := r.data.storedCopies.boughtBy(knownString(plan.Region), token)
+	if !r.data.claimClientToken(region, token) {
+		diags.AddAttributeError(path.Root("client_token"), "Client Token Used Twice in This Plan",
+			fmt.Sprintf("Another amicopy_image in this plan also makes a new copy in %s with client_token %q. EC2 answers a repeated client token with "+
+				"the first copy (or with IdempotentParameterMismatch when anything else differs), so both resources would track one AMI, and destroying "+
+				"either would deregister it under the other. Give each copy its own token, for example with ${count.index} or ${each.key} in it, "+
+				"or remove client_token to let the provider generate one per copy.", region, token))
+		return diags
+	}
+	bought, ok := r.data.storedCopies.boughtBy(region, token)
 	if !ok {
 		return diags
 	}
@@ -411,6 +419,28 @@ func (r *imageResource) clientTokenReuseRefusal(plan, config imageResourceModel)
 			"To keep the current copy instead, undo the change that replaces it (or drop -replace, or run terraform untaint).",
 			token, bought.ID, bought.Region))
 	return diags
+}
+
+// claimClientToken records the client_token of a new copy of this plan in
+// its Region, and reports false when another new copy of the same plan
+// claimed it already. Terraform plans each new copy once per plan, so a
+// second claim is always another resource; providerData is built afresh
+// for every plan and apply, so claims never outlive one.
+func (d *providerData) claimClientToken(region, token string) bool {
+	if region == "" {
+		return true
+	}
+	d.plannedTokensMu.Lock()
+	defer d.plannedTokensMu.Unlock()
+	key := region + "|" + token
+	if d.plannedTokens[key] {
+		return false
+	}
+	if d.plannedTokens == nil {
+		d.plannedTokens = map[string]bool{}
+	}
+	d.plannedTokens[key] = true
+	return true
 }
 
 // stateGetter is tfsdk.State's Get, for destroyRefusal.

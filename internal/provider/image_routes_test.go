@@ -341,14 +341,20 @@ func snapshotVolumeAccounts(t *testing.T, client *ec2.Client, snapshotID string)
 func (r *route) refused(pattern string, details []string, args ...string) {
 	r.t.Helper()
 	before := stateImage(r.t, r.wd, routeAddress)
-	out, err := terraformCLI(r.t, r.wd, noInput(args)...)
-	if err == nil || !diagnosticPattern(pattern, details...).MatchString(out) {
-		r.t.Fatalf("terraform %s: want the error %q (err %v):\n%s", strings.Join(args, " "), pattern, err, out)
-	}
+	r.refused0(pattern, details, args...)
 	if after := stateImage(r.t, r.wd, routeAddress); after.id != before.id {
 		r.t.Fatalf("the refused run changed the copy in state from %s to %s", before.id, after.id)
 	}
 	describeImageByID(r.t, acctest.Region(), before.id) // still there
+}
+
+// refused0 runs a command that must fail with the diagnostic.
+func (r *route) refused0(pattern string, details []string, args ...string) {
+	r.t.Helper()
+	out, err := terraformCLI(r.t, r.wd, noInput(args)...)
+	if err == nil || !diagnosticPattern(pattern, details...).MatchString(out) {
+		r.t.Fatalf("terraform %s: want the error %q (err %v):\n%s", strings.Join(args, " "), pattern, err, out)
+	}
 }
 
 // checkRoute checks the invariants after an apply: one copy in state,
@@ -729,6 +735,33 @@ resource "aws_ami_copy" "test" {
 	r.apply(flags...)
 	if id := r.checkRoute("moved", 1); id != made {
 		r.t.Fatalf("state tracks %s after the move, want %v, the copy aws_ami_copy made", id, made)
+	}
+	r.tf("destroy", "-auto-approve")
+}
+
+// TestAccImage_clientTokenShared gives two new copies of one plan the same
+// pinned client_token: refused at plan, as EC2 would answer both with one
+// AMI, which both resources would then track.
+func TestAccImage_clientTokenShared(t *testing.T) {
+	t.Parallel()
+	r := newRoute(t)
+	token := r.name + "-shared"
+	image := func(address, name, token string) string {
+		return fmt.Sprintf("resource \"amicopy_image\" %q {\n  name = %q\n  source_image_id = %q\n  source_region = %q\n  client_token = %q\n}\n",
+			address, name, acctest.SourceImageID(), acctest.SourceRegion(), token)
+	}
+	write := func(blocks ...string) { r.wd.WriteFile(t, "main.tf", r.preamble+strings.Join(blocks, "")) }
+
+	write(image("a", r.name+"-a", token), image("b", r.name+"-b", token))
+	r.refused0("Client Token Used Twice in This Plan", []string{token, "Give each copy its own token"}, "plan")
+	if n := r.p.CountCopies(); n != 0 {
+		t.Fatalf("the refused plan let %d copies through", n)
+	}
+	// One token each: two copies.
+	write(image("a", r.name+"-a", token+"-a"), image("b", r.name+"-b", token+"-b"))
+	r.tf("apply", "-auto-approve")
+	if a, b := stateImage(t, r.wd, "amicopy_image.a"), stateImage(t, r.wd, "amicopy_image.b"); a.id == b.id || r.p.CountCopies() != 2 {
+		t.Errorf("a tracks %s and b %s after %d copies; want two copies", a.id, b.id, r.p.CountCopies())
 	}
 	r.tf("destroy", "-auto-approve")
 }
