@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
@@ -22,14 +23,23 @@ var copyLimitBackoff = PollSchedule{Initial: 5 * time.Second, Factor: 2, Max: ti
 // (ResourceLimitExceeded) is not retried by the SDK: Copy waits for copies
 // in flight to finish and tries again until ctx ends.
 func (c *Client) Copy(ctx context.Context, in *ec2.CopyImageInput) (string, error) {
+	imageID, _, err := c.CopyAnswered(ctx, in)
+	return imageID, err
+}
+
+// CopyAnswered is Copy, and also returns when EC2 answered, by EC2's own
+// clock (the Date of its answer; zero when it sent none), for
+// SpentOnEarlierCopy.
+func (c *Client) CopyAnswered(ctx context.Context, in *ec2.CopyImageInput) (string, time.Time, error) {
 	wait := c.copyBackoff.Initial
 	for {
 		out, err := c.api.CopyImage(ctx, in)
 		if err == nil {
-			return aws.ToString(out.ImageId), nil
+			answeredAt, _ := awsmiddleware.GetServerTime(out.ResultMetadata)
+			return aws.ToString(out.ImageId), answeredAt, nil
 		}
 		if ErrorCode(err) != "ResourceLimitExceeded" {
-			return "", err
+			return "", time.Time{}, err
 		}
 		timer := time.After
 		if c.copyBackoffTimer != nil {
@@ -44,10 +54,37 @@ func (c *Client) Copy(ctx context.Context, in *ec2.CopyImageInput) (string, erro
 		// CopyImage that nobody waits for, and answer with the context's
 		// error instead of the limit.
 		if ctx.Err() != nil {
-			return "", fmt.Errorf("still at EC2's limit of concurrent AMI copies when the timeout ended: %w", err)
+			return "", time.Time{}, fmt.Errorf("still at EC2's limit of concurrent AMI copies when the timeout ended: %w", err)
 		}
 		wait = c.copyBackoff.next(wait)
 	}
+}
+
+// EarlierCopyMargin is how much earlier than EC2's answer to CopyImage an
+// AMI must have been created for SpentOnEarlierCopy to take it for an
+// earlier copy: EC2 registers a new copy as it answers, and reports both
+// times to the second.
+const EarlierCopyMargin = 30 * time.Second
+
+// SpentOnEarlierCopy reports whether the AMI that CopyImage answered at
+// answeredAt (EC2's clock) was created well before that answer: EC2
+// answered a client token it had seen with the AMI it made then ("Ensuring
+// idempotency in Amazon EC2 API requests", EC2 API Reference), so no new
+// copy was made. It returns that AMI. An AMI EC2 does not list yet, or
+// lists without a creation date, counts as new.
+func (c *Client) SpentOnEarlierCopy(ctx context.Context, imageID string, answeredAt time.Time) (types.Image, bool) {
+	if answeredAt.IsZero() {
+		return types.Image{}, false
+	}
+	img, err := c.FindImage(ctx, imageID)
+	if err != nil {
+		return types.Image{}, false
+	}
+	created, err := time.Parse(time.RFC3339, aws.ToString(img.CreationDate))
+	if err != nil || !created.Before(answeredAt.Add(-EarlierCopyMargin)) {
+		return types.Image{}, false
+	}
+	return img, true
 }
 
 // CopyFailedError says that EC2 gave up on a copy: the image ended in the

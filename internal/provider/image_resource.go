@@ -135,7 +135,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	snapshotTags := plan.snapshotTags(ctx, r.data.defaultTags)
 	input := plan.copyImageInput(imageTags, snapshotTags)
 	copyStarted := time.Now()
-	imageID, err := client.Copy(ctx, input)
+	imageID, answeredAt, err := client.CopyAnswered(ctx, input)
 	if err != nil && ami.IsAmbiguousCopyError(err) {
 		if imageID = resolveUnansweredCopy(ctx, client, plan, copyStarted, err, resp); imageID == "" {
 			return
@@ -146,6 +146,20 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		resp.Diagnostics.AddError("Unable to Copy Image", fmt.Sprintf(
 			"CopyImage of %s from %s to %s failed: %s\n\nNo AMI was created.",
 			plan.SourceImageID.ValueString(), plan.SourceRegion.ValueString(), client.Region(), describeAWSError(err)))
+		return
+	}
+
+	if earlier, spent := spentOnEarlierCopy(ctx, client, imageID, answeredAt, tokenFromConfig); spent {
+		// The AMI is another's (a resource that a -target plan did not
+		// see, or a copy made outside Terraform): tracking it would let
+		// this resource deregister it.
+		resp.Diagnostics.AddAttributeError(path.Root("client_token"), "Client Token Already Used", fmt.Sprintf(
+			"CopyImage in %s answered client_token %q with %s (%q), an AMI created at %s, before this apply asked for a copy: the token was spent on that AMI, "+
+				"by another amicopy_image or outside Terraform, and EC2 answers a token it has seen with the AMI it made then instead of copying again. "+
+				"No new copy was made, and %s is not taken into this resource's state, so that destroying this resource can never deregister it.\n\n"+
+				"Set a new client_token (for example %q), or remove client_token to let the provider generate one. To manage %s with this resource instead, import it.",
+			client.Region(), plan.ClientToken.ValueString(), imageID, aws.ToString(earlier.Name), aws.ToString(earlier.CreationDate), imageID,
+			plan.ClientToken.ValueString()+"-2", imageID))
 		return
 	}
 
@@ -498,4 +512,13 @@ func parseImportID(id string) (imageID, region string, err error) {
 		}
 	}
 	return imageID, region, nil
+}
+
+// spentOnEarlierCopy is ami.SpentOnEarlierCopy for a token from the
+// configuration; a token the provider generated is new, and needs no call.
+func spentOnEarlierCopy(ctx context.Context, client *ami.Client, imageID string, answeredAt time.Time, tokenFromConfig bool) (ec2types.Image, bool) {
+	if !tokenFromConfig {
+		return ec2types.Image{}, false
+	}
+	return client.SpentOnEarlierCopy(ctx, imageID, answeredAt)
 }

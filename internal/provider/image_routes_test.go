@@ -739,9 +739,11 @@ resource "aws_ami_copy" "test" {
 	r.tf("destroy", "-auto-approve")
 }
 
-// TestAccImage_clientTokenShared gives two new copies of one plan the same
-// pinned client_token: refused at plan, as EC2 would answer both with one
-// AMI, which both resources would then track.
+// TestAccImage_clientTokenShared shares a pinned client_token between
+// resources. Two new copies of one plan: refused at plan, as EC2 would
+// answer both with one AMI, which both resources would then track. A copy
+// whose token another resource's copy spent, unseen by a -target plan: the
+// apply refuses it without taking that copy into its state.
 func TestAccImage_clientTokenShared(t *testing.T) {
 	t.Parallel()
 	r := newRoute(t)
@@ -760,8 +762,29 @@ func TestAccImage_clientTokenShared(t *testing.T) {
 	// One token each: two copies.
 	write(image("a", r.name+"-a", token+"-a"), image("b", r.name+"-b", token+"-b"))
 	r.tf("apply", "-auto-approve")
-	if a, b := stateImage(t, r.wd, "amicopy_image.a"), stateImage(t, r.wd, "amicopy_image.b"); a.id == b.id || r.p.CountCopies() != 2 {
-		t.Errorf("a tracks %s and b %s after %d copies; want two copies", a.id, b.id, r.p.CountCopies())
+	first := stateImage(t, r.wd, "amicopy_image.a")
+	if b := stateImage(t, r.wd, "amicopy_image.b"); first.id == b.id || r.p.CountCopies() != 2 {
+		t.Errorf("a tracks %s and b %s after %d copies; want two copies", first.id, b.id, r.p.CountCopies())
 	}
+
+	// c takes a's name and token, a moves to new ones: EC2 answers c's
+	// CopyImage, the same request, with a's copy. -target plans c alone, so
+	// the plan cannot see that a's copy holds the token; the apply can, by
+	// the copy's age.
+	time.Sleep(ami.EarlierCopyMargin + 2*time.Second)
+	write(image("a", r.name+"-a2", token+"-a2"), image("b", r.name+"-b", token+"-b"), image("c", r.name+"-a", token+"-a"))
+	out, err := terraformCLI(t, r.wd, "apply", "-input=false", "-auto-approve", "-target=amicopy_image.c")
+	if err == nil || !diagnosticPattern("Client Token Already Used", fmt.Sprintf("answered client_token %q with %s", token+"-a", first.id),
+		"not taken into this resource's state").MatchString(out) {
+		t.Fatalf("the targeted apply did not refuse a's copy for c (err %v):\n%s", err, out)
+	}
+	if stateResource(t, r.wd, "amicopy_image.c") != nil {
+		t.Fatal("c tracks a's copy")
+	}
+	r.refused0("Client Token Already Used", []string{token + "-a", first.id, "which state holds"}, "plan")
+	if img := describeImageByID(t, acctest.Region(), first.id); img.State != ec2types.ImageStateAvailable {
+		t.Errorf("a's copy %s is %s, want available", first.id, img.State)
+	}
+	write(image("a", r.name+"-a", token+"-a"), image("b", r.name+"-b", token+"-b"))
 	r.tf("destroy", "-auto-approve")
 }
