@@ -184,19 +184,18 @@ func noInput(args []string) []string {
 // reviewed change is applied, and checks that the apply removed from EC2
 // only what the plan showed going: AMIs, tags, and launch and snapshot
 // grants.
-func (r *route) apply(flags ...string) string {
+func (r *route) apply(flags ...string) {
 	r.t.Helper()
 	r.tf(append([]string{"plan", "-out=route.tfplan"}, flags...)...)
 	shown := planRemovals(r.t, r.wd, "route.tfplan")
 	before := r.ec2Facts()
-	out := r.tf("apply", "route.tfplan")
+	r.tf("apply", "route.tfplan")
 	after := r.ec2Facts()
 	for fact := range before {
 		if !after[fact] && !shown[fact] {
 			r.t.Errorf("the apply removed %s, which its plan did not show going", fact)
 		}
 	}
-	return out
 }
 
 // ec2Facts lists what EC2 holds for the route's copies (not its source),

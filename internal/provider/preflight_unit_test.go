@@ -179,7 +179,7 @@ func TestUpgradeTracksCopyInState(t *testing.T) {
 		}
 	}
 	upgrade(map[string]tftypes.Value{"id": str("ami-0tracked000000000"), "name": str("web"), "region": str("eu-west-1"), "source_image_id": str("ami-0source0000000000")})
-	upgrade(map[string]tftypes.Value{"id": tftypes.Value{}, "name": str("attempt")})
+	upgrade(map[string]tftypes.Value{"id": {}, "name": str("attempt")})
 
 	got, tracked := s.provider.data.preflight.copyInState("eu-west-1", "ami-0tracked000000000")
 	if want := (copyInState{ID: "ami-0tracked000000000", Name: "web", SourceImageID: "ami-0source0000000000"}); !tracked || got != want {
