@@ -640,7 +640,7 @@ func walkForcedReplacement(r *route, base routeSettings, replace func(flags ...s
 // available, so the snapshot settings cannot come from a refresh.
 func walkResume(r *route, base routeSettings, withoutSnapshots bool, flags ...string) {
 	slow := base
-	slow.createTimeout = "15s"
+	slow.createTimeout = "20s"
 	r.write(slow)
 	r.p.SetFaults(acctest.Faults{PendingPolls: 1000, PendingWithoutSnapshots: withoutSnapshots})
 	if out, err := terraformCLI(r.t, r.wd, "apply", "-auto-approve", "-input=false"); err == nil {
