@@ -335,16 +335,13 @@ func planUnfinishedCopy(ctx context.Context, req resource.ModifyPlanRequest, res
 // copy may not list its snapshots yet, and the tags that copy_image_tags
 // brings are known only once it is available.
 func (m *imageResourceModel) unknownUntilAvailable(state imageResourceModel) {
-	for _, s := range []*types.String{&m.Architecture, &m.BootMode, &m.CreationDate, &m.Hypervisor, &m.ImageLocation, &m.ImageOwnerAlias,
-		&m.ImageType, &m.IMDSSupport, &m.KernelID, &m.OwnerID, &m.Platform, &m.PlatformDetails, &m.RamdiskID, &m.RootDeviceName,
-		&m.SRIOVNetSupport, &m.TPMSupport, &m.UsageOperation, &m.VirtualizationType, &m.Description} {
+	m.unknownWhereNotRead()
+	// What EC2 leaves out of some images, null in state for a copy read
+	// while pending as for one that no read has reached.
+	for _, s := range []*types.String{&m.Hypervisor, &m.ImageLocation, &m.ImageOwnerAlias, &m.ImageType, &m.IMDSSupport, &m.KernelID,
+		&m.Platform, &m.RamdiskID, &m.SRIOVNetSupport, &m.TPMSupport, &m.UsageOperation} {
 		if s.IsNull() {
 			*s = types.StringUnknown()
-		}
-	}
-	for _, b := range []*types.Bool{&m.ENASupport, &m.Encrypted, &m.Public} {
-		if b.IsNull() {
-			*b = types.BoolUnknown()
 		}
 	}
 	m.RootSnapshotID = types.StringUnknown()

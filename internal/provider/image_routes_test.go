@@ -286,15 +286,15 @@ func planRemovals(t *testing.T, wd *acctest.Workdir, planFile string) map[string
 		going("launch_permission", func(values map[string]any) []string {
 			var facts []string
 			lp, _ := values["launch_permission"].(map[string]any)
-			for _, account := range jsonStrings(lp["account_ids"]) {
+			for _, account := range stateStrings(lp["account_ids"]) {
 				facts = append(facts, fmt.Sprintf("launch %s %s", id, account))
 			}
 			return facts
 		})
 		going("snapshot_create_volume_permission_account_ids", func(values map[string]any) []string {
 			var facts []string
-			for _, snapshot := range jsonStrings(before["snapshot_ids"]) {
-				for _, account := range jsonStrings(values["snapshot_create_volume_permission_account_ids"]) {
+			for _, snapshot := range stateStrings(before["snapshot_ids"]) {
+				for _, account := range stateStrings(values["snapshot_create_volume_permission_account_ids"]) {
 					facts = append(facts, fmt.Sprintf("volume %s %s", snapshot, account))
 				}
 			}
@@ -425,14 +425,14 @@ func settingsDifferFromEC2(t *testing.T, values map[string]any, img ec2types.Ima
 	client := acctest.EC2Client(t, acctest.Region())
 	if lp, ok := values["launch_permission"].(map[string]any); ok {
 		accounts := imageLaunchAccounts(t, client, id)
-		if got := jsonStrings(lp["account_ids"]); !sameSet(got, accounts) {
+		if got := stateStrings(lp["account_ids"]); !sameSet(got, accounts) {
 			problems = append(problems, fmt.Sprintf("launch_permission.account_ids = %v, EC2 grants %v", got, accounts))
 		}
 	}
 	if want, ok := values["snapshot_create_volume_permission_account_ids"].([]any); ok {
 		for _, snapshot := range ami.SnapshotIDs(img) {
 			accounts := snapshotVolumeAccounts(t, client, snapshot)
-			if got := jsonStrings(want); !sameSet(got, accounts) {
+			if got := stateStrings(want); !sameSet(got, accounts) {
 				problems = append(problems, fmt.Sprintf("snapshot_create_volume_permission_account_ids = %v, snapshot %s grants %v", got, snapshot, accounts))
 			}
 		}
@@ -454,15 +454,13 @@ func settingsDifferFromEC2(t *testing.T, values map[string]any, img ec2types.Ima
 	return problems
 }
 
-// sameMinute compares two RFC 3339 times (or two empty ones) to the minute,
-// as EC2 rounds deprecation times.
+// sameMinute is sameMinuteRFC3339, where two empty times (no deprecation)
+// are the same too.
 func sameMinute(a, b string) bool {
 	if a == "" || b == "" {
 		return a == b
 	}
-	ta, errA := time.Parse(time.RFC3339, a)
-	tb, errB := time.Parse(time.RFC3339, b)
-	return errA == nil && errB == nil && ta.Truncate(time.Minute).Equal(tb.Truncate(time.Minute))
+	return sameMinuteRFC3339(a, b)
 }
 
 // jsonStringMap reads a map of strings from terraform show -json.
@@ -471,18 +469,6 @@ func jsonStringMap(v any) map[string]string {
 	if m, ok := v.(map[string]any); ok {
 		for k, value := range m {
 			out[k], _ = value.(string)
-		}
-	}
-	return out
-}
-
-// jsonStrings reads a list or set of strings from terraform show -json.
-func jsonStrings(v any) []string {
-	var out []string
-	if list, ok := v.([]any); ok {
-		for _, value := range list {
-			s, _ := value.(string)
-			out = append(out, s)
 		}
 	}
 	return out
