@@ -28,9 +28,6 @@ import (
 // defaultMaxRetries matches the AWS provider's default.
 const defaultMaxRetries = 25
 
-// iamRoleARNPattern is the shape of an IAM role ARN in any partition.
-var iamRoleARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/.+$`)
-
 // providerData is what Configure hands to resources: the AWS configuration,
 // the provider-level defaults, and the per-Region clients built from them.
 type providerData struct {
@@ -296,4 +293,43 @@ func addCallLogging(stack *middleware.Stack) error {
 			tflog.Debug(ctx, "AWS call", fields)
 			return out, md, err
 		}), middleware.After)
+}
+
+// providerModel is the provider's configuration.
+type providerModel struct {
+	AccessKey              types.String      `tfsdk:"access_key"`
+	AssumeRole             *assumeRoleModel  `tfsdk:"assume_role"`
+	DefaultTags            *defaultTagsModel `tfsdk:"default_tags"`
+	Endpoints              *endpointsModel   `tfsdk:"endpoints"`
+	MaxRetries             types.Int64       `tfsdk:"max_retries"`
+	Profile                types.String      `tfsdk:"profile"`
+	Region                 types.String      `tfsdk:"region"`
+	SecretKey              types.String      `tfsdk:"secret_key"`
+	SharedConfigFiles      []types.String    `tfsdk:"shared_config_files"`
+	SharedCredentialsFiles []types.String    `tfsdk:"shared_credentials_files"`
+	SkipPreflight          types.Bool        `tfsdk:"skip_preflight"`
+	Token                  types.String      `tfsdk:"token"`
+}
+
+// iamRoleARNPattern is the shape of an IAM role ARN in any partition.
+var iamRoleARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/.+$`)
+
+// assumeRoleModel is the assume_role block.
+type assumeRoleModel struct {
+	Duration    types.String `tfsdk:"duration"`
+	ExternalID  types.String `tfsdk:"external_id"`
+	RoleARN     types.String `tfsdk:"role_arn"`
+	SessionName types.String `tfsdk:"session_name"`
+}
+
+// defaultTagsModel is the default_tags block.
+type defaultTagsModel struct {
+	Tags types.Map `tfsdk:"tags"`
+}
+
+// endpointsModel is the endpoints block.
+type endpointsModel struct {
+	EC2 types.String `tfsdk:"ec2"`
+	KMS types.String `tfsdk:"kms"`
+	STS types.String `tfsdk:"sts"`
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -317,3 +318,73 @@ func optionalInt64(v *int32) types.Int64 {
 func imageARN(region, imageID string) string {
 	return arn.ARN{Partition: partitionOf(region), Service: "ec2", Region: region, Resource: "image/" + imageID}.String()
 }
+
+// protectionSetting maps EC2's DeregistrationProtection report to the
+// schema's values. "disabled-until ..." (a cooldown running out) is
+// disabled as far as the setting goes.
+func protectionSetting(reported string) string {
+	return string(ami.ProtectionOf(reported))
+}
+
+// resourceTags are the tags that belong in the resource's tags attribute:
+// the AMI's tags less those that only default_tags (or CopyImageTags)
+// put there. A key the resource set itself stays, so drift on it shows. A
+// key that the prior state had in tags_all but not in tags came from
+// default_tags (or the source), so it stays out even when default_tags no
+// longer has it or its value drifted: the plan shows that change in
+// tags_all, an attribute the user never has to set. A key the prior state
+// does not explain (an import, a tag added out of band) stays, unless it is
+// a default tag with the default's value.
+func resourceTags(all map[string]string, prior, priorAll types.Map, defaultTags map[string]string, copiedTagKeys []string) map[string]string {
+	priorTags := map[string]string{}
+	if !prior.IsNull() && !prior.IsUnknown() {
+		for k, v := range prior.Elements() {
+			if s, ok := v.(types.String); ok {
+				priorTags[k] = s.ValueString()
+			}
+		}
+	}
+	priorTagsAll := mapValue(context.Background(), priorAll)
+	tags := map[string]string{}
+	for k, v := range all {
+		_, own := priorTags[k]
+		if own {
+			tags[k] = v
+			continue
+		}
+		if dv, isDefault := defaultTags[k]; isDefault && dv == v {
+			continue
+		}
+		if slices.Contains(copiedTagKeys, k) || hasKey(priorTagsAll, k) {
+			continue
+		}
+		tags[k] = v
+	}
+	if len(tags) == 0 && prior.IsNull() {
+		return nil
+	}
+	return tags
+}
+
+// launchPermissionAttrTypes is the type of launch_permission.
+var launchPermissionAttrTypes = map[string]attr.Type{
+	"account_ids":              types.SetType{ElemType: types.StringType},
+	"organization_arns":        types.SetType{ElemType: types.StringType},
+	"organizational_unit_arns": types.SetType{ElemType: types.StringType},
+	"public":                   types.BoolType,
+}
+
+// Default timeouts. A real cross-Region copy of a large image takes tens of
+// minutes; time-based copies take as long as they were asked to.
+const (
+	defaultCreateTimeout = 40 * time.Minute
+	defaultUpdateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 20 * time.Minute
+)
+
+// Deregistration protection settings, as the schema spells them.
+const (
+	protectionDisabled            = string(ami.ProtectionDisabled)
+	protectionEnabled             = string(ami.ProtectionEnabled)
+	protectionEnabledWithCooldown = string(ami.ProtectionEnabledWithCooldown)
+)

@@ -138,14 +138,6 @@ var timeoutsAttrTypes = map[string]attr.Type{
 	"update": types.StringType,
 }
 
-// nullIfEmpty turns the AWS provider's "" for unset strings into null.
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
 // optionalInt64Of is null for a number the state did not hold.
 func optionalInt64Of(v *int64) types.Int64 {
 	if v == nil {

@@ -2,15 +2,11 @@ package provider
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
-	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -18,8 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
 
 // ModifyPlan fills in what only the provider knows at plan time (the
@@ -295,16 +289,6 @@ func copyUnfinished(ctx context.Context, st tfsdk.State) bool {
 	return state.ValueString() == string(ec2types.ImageStatePending) || copyFailed(state.ValueString())
 }
 
-// copyFailed reports whether an image state is one that a copy never leaves
-// (WaitForAvailable's failures).
-func copyFailed(state string) bool {
-	switch ec2types.ImageState(state) {
-	case ec2types.ImageStateFailed, ec2types.ImageStateError, ec2types.ImageStateInvalid:
-		return true
-	}
-	return false
-}
-
 // planUnfinishedCopy plans what a copy in state that EC2 has not finished
 // needs. One still pending (its create ran out of time or was interrupted,
 // and it was untainted) gets an in-place update whose apply waits for the
@@ -350,25 +334,6 @@ func (m *imageResourceModel) unknownUntilAvailable(state imageResourceModel) {
 	if state.CopyImageTags.ValueBool() {
 		m.TagsAll = types.MapUnknown(types.StringType)
 	}
-}
-
-// failedCopyReason is the private-state value that records EC2's
-// StateReason for a failed copy, or nil, which removes the key.
-func failedCopyReason(img ec2types.Image) []byte {
-	if !copyFailed(string(img.State)) {
-		return nil
-	}
-	var code, message string
-	if img.StateReason != nil {
-		code, message = aws.ToString(img.StateReason.Code), aws.ToString(img.StateReason.Message)
-	}
-	return stateReasonValue(code, message)
-}
-
-// stateReasonValue is EC2's StateReason as a private-state value.
-func stateReasonValue(code, message string) []byte {
-	raw, _ := json.Marshal(valueOr(code, "(no code)") + ": " + valueOr(message, "(no message)")) // A string always marshals.
-	return raw
 }
 
 // stateReasonFrom reads the StateReason that the last refresh recorded.
@@ -438,112 +403,4 @@ func (d *providerData) claimClientToken(region, token string) bool {
 	}
 	d.plannedTokens[key] = true
 	return true
-}
-
-// stateGetter is tfsdk.State's Get, for destroyRefusal.
-type stateGetter interface {
-	Get(ctx context.Context, target any) diag.Diagnostics
-}
-
-// destroyRefusal refuses, at plan time, to destroy or replace a copy that
-// EC2 would refuse to deregister, unless skip_destroy keeps it: its
-// deregistration protection is on, or was on with a cooldown that still
-// runs. Failing here means nothing is half-deleted.
-func destroyRefusal(ctx context.Context, st stateGetter, private privateGetter, action string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	var state imageResourceModel
-	if d := st.Get(ctx, &state); d.HasError() || state.SkipDestroy.ValueBool() {
-		return diags
-	}
-	protection := state.DeregistrationProtection.ValueString()
-	if protection == protectionEnabled || protection == protectionEnabledWithCooldown {
-		diags.AddAttributeError(path.Root("deregistration_protection"), "Image Has Deregistration Protection",
-			fmt.Sprintf("The plan would %s amicopy_image %s in %s, but its deregistration_protection is %q, so EC2 would refuse to deregister it. "+
-				"Set deregistration_protection = \"disabled\" and apply first (with enabled-with-cooldown, EC2 keeps the AMI protected for 24 hours after that), "+
-				"or set skip_destroy = true and apply first to keep the AMI in EC2 and only remove it from state.",
-				action, state.ID.ValueString(), state.Region.ValueString(), protection))
-		return diags
-	}
-	if until, running := cooldownRunning(ctx, private); running {
-		diags.AddAttributeError(path.Root("deregistration_protection"), "Image Has Deregistration Protection",
-			fmt.Sprintf("The plan would %s amicopy_image %s in %s. Its deregistration protection is disabled, but it was enabled with a cooldown, "+
-				"so EC2 keeps the AMI protected for 24 hours after it is disabled (EC2 reports %q) and would refuse to deregister it. "+
-				"Plan again after that time, or set skip_destroy = true and apply first to keep the AMI in EC2 and only remove it from state.",
-				action, state.ID.ValueString(), state.Region.ValueString(), until))
-	}
-	return diags
-}
-
-// cooldownRunning reports whether the last refresh found the AMI in the
-// cooldown of a protection that was disabled, and what EC2 said.
-func cooldownRunning(ctx context.Context, private privateGetter) (string, bool) {
-	if private == nil {
-		return "", false
-	}
-	raw, _ := private.GetKey(ctx, privateDeregistrationCooldown)
-	var reported string
-	if len(raw) == 0 || json.Unmarshal(raw, &reported) != nil || reported == "" {
-		return "", false
-	}
-	// "disabled-until 2030-01-01T00:00:00.000Z": past that time, the
-	// refresh that precedes the plan may simply not have run (-refresh=false).
-	if until, err := time.Parse(time.RFC3339, strings.TrimSpace(strings.TrimPrefix(reported, "disabled-until"))); err == nil && time.Now().After(until) {
-		return "", false
-	}
-	return reported, true
-}
-
-// cooldownPrivateValue is the private-state value that records EC2's
-// report of a running cooldown ("disabled-until ..."), or nil, which
-// removes the key.
-func cooldownPrivateValue(img ec2types.Image) []byte {
-	reported := aws.ToString(img.DeregistrationProtection)
-	if !strings.HasPrefix(reported, "disabled-until") {
-		return nil
-	}
-	raw, _ := json.Marshal(reported) // A string always marshals.
-	return raw
-}
-
-// newClientToken returns a random idempotency token.
-func newClientToken() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms.
-	return "amicopy-" + hex.EncodeToString(b)
-}
-
-// placementInput gathers what the placement rules look at, for both the
-// configuration validators (which pass the configuration as plan) and
-// ModifyPlan: the Regions and destinations as planned, and encrypted as
-// configured, since the plan may fill it in. Unknown values read as unset,
-// so the rules that need them skip.
-func placementInput(plan, config imageResourceModel) ami.PlacementInput {
-	in := ami.PlacementInput{
-		Region:                        knownString(plan.Region),
-		SourceRegion:                  knownString(plan.SourceRegion),
-		KMSKeyID:                      knownString(plan.KMSKeyID),
-		EncryptedUnknown:              config.Encrypted.IsUnknown(),
-		DestinationOutpostARN:         knownString(plan.DestinationOutpostARN),
-		DestinationAvailabilityZone:   knownString(plan.DestinationAvailabilityZone),
-		DestinationAvailabilityZoneID: knownString(plan.DestinationAvailabilityZoneID),
-	}
-	if !config.Encrypted.IsNull() && !config.Encrypted.IsUnknown() {
-		encrypted := config.Encrypted.ValueBool()
-		in.Encrypted = &encrypted
-	}
-	return in
-}
-
-// Deregistration protection settings, as the schema spells them.
-const (
-	protectionDisabled            = string(ami.ProtectionDisabled)
-	protectionEnabled             = string(ami.ProtectionEnabled)
-	protectionEnabledWithCooldown = string(ami.ProtectionEnabledWithCooldown)
-)
-
-// protectionSetting maps EC2's DeregistrationProtection report to the
-// schema's values. "disabled-until ..." (a cooldown running out) is
-// disabled as far as the setting goes.
-func protectionSetting(reported string) string {
-	return string(ami.ProtectionOf(reported))
 }

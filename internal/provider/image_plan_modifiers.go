@@ -2,6 +2,10 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -82,40 +86,55 @@ func adoptingDefault(ctx context.Context, req planmodifier.BoolRequest) bool {
 	return req.Path.Equal(path.Root("copy_image_tags")) && isAdopting(ctx, req.Private)
 }
 
-// privateGetter is the read side of the framework's private state.
-type privateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+// stateGetter is tfsdk.State's Get, for destroyRefusal.
+type stateGetter interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
 }
 
-// isAdopting reports whether the resource was imported or moved and no
-// plan for it has been applied since.
-func isAdopting(ctx context.Context, private privateGetter) bool {
-	if private == nil {
-		return false
+// destroyRefusal refuses, at plan time, to destroy or replace a copy that
+// EC2 would refuse to deregister, unless skip_destroy keeps it: its
+// deregistration protection is on, or was on with a cooldown that still
+// runs. Failing here means nothing is half-deleted.
+func destroyRefusal(ctx context.Context, st stateGetter, private privateGetter, action string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var state imageResourceModel
+	if d := st.Get(ctx, &state); d.HasError() || state.SkipDestroy.ValueBool() {
+		return diags
 	}
-	v, _ := private.GetKey(ctx, privateImported)
-	return len(v) > 0
+	protection := state.DeregistrationProtection.ValueString()
+	if protection == protectionEnabled || protection == protectionEnabledWithCooldown {
+		diags.AddAttributeError(path.Root("deregistration_protection"), "Image Has Deregistration Protection",
+			fmt.Sprintf("The plan would %s amicopy_image %s in %s, but its deregistration_protection is %q, so EC2 would refuse to deregister it. "+
+				"Set deregistration_protection = \"disabled\" and apply first (with enabled-with-cooldown, EC2 keeps the AMI protected for 24 hours after that), "+
+				"or set skip_destroy = true and apply first to keep the AMI in EC2 and only remove it from state.",
+				action, state.ID.ValueString(), state.Region.ValueString(), protection))
+		return diags
+	}
+	if until, running := cooldownRunning(ctx, private); running {
+		diags.AddAttributeError(path.Root("deregistration_protection"), "Image Has Deregistration Protection",
+			fmt.Sprintf("The plan would %s amicopy_image %s in %s. Its deregistration protection is disabled, but it was enabled with a cooldown, "+
+				"so EC2 keeps the AMI protected for 24 hours after it is disabled (EC2 reports %q) and would refuse to deregister it. "+
+				"Plan again after that time, or set skip_destroy = true and apply first to keep the AMI in EC2 and only remove it from state.",
+				action, state.ID.ValueString(), state.Region.ValueString(), until))
+	}
+	return diags
 }
 
-// adoptionMarkerAfterRead is the value Read leaves under privateImported:
-// adoptingAfterRead for a copy that ImportState or MoveState has just
-// marked, and nil (no marker: adoption over) for one whose adopting read
-// has been saved before.
-//
-// Why Read: the first plan after an import block or a moved block is
-// usually a no-op, and Terraform then never calls ApplyResourceChange (so
-// never Update); it saves the refresh of that plan, private state
-// included. So the refresh that precedes the adopting plan advances the
-// marker, the plan itself still adopts, and the next refresh, which follows
-// that apply, ends adoption. An update in between ends it earlier (Update
-// removes the marker).
-func adoptionMarkerAfterRead(ctx context.Context, private privateGetter) []byte {
+// cooldownRunning reports whether the last refresh found the AMI in the
+// cooldown of a protection that was disabled, and what EC2 said.
+func cooldownRunning(ctx context.Context, private privateGetter) (string, bool) {
 	if private == nil {
-		return nil
+		return "", false
 	}
-	v, _ := private.GetKey(ctx, privateImported)
-	if len(v) == 0 || string(v) == adoptingAfterRead {
-		return nil
+	raw, _ := private.GetKey(ctx, privateDeregistrationCooldown)
+	var reported string
+	if len(raw) == 0 || json.Unmarshal(raw, &reported) != nil || reported == "" {
+		return "", false
 	}
-	return []byte(adoptingAfterRead)
+	// "disabled-until 2030-01-01T00:00:00.000Z": past that time, the
+	// refresh that precedes the plan may simply not have run (-refresh=false).
+	if until, err := time.Parse(time.RFC3339, strings.TrimSpace(strings.TrimPrefix(reported, "disabled-until"))); err == nil && time.Now().After(until) {
+		return "", false
+	}
+	return reported, true
 }

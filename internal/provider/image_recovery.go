@@ -144,7 +144,7 @@ func copyStartedFrom(ctx context.Context, private privateGetter) time.Time {
 // again, and returns the available image. When the wait fails, the copy
 // stays in state as EC2 last reported it, so the next plan waits again, or
 // replaces a copy that failed.
-func (r *imageResource) finishPendingCopy(ctx context.Context, client *ami.Client, plan, state imageResourceModel, resp *resource.UpdateResponse) (ec2types.Image, bool) {
+func finishPendingCopy(ctx context.Context, client *ami.Client, plan, state imageResourceModel, resp *resource.UpdateResponse) (ec2types.Image, bool) {
 	createTimeout, diags := plan.Timeouts.Create(ctx, plan.defaultCreateTimeout())
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
@@ -173,9 +173,9 @@ func (r *imageResource) finishPendingCopy(ctx context.Context, client *ami.Clien
 // update finished: the tags the copy asked for on the AMI and its snapshots
 // (EnsureTags), and the keys that CopyImageTags brought, recorded in
 // private state. It returns those keys.
-func (r *imageResource) ensureTagsAfterWait(ctx context.Context, client *ami.Client, img ec2types.Image, plan imageResourceModel, resp *resource.UpdateResponse) ([]string, bool) {
+func ensureTagsAfterWait(ctx context.Context, client *ami.Client, img ec2types.Image, plan imageResourceModel, defaultTags map[string]string, resp *resource.UpdateResponse) ([]string, bool) {
 	copyImageTags := plan.CopyImageTags.ValueBool()
-	copied, err := client.EnsureTags(ctx, img, plan.imageTags(ctx, r.data.defaultTags), plan.snapshotTags(ctx, r.data.defaultTags), copyImageTags)
+	copied, err := client.EnsureTags(ctx, img, plan.imageTags(ctx, defaultTags), plan.snapshotTags(ctx, defaultTags), copyImageTags)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Tag Image", fmt.Sprintf("The copy %s in %s is available now, but tagging it failed: %s\n\n"+
 			"The copy stays in state; the next apply tags it again.", aws.ToString(img.ImageId), client.Region(), describeAWSError(err)))

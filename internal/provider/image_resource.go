@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,47 +25,6 @@ var (
 	_ resource.ResourceWithImportState      = (*imageResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*imageResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*imageResource)(nil)
-)
-
-// Default timeouts. A real cross-Region copy of a large image takes tens of
-// minutes; time-based copies take as long as they were asked to.
-const (
-	defaultCreateTimeout = 40 * time.Minute
-	defaultUpdateTimeout = 10 * time.Minute
-	defaultDeleteTimeout = 20 * time.Minute
-)
-
-// Private-state keys.
-const (
-	// privateImported marks a resource adopted by import or moved whose
-	// create-time inputs (which EC2 does not report) are not known yet. The
-	// plan that adopts it takes them from the configuration without
-	// replacing the AMI; once that plan is applied, changing them replaces
-	// it again (adoptionMarkerAfterRead, Update).
-	privateImported = "imported"
-	// adoptingAfterRead is the privateImported value once the adopting
-	// read has happened (adoptionMarkerAfterRead). ImportState and
-	// MoveState write true.
-	adoptingAfterRead = `"adopting"`
-	// privateCopiedTagKeys lists tags that CopyImageTags brought over from
-	// the source. They are the source's, not the configuration's, so they
-	// are kept out of tags (but stay in tags_all).
-	privateCopiedTagKeys = "copied_tag_keys"
-	// privateDeregistrationCooldown holds EC2's report of a protection
-	// with cooldown that was disabled but still protects the AMI
-	// ("disabled-until ..."). The setting reads "disabled" then, so plans
-	// need this to refuse a destroy that EC2 would refuse.
-	privateDeregistrationCooldown = "deregistration_cooldown"
-	// privateCopyStarted records when a create whose CopyImage got no
-	// answer started, so that only an AMI created after it is taken for
-	// its copy.
-	privateCopyStarted = "copy_started_at"
-	// privateStateReason holds EC2's StateReason for a copy that the last
-	// refresh found failed, for the plan that replaces it to show.
-	privateStateReason = "state_reason"
-	// privateTrackedCopy records the copy the resource tracks (trackedCopy),
-	// for the plan of a replacement's new copy, which sees no prior state.
-	privateTrackedCopy = "tracked_copy"
 )
 
 // imageResource is the amicopy_image resource.
@@ -211,7 +172,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 
-	applied, _, diags := r.readApplied(ctx, client, plan, copiedTagKeys, "The copy %s in %s is available, but reading it back failed: %s")
+	applied, _, diags := readApplied(ctx, client, plan, r.data.defaultTags, copiedTagKeys, "The copy %s in %s is available, but reading it back failed: %s")
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -301,12 +262,12 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		// Create does after its wait, with what EC2 reports now: a pending
 		// copy may not list its snapshots yet, and the tags that
 		// CopyImageTags brought are known only now.
-		img, ok := r.finishPendingCopy(ctx, client, plan, state, resp)
+		img, ok := finishPendingCopy(ctx, client, plan, state, resp)
 		if !ok {
 			return
 		}
 		snapshotIDs = ami.SnapshotIDs(img)
-		if copied, ok = r.ensureTagsAfterWait(ctx, client, img, plan, resp); !ok {
+		if copied, ok = ensureTagsAfterWait(ctx, client, img, plan, r.data.defaultTags, resp); !ok {
 			return
 		}
 	}
@@ -356,7 +317,7 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		}
 	}
 
-	applied, img, diags := r.readApplied(ctx, client, plan, copied, "Reading %s in %s after the update failed: %s")
+	applied, img, diags := readApplied(ctx, client, plan, r.data.defaultTags, copied, "Reading %s in %s after the update failed: %s")
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -521,4 +482,11 @@ func spentOnEarlierCopy(ctx context.Context, client *ami.Client, imageID string,
 		return ec2types.Image{}, false
 	}
 	return client.SpentOnEarlierCopy(ctx, imageID, answeredAt)
+}
+
+// newClientToken returns a random idempotency token.
+func newClientToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms.
+	return "amicopy-" + hex.EncodeToString(b)
 }

@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -13,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
@@ -146,7 +143,7 @@ func (e *readError) Unwrap() error { return e.err }
 // from a value the plan knew, and a warning names them. The next refresh
 // records what EC2 really holds, so a change that EC2 dropped shows as a
 // diff again.
-func (r *imageResource) readApplied(ctx context.Context, client *ami.Client, plan imageResourceModel, copiedTagKeys []string, failure string) (imageResourceModel, ec2types.Image, diag.Diagnostics) {
+func readApplied(ctx context.Context, client *ami.Client, plan imageResourceModel, defaultTags map[string]string, copiedTagKeys []string, failure string) (imageResourceModel, ec2types.Image, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	imageID := plan.ID.ValueString()
 	var got imageResourceModel
@@ -157,7 +154,7 @@ func (r *imageResource) readApplied(ctx context.Context, client *ami.Client, pla
 		if err != nil {
 			return false, err
 		}
-		m, err := readImage(ctx, client, plan, found, r.data.defaultTags, copiedTagKeys, false)
+		m, err := readImage(ctx, client, plan, found, defaultTags, copiedTagKeys, false)
 		if err != nil {
 			return false, err
 		}
@@ -225,75 +222,6 @@ func sameValue(planned, reported attr.Value) bool {
 		return ok && plannedTime.sameMinute(reportedTime)
 	}
 	return planned.Equal(reported)
-}
-
-// resourceTags are the tags that belong in the resource's tags attribute:
-// the AMI's tags less those that only default_tags (or CopyImageTags)
-// put there. A key the resource set itself stays, so drift on it shows. A
-// key that the prior state had in tags_all but not in tags came from
-// default_tags (or the source), so it stays out even when default_tags no
-// longer has it or its value drifted: the plan shows that change in
-// tags_all, an attribute the user never has to set. A key the prior state
-// does not explain (an import, a tag added out of band) stays, unless it is
-// a default tag with the default's value.
-func resourceTags(all map[string]string, prior, priorAll types.Map, defaultTags map[string]string, copiedTagKeys []string) map[string]string {
-	priorTags := map[string]string{}
-	if !prior.IsNull() && !prior.IsUnknown() {
-		for k, v := range prior.Elements() {
-			if s, ok := v.(types.String); ok {
-				priorTags[k] = s.ValueString()
-			}
-		}
-	}
-	priorTagsAll := mapValue(context.Background(), priorAll)
-	tags := map[string]string{}
-	for k, v := range all {
-		_, own := priorTags[k]
-		if own {
-			tags[k] = v
-			continue
-		}
-		if dv, isDefault := defaultTags[k]; isDefault && dv == v {
-			continue
-		}
-		if slices.Contains(copiedTagKeys, k) || hasKey(priorTagsAll, k) {
-			continue
-		}
-		tags[k] = v
-	}
-	if len(tags) == 0 && prior.IsNull() {
-		return nil
-	}
-	return tags
-}
-
-// copiedTagKeysValue is the private-state value recording the keys that
-// CopyImageTags brought: a list, empty when there were none, so that a
-// later refresh knows they were recorded; nil (no key) without
-// copy_image_tags.
-func copiedTagKeysValue(keys []string, copyImageTags bool) []byte {
-	if !copyImageTags {
-		return nil
-	}
-	if keys == nil {
-		keys = []string{}
-	}
-	raw, _ := json.Marshal(keys) // A string list always marshals.
-	return raw
-}
-
-// copiedTagKeysFrom reads the keys that CopyImageTags brought from the
-// resource's private state.
-func copiedTagKeysFrom(ctx context.Context, private privateGetter) ([]string, diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, privateCopiedTagKeys)
-	if len(raw) == 0 {
-		return nil, diags
-	}
-	var keys []string
-	if err := json.Unmarshal(raw, &keys); err != nil {
-		diags.AddWarning("Unreadable Private State", "The list of tags copied from the source image could not be read; they will show as tags: "+err.Error())
-	}
-	return keys, diags
 }
 
 // rfc3339Validator accepts RFC 3339 timestamps, as EC2 takes them.

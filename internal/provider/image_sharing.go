@@ -106,14 +106,6 @@ type launchPermissionModel struct {
 	Public                 types.Bool `tfsdk:"public"`
 }
 
-// launchPermissionAttrTypes is the type of launch_permission.
-var launchPermissionAttrTypes = map[string]attr.Type{
-	"account_ids":              types.SetType{ElemType: types.StringType},
-	"organization_arns":        types.SetType{ElemType: types.StringType},
-	"organizational_unit_arns": types.SetType{ElemType: types.StringType},
-	"public":                   types.BoolType,
-}
-
 // sharingNullIfUnset gives the sharing attributes a typed null where a model
 // built in code (a create that is not finished, a move) left them unset or
 // unknown.

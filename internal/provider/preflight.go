@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -400,40 +399,6 @@ func dryRunKey(in *ec2.CopyImageInput) string {
 		}
 	}
 	return strings.Join(parts, "|")
-}
-
-// trackedCopy is the copy a resource tracks, as its private state records
-// it. Terraform plans the new half of a replacement with no prior state but
-// with the prior private state, so this is how that plan knows which AMI is
-// being replaced.
-type trackedCopy struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	SkipDestroy bool   `json:"skip_destroy"`
-}
-
-// trackedCopyValue is the private-state value recording m's copy, or nil
-// (which removes the key) while its ID is unknown.
-func trackedCopyValue(m imageResourceModel) []byte {
-	if knownString(m.ID) == "" {
-		return nil
-	}
-	raw, _ := json.Marshal(trackedCopy{ID: m.ID.ValueString(), Name: m.Name.ValueString(), SkipDestroy: m.SkipDestroy.ValueBool()}) // Always marshals.
-	return raw
-}
-
-// trackedCopyFrom reads the tracked copy from private state; nil when none
-// is recorded.
-func trackedCopyFrom(ctx context.Context, private privateGetter) *trackedCopy {
-	if private == nil {
-		return nil
-	}
-	raw, _ := private.GetKey(ctx, privateTrackedCopy)
-	var tracked trackedCopy
-	if len(raw) == 0 || json.Unmarshal(raw, &tracked) != nil || tracked.ID == "" {
-		return nil
-	}
-	return &tracked
 }
 
 // deprecationTimeRefusal refuses, at plan time, a deprecation_time that

@@ -179,42 +179,6 @@ func (p *amicopyProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return nil
 }
 
-// providerModel is the provider's configuration.
-type providerModel struct {
-	AccessKey              types.String      `tfsdk:"access_key"`
-	AssumeRole             *assumeRoleModel  `tfsdk:"assume_role"`
-	DefaultTags            *defaultTagsModel `tfsdk:"default_tags"`
-	Endpoints              *endpointsModel   `tfsdk:"endpoints"`
-	MaxRetries             types.Int64       `tfsdk:"max_retries"`
-	Profile                types.String      `tfsdk:"profile"`
-	Region                 types.String      `tfsdk:"region"`
-	SecretKey              types.String      `tfsdk:"secret_key"`
-	SharedConfigFiles      []types.String    `tfsdk:"shared_config_files"`
-	SharedCredentialsFiles []types.String    `tfsdk:"shared_credentials_files"`
-	SkipPreflight          types.Bool        `tfsdk:"skip_preflight"`
-	Token                  types.String      `tfsdk:"token"`
-}
-
-// assumeRoleModel is the assume_role block.
-type assumeRoleModel struct {
-	Duration    types.String `tfsdk:"duration"`
-	ExternalID  types.String `tfsdk:"external_id"`
-	RoleARN     types.String `tfsdk:"role_arn"`
-	SessionName types.String `tfsdk:"session_name"`
-}
-
-// defaultTagsModel is the default_tags block.
-type defaultTagsModel struct {
-	Tags types.Map `tfsdk:"tags"`
-}
-
-// endpointsModel is the endpoints block.
-type endpointsModel struct {
-	EC2 types.String `tfsdk:"ec2"`
-	KMS types.String `tfsdk:"kms"`
-	STS types.String `tfsdk:"sts"`
-}
-
 // durationValidator accepts Go durations (such as "1h") between lowest and
 // highest, the range STS allows for a role session.
 func durationValidator(lowest, highest time.Duration) validator.String {

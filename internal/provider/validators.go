@@ -451,3 +451,25 @@ func explained(diags diag.Diagnostics, reason string) diag.Diagnostics {
 	}
 	return out
 }
+
+// placementInput gathers what the placement rules look at, for both the
+// configuration validators (which pass the configuration as plan) and
+// ModifyPlan: the Regions and destinations as planned, and encrypted as
+// configured, since the plan may fill it in. Unknown values read as unset,
+// so the rules that need them skip.
+func placementInput(plan, config imageResourceModel) ami.PlacementInput {
+	in := ami.PlacementInput{
+		Region:                        knownString(plan.Region),
+		SourceRegion:                  knownString(plan.SourceRegion),
+		KMSKeyID:                      knownString(plan.KMSKeyID),
+		EncryptedUnknown:              config.Encrypted.IsUnknown(),
+		DestinationOutpostARN:         knownString(plan.DestinationOutpostARN),
+		DestinationAvailabilityZone:   knownString(plan.DestinationAvailabilityZone),
+		DestinationAvailabilityZoneID: knownString(plan.DestinationAvailabilityZoneID),
+	}
+	if !config.Encrypted.IsNull() && !config.Encrypted.IsUnknown() {
+		encrypted := config.Encrypted.ValueBool()
+		in.Encrypted = &encrypted
+	}
+	return in
+}

@@ -180,3 +180,11 @@ func union(a, b []string) []string {
 	}
 	return out
 }
+
+// nullIfEmpty turns the AWS provider's "" for unset strings into null.
+func nullIfEmpty(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
