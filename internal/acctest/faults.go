@@ -86,6 +86,12 @@ type Faults struct {
 	// that name its ID. Zero means DefaultDeregisteredListing; a negative
 	// value lists it not at all, as EC2 does once the interval is over.
 	DeregisteredListedFor time.Duration
+
+	// DescribeImagesPageSize, when positive, caps the images of one
+	// DescribeImages page below the request's MaxResults, so that a test
+	// reaches a second page without making 1,000 AMIs. The proxy pages
+	// every request that sets MaxResults either way (describeImagesPage).
+	DescribeImagesPageSize int
 }
 
 // DefaultDeregisteredListing is how long the harness lists a deregistered
@@ -233,6 +239,13 @@ func (s *faultState) deregisteredListing() time.Duration {
 		return DefaultDeregisteredListing
 	}
 	return s.faults.DeregisteredListedFor
+}
+
+// describeImagesPageSize returns Faults.DescribeImagesPageSize.
+func (s *faultState) describeImagesPageSize() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.faults.DescribeImagesPageSize
 }
 
 // copiedImageFaults returns the per-image faults a new copy starts with.

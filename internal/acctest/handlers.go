@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -115,8 +116,69 @@ func (p *Proxy) handleDescribeImages(ctx context.Context, req *ec2Request, call 
 	applied := p.emu.decorateImages(root, len(ids) == 0)
 	call.Fault = joinFaults(applied)
 	appendImageItems(root, ids, listed)
+	if refused := describeImagesPage(root, req.form, p.faults.describeImagesPageSize()); refused != nil {
+		return refused, nil
+	}
 	ans.body = root.Bytes()
 	return ans, nil
+}
+
+// maxDescribeImagesResults is EC2's largest page for DescribeImages.
+const maxDescribeImagesResults = 1000
+
+// describeImagesPage cuts a DescribeImages answer to the page the request
+// asks for. EC2 API Reference, DescribeImages: MaxResults is "the maximum
+// number of items to return for this request. To get the next page of
+// items, make another request with the token returned in the output"
+// (NextToken, "null when there are no more items to return"); it cannot be
+// combined with ImageIds, and allows at most 1,000. Moto ignores both
+// parameters and answers everything, so the proxy pages moto's full answer
+// here: the token is the offset of the next page. pageSize, when positive,
+// makes pages smaller (Faults.DescribeImagesPageSize). It returns EC2's
+// refusal of a bad MaxResults or NextToken, or nil.
+func describeImagesPage(root *xmlNode, form url.Values, pageSize int) *answer {
+	rawMax, token := form.Get("MaxResults"), form.Get("NextToken")
+	if rawMax == "" && token == "" {
+		return nil
+	}
+	limit := maxDescribeImagesResults
+	if rawMax != "" {
+		n, err := strconv.Atoi(rawMax)
+		if err != nil || n < 1 || n > maxDescribeImagesResults {
+			return errorAnswer(http.StatusBadRequest, "InvalidParameterValue",
+				fmt.Sprintf("Value ( %s ) for parameter maxResults is invalid. Expecting a value between 1 and %d.", rawMax, maxDescribeImagesResults))
+		}
+		limit = n
+	}
+	if pageSize > 0 {
+		limit = min(limit, pageSize)
+	}
+	offset := 0
+	if token != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(token, "page-at-"))
+		if err != nil || !strings.HasPrefix(token, "page-at-") || n < 0 {
+			return errorAnswer(http.StatusBadRequest, "InvalidParameterValue", fmt.Sprintf("The token '%s' is invalid.", token))
+		}
+		offset = n
+	}
+	set := root.Child("imagesSet")
+	if set == nil {
+		return nil
+	}
+	items := set.ChildrenNamed("item")
+	end := min(offset+limit, len(items))
+	var page []*xmlNode
+	if offset < len(items) {
+		page = items[offset:end]
+	}
+	for _, item := range items {
+		set.RemoveChild(item)
+	}
+	set.Children = append(set.Children, page...)
+	if end < len(items) {
+		root.SetChildText("nextToken", fmt.Sprintf("page-at-%d", end))
+	}
+	return nil
 }
 
 // idsNamedAlone returns the image IDs a DescribeImages request names, by

@@ -614,3 +614,76 @@ func TestEncryptedCopy(t *testing.T) {
 		t.Errorf("an unencrypted copy is reported encrypted")
 	}
 }
+
+// TestDescribeImagesPages checks the paging that EC2 does and moto does not:
+// a request with MaxResults gets at most that many images (or the smaller
+// DescribeImagesPageSize) and a NextToken while more remain, and following
+// the tokens lists each image once.
+func TestDescribeImagesPages(t *testing.T) {
+	t.Parallel()
+	const region = "af-south-1" // no other test makes images here
+	p := NewProxy(t)
+	client := testClient(p.URL(), region, 1)
+	ctx := context.Background()
+	var made []string
+	for range 5 {
+		made = append(made, mustCopy(t, client, copyInput()))
+	}
+
+	tests := []struct {
+		name       string
+		maxResults int32
+		pageSize   int
+		wantPages  int
+	}{
+		{name: "one page holds all", maxResults: 1000, wantPages: 1},
+		{name: "MaxResults pages", maxResults: 2, wantPages: 3},
+		{name: "a smaller page size caps MaxResults", maxResults: 1000, pageSize: 4, wantPages: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p.SetFaults(Faults{DescribeImagesPageSize: tt.pageSize})
+			seen := map[string]int{}
+			pages := 0
+			paginator := ec2.NewDescribeImagesPaginator(client, &ec2.DescribeImagesInput{Owners: []string{"self"}, MaxResults: aws.Int32(tt.maxResults)})
+			for paginator.HasMorePages() {
+				out, err := paginator.NextPage(ctx)
+				if err != nil {
+					t.Fatalf("page %d: %v", pages+1, err)
+				}
+				pages++
+				limit := int(tt.maxResults)
+				if tt.pageSize > 0 {
+					limit = min(limit, tt.pageSize)
+				}
+				if len(out.Images) > limit {
+					t.Errorf("page %d holds %d images, want at most %d", pages, len(out.Images), limit)
+				}
+				for _, img := range out.Images {
+					seen[aws.ToString(img.ImageId)]++
+				}
+			}
+			if pages != tt.wantPages || len(seen) != len(made) {
+				t.Errorf("%d pages listing %d images, want %d pages listing %d", pages, len(seen), tt.wantPages, len(made))
+			}
+			for _, id := range made {
+				if seen[id] != 1 {
+					t.Errorf("%s listed %d times, want once", id, seen[id])
+				}
+			}
+		})
+	}
+
+	p.SetFaults(Faults{})
+	for _, bad := range []struct {
+		in   *ec2.DescribeImagesInput
+		want string
+	}{
+		{&ec2.DescribeImagesInput{Owners: []string{"self"}, MaxResults: aws.Int32(1001)}, "maxResults"},
+		{&ec2.DescribeImagesInput{Owners: []string{"self"}, MaxResults: aws.Int32(5), NextToken: aws.String("not-ours")}, "token"},
+	} {
+		if _, err := client.DescribeImages(ctx, bad.in); err == nil || !strings.Contains(err.Error(), "InvalidParameterValue") || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("DescribeImages(%+v) = %v, want InvalidParameterValue about %s", bad.in, err, bad.want)
+		}
+	}
+}

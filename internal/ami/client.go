@@ -44,7 +44,9 @@ type Client struct {
 	// names answers plan-time questions about this account's AMI names,
 	// batched like images.
 	names *Batcher
-	poll  PollSchedule
+	// own answers refreshes from one listing of the account's images.
+	own  *OwnImageList
+	poll PollSchedule
 	// copyBackoff is how long Copy waits after EC2 refuses a copy for the
 	// concurrent-copy limit.
 	copyBackoff PollSchedule
@@ -63,6 +65,7 @@ func NewClient(api EC2API, region string) *Client {
 		region:        region,
 		images:        NewBatcher(api, BatcherOptions{}),
 		names:         NewOwnNameBatcher(api, BatcherOptions{}),
+		own:           NewOwnImageList(api),
 		poll:          DefaultPollSchedule,
 		copyBackoff:   copyLimitBackoff,
 		notFoundGrace: NotFoundGrace,
@@ -80,6 +83,23 @@ func (c *Client) BatcherStats() BatcherStats { return c.images.Stats() }
 // or is deregistered. Deprecated and disabled images are found too.
 func (c *Client) FindImage(ctx context.Context, imageID string) (types.Image, error) {
 	return c.images.Image(ctx, imageID)
+}
+
+// RefreshImage is FindImage for a refresh (Terraform's Read): it answers
+// from a listing of the account's own images in the Region (OwnImageList),
+// so that a refresh costs one DescribeImages per Region, and looks the
+// image up by ID when the list does not hold it. Waits and reads after a
+// change must not use it: they need EC2's answer as it is now, not as it
+// was when the list was made.
+func (c *Client) RefreshImage(ctx context.Context, imageID string) (types.Image, error) {
+	img, ok, err := c.own.Image(ctx, imageID)
+	if err != nil {
+		return types.Image{}, err
+	}
+	if ok {
+		return img, nil
+	}
+	return c.FindImage(ctx, imageID)
 }
 
 // OwnImagesNamed returns this account's images with the given name (more

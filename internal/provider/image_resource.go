@@ -203,7 +203,7 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		state.ID = types.StringValue(imageID)
 		state.ARN = types.StringValue(imageARN(region, imageID))
 	}
-	img, err := client.FindImage(ctx, state.ID.ValueString())
+	img, err := client.RefreshImage(ctx, state.ID.ValueString())
 	if ami.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Image Not Found",
 			fmt.Sprintf("The AMI %s in %s no longer exists (%s), so it was removed from state. The next apply copies it again.", state.ID.ValueString(), region, err))
