@@ -122,7 +122,7 @@ func imageSchema(ctx context.Context) schema.Schema {
 			},
 			"encrypted": schema.BoolAttribute{
 				MarkdownDescription: "Encrypt the new snapshots. Copies of encrypted snapshots are always encrypted; `false` means \"do not ask for encryption\", not \"decrypt\". " +
-					"When unset, the copy is as encrypted as its source (and always encrypted on an Outpost). Changing it replaces the AMI.",
+					"When unset, the copy is as encrypted as its source (and always encrypted on an Outpost). Changing it to `true` replaces the AMI; changing it to `false` only changes state, and the copy stays encrypted.",
 				Optional:      true,
 				Computed:      true,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown(), replaceUnlessAdoptingBool()},
@@ -148,7 +148,7 @@ func imageSchema(ctx context.Context) schema.Schema {
 			},
 			attrLaunchPermission: launchPermissionSchema(),
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the new AMI: 3 to 128 letters, digits, spaces and `( ) [ ] . / - ' @ _`, unique in the destination Region. Changing it replaces the AMI.",
+				MarkdownDescription: "Name of the new AMI: 3 to 128 letters, digits, spaces and `( ) [ ] . / - ' @ _`. EC2 accepts a name that another AMI of the account has in the destination Region, and the plan warns about it. Changing it replaces the AMI.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{replaceAlwaysString()},
 				Validators:          imageNameValidators(),

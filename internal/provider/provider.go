@@ -88,7 +88,9 @@ func (p *amicopyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:            true,
 			},
 			"skip_preflight": schema.BoolAttribute{
-				MarkdownDescription: "Skip the plan-time checks that ask AWS whether a copy would work (source image lookup, CopyImage with `DryRun`, KMS key lookup). " +
+				MarkdownDescription: "Skip the plan-time checks that ask AWS: whether a copy would work (source image lookup, CopyImage with `DryRun`, KMS key lookup), " +
+					"whether its name is in use, the sharing checks (the copy's own account, encryption, the EBS default key, block public access), " +
+					"and the read of the grants that setting a sharing attribute would remove. The checks on the configuration alone still run. " +
 					"Use it for plans that must not call AWS. Defaults to `false`.",
 				Optional: true,
 			},
