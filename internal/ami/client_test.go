@@ -633,3 +633,44 @@ func TestRootSnapshotID(t *testing.T) {
 		})
 	}
 }
+
+// TestClientWaitForListed checks the wait of a create that does not wait
+// for the copy: it ends at the first poll that lists the copy, pending or
+// available, and fails as WaitForAvailable does for a copy that failed or
+// is deregistered.
+func TestClientWaitForListed(t *testing.T) {
+	t.Parallel()
+	const id = "ami-0123456789abcdef0"
+	pending := pollAnswer{state: types.ImageStatePending}
+	tests := []struct {
+		name      string
+		polls     []pollAnswer
+		wantPolls int
+		wantState types.ImageState
+		wantErr   bool
+	}{
+		{name: "pending at once", polls: []pollAnswer{pending}, wantPolls: 1, wantState: types.ImageStatePending},
+		{name: "not listed at first", polls: []pollAnswer{{}, {}, pending}, wantPolls: 3, wantState: types.ImageStatePending},
+		{name: "available at once", polls: []pollAnswer{{state: types.ImageStateAvailable}}, wantPolls: 1, wantState: types.ImageStateAvailable},
+		{name: "throttled first", polls: []pollAnswer{{err: apiError("RequestLimitExceeded")}, pending}, wantPolls: 2, wantState: types.ImageStatePending},
+		{name: "failed", polls: []pollAnswer{{state: types.ImageStateFailed}}, wantPolls: 1, wantErr: true},
+		{name: "deregistered", polls: []pollAnswer{{state: types.ImageStateDeregistered}}, wantPolls: 1, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			api := &fakeEC2{describe: scriptedPolls(id, tt.polls...)}
+			c := newFastClient(api)
+			img, err := c.WaitForListed(t.Context(), id, nil)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error = %v, want error: %v", err, tt.wantErr)
+			}
+			if !tt.wantErr && (aws.ToString(img.ImageId) != id || img.State != tt.wantState) {
+				t.Errorf("image = %s %s, want %s %s", aws.ToString(img.ImageId), img.State, id, tt.wantState)
+			}
+			if api.describeCalls != tt.wantPolls {
+				t.Errorf("%d polls, want %d", api.describeCalls, tt.wantPolls)
+			}
+		})
+	}
+}

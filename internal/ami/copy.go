@@ -132,6 +132,20 @@ const snapshotProgressEvery = time.Minute
 // regardless. When ctx ends, it returns ctx's error, wrapped with the last
 // state seen and the last failed poll.
 func (c *Client) WaitForAvailable(ctx context.Context, imageID string, report func(Progress)) (types.Image, error) {
+	return c.waitFor(ctx, imageID, report, false)
+}
+
+// WaitForListed polls until EC2 lists the new copy, pending or available,
+// and returns it: what a create that does not wait for the copy needs. EC2
+// may not list a copy for a while after CopyImage answers (NotFoundGrace).
+// A copy that has already failed, or that is deregistered, is an error as
+// for WaitForAvailable.
+func (c *Client) WaitForListed(ctx context.Context, imageID string, report func(Progress)) (types.Image, error) {
+	return c.waitFor(ctx, imageID, report, true)
+}
+
+// waitFor is WaitForAvailable, or WaitForListed when listed is set.
+func (c *Client) waitFor(ctx context.Context, imageID string, report func(Progress), listed bool) (types.Image, error) {
 	start := time.Now()
 	lastState := "not yet listed"
 	var lastErr error
@@ -159,6 +173,10 @@ func (c *Client) WaitForAvailable(ctx context.Context, imageID string, report fu
 			case types.ImageStateDeregistered:
 				result = img
 				return true, &DeregisteredImageError{ImageID: imageID}
+			}
+			if listed {
+				result = img
+				return true, nil
 			}
 			if time.Since(lastSnapshotCheck) >= snapshotProgressEvery {
 				lastSnapshotCheck = time.Now()

@@ -72,6 +72,7 @@ type imageResourceModel struct {
 	TPMSupport                            types.String   `tfsdk:"tpm_support"`
 	UsageOperation                        types.String   `tfsdk:"usage_operation"`
 	VirtualizationType                    types.String   `tfsdk:"virtualization_type"`
+	WaitForAvailable                      types.Bool     `tfsdk:"wait_for_available"`
 }
 
 // blockDeviceMappingAttrTypes is the element type of block_device_mappings.
@@ -280,6 +281,25 @@ func (m imageResourceModel) withUnknownsNull() imageResourceModel {
 	if m.State.IsNull() {
 		m.State = types.StringValue(string(ec2types.ImageStatePending))
 	}
+	return m
+}
+
+// waits reports whether the apply waits for the copy to be available
+// (wait_for_available, true unless set to false).
+func (m imageResourceModel) waits() bool {
+	return m.WaitForAvailable.IsNull() || m.WaitForAvailable.IsUnknown() || m.WaitForAvailable.ValueBool()
+}
+
+// withSettingsOf is m with the settings that the provider applies only
+// once the copy is available taken from planned: a copy that is not
+// waited for records them as configured until it is available
+// (privateSettingsPending), so that plans show no change for it meanwhile.
+func (m imageResourceModel) withSettingsOf(planned imageResourceModel) imageResourceModel {
+	m.DeprecationTime = planned.DeprecationTime
+	m.DeregistrationProtection = planned.DeregistrationProtection
+	m.LaunchPermission = planned.LaunchPermission
+	m.SnapshotCreateVolumeAccounts = planned.SnapshotCreateVolumeAccounts
+	m.Public = planned.Public
 	return m
 }
 

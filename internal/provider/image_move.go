@@ -84,6 +84,7 @@ func (r *imageResource) moveFromAWSAMICopy(ctx context.Context, req resource.Mov
 		TagsAll:                  stringMap(source.TagsAll),
 		DeleteSnapshots:          types.BoolValue(source.ManageEBSSnapshots == nil || *source.ManageEBSSnapshots),
 		SkipDestroy:              types.BoolValue(false),
+		WaitForAvailable:         types.BoolValue(true),
 		CopyImageTags:            types.BoolValue(false),
 		DeregistrationProtection: types.StringNull(),
 		BlockDeviceMappings:      source.blockDeviceMappings(),

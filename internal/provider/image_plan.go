@@ -70,6 +70,17 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		plan.ClientToken = state.ClientToken
 	}
 
+	// wait_for_available defaults to true for a new copy; a copy whose
+	// state predates the attribute keeps null, which waits too, so that
+	// upgrading the provider plans no change.
+	if config.WaitForAvailable.IsNull() {
+		if creating {
+			plan.WaitForAvailable = types.BoolValue(true)
+		} else {
+			plan.WaitForAvailable = state.WaitForAvailable
+		}
+	}
+
 	// Copies to an Outpost are always encrypted; say so in the plan.
 	if creating && config.Encrypted.IsNull() && knownString(config.DestinationOutpostARN) != "" {
 		plan.Encrypted = types.BoolValue(true)
@@ -291,12 +302,16 @@ func copyUnfinished(ctx context.Context, st tfsdk.State) bool {
 
 // planUnfinishedCopy plans what a copy in state that EC2 has not finished
 // needs. One still pending (its create ran out of time or was interrupted,
-// and it was untainted) gets an in-place update whose apply waits for the
-// same copy: a copy may take hours, and copying again would throw that
-// away. One that failed is replaced, with EC2's reason.
+// and it was untainted, or it did not wait) gets an in-place update whose
+// apply waits for the same copy: a copy may take hours, and copying again
+// would throw that away; with wait_for_available = false, it gets nothing.
+// One that failed is replaced, with EC2's reason.
 func planUnfinishedCopy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, state imageResourceModel, plan *imageResourceModel) {
 	reported := state.State.ValueString()
 	switch {
+	case reported == string(ec2types.ImageStatePending) && !plan.waits():
+		// The copy goes on in EC2; nothing is planned for it until it is
+		// available (wait_for_available = false).
 	case reported == string(ec2types.ImageStatePending):
 		plan.State = types.StringValue(string(ec2types.ImageStateAvailable))
 		plan.unknownUntilAvailable(state)

@@ -46,6 +46,13 @@ const (
 	// privateTrackedCopy records the copy the resource tracks (trackedCopy),
 	// for the plan of a replacement's new copy, which sees no prior state.
 	privateTrackedCopy = "tracked_copy"
+	// privateSettingsPending marks a copy created without waiting
+	// (wait_for_available = false) whose state records the settings that
+	// EC2 accepts only on an available AMI as configured, not as applied.
+	// While the copy is pending, refreshes keep them; the first refresh
+	// that finds it available reads them from EC2 and removes the mark, so
+	// the next plan applies them.
+	privateSettingsPending = "settings_pending"
 )
 
 // privateGetter is the read side of the framework's private state.
@@ -188,4 +195,22 @@ func copyFailed(state string) bool {
 func stateReasonValue(code, message string) []byte {
 	raw, _ := json.Marshal(valueOr(code, "(no code)") + ": " + valueOr(message, "(no message)")) // A string always marshals.
 	return raw
+}
+
+// settingsPending reports privateSettingsPending.
+func settingsPending(ctx context.Context, private privateGetter) bool {
+	if private == nil {
+		return false
+	}
+	v, _ := private.GetKey(ctx, privateSettingsPending)
+	return len(v) > 0
+}
+
+// settingsPendingValue is the privateSettingsPending value for a copy in
+// this state: set while it is pending, removed (nil) once it is not.
+func settingsPendingValue(img ec2types.Image) []byte {
+	if img.State == ec2types.ImageStatePending {
+		return []byte("true")
+	}
+	return nil
 }

@@ -193,3 +193,30 @@ func waitProgressLogger(ctx context.Context) func(ami.Progress) {
 		})
 	}
 }
+
+// keepPendingCopy ends a create that does not wait for its copy
+// (wait_for_available = false) while EC2 reports it pending: state records
+// the copy as EC2 reports it, and the settings that EC2 accepts only on an
+// available AMI as configured (privateSettingsPending), for the first
+// apply after the copy is available to apply them.
+func keepPendingCopy(ctx context.Context, client *ami.Client, plan imageResourceModel, img ec2types.Image, defaultTags map[string]string, resp *resource.CreateResponse) {
+	copyImageTags := plan.CopyImageTags.ValueBool()
+	var copied []string
+	if copyImageTags {
+		copied = ami.CopiedTagKeys(ami.TagMap(img.Tags), plan.imageTags(ctx, defaultTags))
+	}
+	state, err := readImage(ctx, client, plan.withSettingsNotApplied(), img, defaultTags, copied, false)
+	if err != nil {
+		// The copy stays in state as tracked before the wait, tainted.
+		resp.Diagnostics.AddError("Unable to Read Image", fmt.Sprintf("The copy %s in %s was started, but reading it failed: %s\n\n"+
+			"The AMI is kept in state as tainted. To keep this copy, run terraform untaint on it; the next apply then reads it again.",
+			aws.ToString(img.ImageId), client.Region(), describeAWSError(err)))
+		return
+	}
+	state = state.withSettingsOf(plan)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCopiedTagKeys, copiedTagKeysValue(copied, copyImageTags))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSettingsPending, settingsPendingValue(img))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateTrackedCopy, trackedCopyValue(state))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	tflog.Info(ctx, "Copy left to finish in EC2 (wait_for_available = false)", map[string]any{"image_id": aws.ToString(img.ImageId), "region": client.Region()})
+}

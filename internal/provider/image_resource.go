@@ -136,7 +136,11 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	tflog.Info(ctx, "CopyImage started", map[string]any{"image_id": imageID, "region": client.Region(), "source_image_id": plan.SourceImageID.ValueString()})
 
-	img, err := client.WaitForAvailable(ctx, imageID, waitProgressLogger(ctx))
+	waitFor := client.WaitForAvailable
+	if !plan.waits() {
+		waitFor = client.WaitForListed
+	}
+	img, err := waitFor(ctx, imageID, waitProgressLogger(ctx))
 	if err != nil && tokenFromConfig {
 		if d, spent := spentTokenDiagnostic(imageID, client.Region(), plan.ClientToken.ValueString(), err); spent {
 			resp.Diagnostics.Append(d)
@@ -150,6 +154,11 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	if err != nil {
 		resp.Diagnostics.Append(waitDiagnostic(imageID, client.Region(), plan.Name.ValueString(), createTimeout, err, false))
+		return
+	}
+
+	if img.State == ec2types.ImageStatePending {
+		keepPendingCopy(ctx, client, plan, img, r.data.defaultTags, resp)
 		return
 	}
 
@@ -172,7 +181,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 
-	applied, _, diags := readApplied(ctx, client, plan, r.data.defaultTags, copiedTagKeys, "The copy %s in %s is available, but reading it back failed: %s")
+	applied, _, diags := readApplied(ctx, client, plan, r.data.defaultTags, copiedTagKeys, false, "The copy %s in %s is available, but reading it back failed: %s")
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -225,7 +234,21 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		copied = ami.CopiedTagKeys(ami.TagMap(img.Tags), state.imageTags(ctx, r.data.defaultTags))
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCopiedTagKeys, copiedTagKeysValue(copied, true))...)
 	}
-	state, err = readImage(ctx, client, state, img, r.data.defaultTags, copied, isAdopting(ctx, req.Private))
+	// A copy that was not waited for keeps its settings as configured
+	// while it is pending, and is read as EC2 holds it once it is not.
+	keepSettings := settingsPending(ctx, req.Private) && img.State == ec2types.ImageStatePending
+	readFrom := state
+	if keepSettings {
+		readFrom = state.withSettingsNotApplied()
+	}
+	prior := state
+	state, err = readImage(ctx, client, readFrom, img, r.data.defaultTags, copied, isAdopting(ctx, req.Private))
+	if keepSettings {
+		state = state.withSettingsOf(prior)
+	}
+	if settingsPending(ctx, req.Private) {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSettingsPending, settingsPendingValue(img))...)
+	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateDeregistrationCooldown, cooldownPrivateValue(img))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, adoptionMarkerAfterRead(ctx, req.Private))...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStateReason, failedCopyReason(img))...)
@@ -257,11 +280,15 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	copied, diags := copiedTagKeysFrom(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	snapshotIDs := stringList(ctx, state.SnapshotIDs)
-	if state.State.ValueString() == string(ec2types.ImageStatePending) {
-		// The copy's create ended before it was available. Finish what
-		// Create does after its wait, with what EC2 reports now: a pending
-		// copy may not list its snapshots yet, and the tags that
-		// CopyImageTags brought are known only now.
+	pending := state.State.ValueString() == string(ec2types.ImageStatePending)
+	// A copy that is not waited for and still pending keeps its settings
+	// as configured until a refresh finds it available.
+	deferSettings := pending && !plan.waits()
+	if pending && plan.waits() {
+		// The copy's create ended before it was available, or did not wait.
+		// Finish what Create does after its wait, with what EC2 reports
+		// now: a pending copy may not list its snapshots yet, and the tags
+		// that CopyImageTags brought are known only now.
 		img, ok := finishPendingCopy(ctx, client, plan, state, resp)
 		if !ok {
 			return
@@ -269,6 +296,11 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		snapshotIDs = ami.SnapshotIDs(img)
 		if copied, ok = ensureTagsAfterWait(ctx, client, img, plan, r.data.defaultTags, resp); !ok {
 			return
+		}
+		if settingsPending(ctx, req.Private) {
+			// State records the settings as configured, not as applied.
+			state = state.withSettingsNotApplied()
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSettingsPending, nil)...)
 		}
 	}
 	updateTimeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
@@ -306,18 +338,20 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		fail("the snapshot tags", err)
 		return
 	}
-	if err := applyLifecycleSettings(ctx, client, imageID, state, plan); err != nil {
-		fail("the image", err)
-		return
-	}
-	if sharingChanged(plan, state) {
-		if err := applySharing(ctx, client, imageID, snapshotIDs, plan, false); err != nil {
-			resp.Diagnostics.Append(sharingDiagnostic(imageID, client.Region(), false, err))
+	if !deferSettings {
+		if err := applyLifecycleSettings(ctx, client, imageID, state, plan); err != nil {
+			fail("the image", err)
 			return
+		}
+		if sharingChanged(plan, state) {
+			if err := applySharing(ctx, client, imageID, snapshotIDs, plan, false); err != nil {
+				resp.Diagnostics.Append(sharingDiagnostic(imageID, client.Region(), false, err))
+				return
+			}
 		}
 	}
 
-	applied, img, diags := readApplied(ctx, client, plan, r.data.defaultTags, copied, "Reading %s in %s after the update failed: %s")
+	applied, img, diags := readApplied(ctx, client, plan, r.data.defaultTags, copied, deferSettings, "Reading %s in %s after the update failed: %s")
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -416,6 +450,7 @@ func (r *imageResource) ImportState(ctx context.Context, req resource.ImportStat
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("delete_snapshots"), true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("skip_destroy"), false)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("copy_image_tags"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_available"), true)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }
 

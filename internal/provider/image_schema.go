@@ -232,6 +232,16 @@ func imageSchema(ctx context.Context) schema.Schema {
 			"tpm_support":         computedString("`v2.0` when the AMI enables NitroTPM. Null when the AMI does not set it."),
 			"usage_operation":     computedString("Billing code of the AMI, such as `RunInstances` for `Linux/UNIX` or `RunInstances:0002` for `Windows`. It matches the `lineitem/Operation` column of the AWS Cost and Usage Report."),
 			"virtualization_type": computedString("Virtualization type: `hvm` or `paravirtual`."),
+			"wait_for_available": schema.BoolAttribute{
+				MarkdownDescription: "Wait for the copy to become available before the apply goes on. Defaults to `true`. With `false`, the create ends as soon as " +
+					"CopyImage has answered and the copy is in state (`state = \"pending\"`), so a slow copy does not hold the apply or take one of its " +
+					"`-parallelism` slots. What EC2 accepts only on an available AMI (`deprecation_time`, `deregistration_protection`, `launch_permission`, " +
+					"`snapshot_create_volume_permission_account_ids`) is then applied by the first apply after the copy is available, which plans them " +
+					"as the in-place changes they are; until then, plans show no change for the copy. Setting it to `true` on a pending copy plans an " +
+					"in-place update that waits for the same copy. Changing it never replaces the AMI.",
+				Optional: true,
+				Computed: true,
+			},
 		},
 	}
 }

@@ -143,7 +143,11 @@ func (e *readError) Unwrap() error { return e.err }
 // from a value the plan knew, and a warning names them. The next refresh
 // records what EC2 really holds, so a change that EC2 dropped shows as a
 // diff again.
-func readApplied(ctx context.Context, client *ami.Client, plan imageResourceModel, defaultTags map[string]string, copiedTagKeys []string, failure string) (imageResourceModel, ec2types.Image, diag.Diagnostics) {
+//
+// keepSettings is set for a copy that is not waited for: while EC2 reports
+// it pending, the settings it accepts only on an available AMI are kept as
+// planned (privateSettingsPending).
+func readApplied(ctx context.Context, client *ami.Client, plan imageResourceModel, defaultTags map[string]string, copiedTagKeys []string, keepSettings bool, failure string) (imageResourceModel, ec2types.Image, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	imageID := plan.ID.ValueString()
 	var got imageResourceModel
@@ -154,9 +158,17 @@ func readApplied(ctx context.Context, client *ami.Client, plan imageResourceMode
 		if err != nil {
 			return false, err
 		}
-		m, err := readImage(ctx, client, plan, found, defaultTags, copiedTagKeys, false)
+		keep := keepSettings && found.State == ec2types.ImageStatePending
+		readFrom := plan
+		if keep {
+			readFrom = plan.withSettingsNotApplied()
+		}
+		m, err := readImage(ctx, client, readFrom, found, defaultTags, copiedTagKeys, false)
 		if err != nil {
 			return false, err
+		}
+		if keep {
+			m = m.withSettingsOf(plan)
 		}
 		got, img, read = m, found, true
 		return len(notShownYet(plan, &got)) == 0, nil

@@ -32,7 +32,7 @@ const (
 	verifiedPluginGoVersion = "v0.31.0"
 	// verifiedImageSchemaFingerprint is imageSchemaFingerprint of the
 	// amicopy_image schema.
-	verifiedImageSchemaFingerprint = "5920e4f8e13438b4777ff626d46a2720451d6e1221808b6e5438c734991c08f9"
+	verifiedImageSchemaFingerprint = "d3a9fc22cb9ab23bfc743cea7e5c84f8120adec95d85ea63e16ed42099327e25"
 )
 
 // reverifyShortcuts says what to check again when a pin fails.

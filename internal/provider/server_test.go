@@ -715,6 +715,7 @@ func generatePrivate(rng *rand.Rand) []byte {
 		privateStateReason:            `"Client.Error: gone"`,
 		privateImported:               pick2(rng, `true`, adoptingAfterRead),
 		privateDeregistrationCooldown: pick2(rng, `"disabled-until 2999-01-01T00:00:00.000Z"`, `"disabled-until 2001-01-01T00:00:00.000Z"`),
+		privateSettingsPending:        `true`,
 		".framework_key":              `{"a":1}`,
 		"unheard_of":                  `1`,
 	}
@@ -753,7 +754,7 @@ func generatePrivate(rng *rand.Rand) []byte {
 // the provider writes (TestServerPlanGeneratorCoversPrivateKeys checks
 // that none is missing), then keys a shortcut must not take for its own.
 var generatedPrivateKeys = []string{privateTrackedCopy, privateCopiedTagKeys, privateCopyStarted, privateStateReason,
-	privateImported, privateDeregistrationCooldown, ".framework_key", "unheard_of"}
+	privateImported, privateDeregistrationCooldown, privateSettingsPending, ".framework_key", "unheard_of"}
 
 // tagsWithNull is a map of tags plus a key whose value is null.
 func tagsWithNull(tags map[string]string, nullKey string) tftypes.Value {

@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    amicopy = {
+      source = "amicopy/amicopy"
+    }
+  }
+}

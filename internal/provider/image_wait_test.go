@@ -1,0 +1,160 @@
+package provider_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
+)
+
+// TestAccImage_waitForAvailableFalse creates copies that stay pending with
+// wait_for_available = false, through the CLI: the create ends with the
+// copy in state as pending and nothing of what EC2 accepts only on an
+// available AMI applied; while the copy is pending, plans with and without
+// a refresh are empty. Then one of three things happens: the copy becomes
+// available, and the next plan applies the settings in place; it fails,
+// and the next plan replaces it with EC2's reason; or wait_for_available is
+// set to true, and the plan is the in-place update that waits for it.
+func TestAccImage_waitForAvailableFalse(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.SkipOnRealAWS(t, "keeps copies pending at the harness proxy")
+	deprecation := time.Now().UTC().Add(90 * 24 * time.Hour).Truncate(time.Minute).Format(time.RFC3339)
+	settings := fmt.Sprintf(`deprecation_time          = %q
+  deregistration_protection = "enabled"
+  launch_permission         = { account_ids = [%q] }
+  skip_destroy              = false
+  tags                      = { Stage = "golden" }`, deprecation, shareAccountA)
+
+	// switchToTrue sets wait_for_available on the pending copy, which EC2
+	// then finishes after two more answers.
+	switchToTrue := func(t *testing.T, p *acctest.Proxy, wd *acctest.Workdir, name, imageID string) string {
+		wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, settings+"\n  wait_for_available = true"))
+		p.SettleCopy(imageID, 2, nil)
+		return "update"
+	}
+
+	tests := []struct {
+		name string
+		// then acts on the pending copy; it returns the actions the next
+		// plan must show for the copy.
+		then func(t *testing.T, p *acctest.Proxy, wd *acctest.Workdir, name, imageID string) string
+		// refresh is false for a next plan with -refresh=false.
+		refresh bool
+		// wantNewCopy is set when the route ends with another AMI.
+		wantNewCopy bool
+	}{
+		{
+			name:    "available later: the next plan applies the settings",
+			refresh: true,
+			then: func(t *testing.T, p *acctest.Proxy, _ *acctest.Workdir, _, imageID string) string {
+				p.SettleCopy(imageID, 0, nil)
+				return "update"
+			},
+		},
+		{
+			name:    "failed later: the next plan replaces it",
+			refresh: true,
+			then: func(t *testing.T, p *acctest.Proxy, _ *acctest.Workdir, _, imageID string) string {
+				p.SettleCopy(imageID, 0, &acctest.StateReason{Code: "Client.InternalError", Message: "Client.InternalError: Copy failed."})
+				p.SetFaults(acctest.Faults{})
+				return "delete,create"
+			},
+			wantNewCopy: true,
+		},
+		{
+			name:    "switched to true: the plan waits for the same copy",
+			refresh: true,
+			then:    switchToTrue,
+		},
+		{
+			name:    "switched to true without a refresh",
+			refresh: false,
+			then:    switchToTrue,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, wd, name := newImageWorkdir(t, settings+"\n  wait_for_available = false")
+			p.SetFaults(acctest.Faults{PendingPolls: 1000})
+			terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+			t.Cleanup(func() {
+				wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, ""))
+				terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+				destroyAndCheckGone(t, wd, name)
+			})
+
+			// The create did not wait: the copy is pending, and EC2 holds
+			// none of the settings that need an available AMI.
+			image := stateImage(t, wd, sharedImage)
+			r := stateResource(t, wd, sharedImage)
+			if got := r.Values["state"]; got != "pending" {
+				t.Fatalf("state after a create that does not wait = %v, want pending", got)
+			}
+			if got := p.CountCopies(); got != 1 {
+				t.Errorf("CopyImage made %d copies, want 1", got)
+			}
+			img := describeImageByID(t, image.region, image.id)
+			if aws.ToString(img.DeprecationTime) != "" || aws.ToString(img.DeregistrationProtection) != "disabled" {
+				t.Errorf("EC2 holds deprecation %q and protection %q on a pending copy, want none applied yet",
+					aws.ToString(img.DeprecationTime), aws.ToString(img.DeregistrationProtection))
+			}
+			if perms, err := sharingClient(t, image.region).LaunchPermissions(t.Context(), image.id); err != nil || len(perms.AccountIDs) != 0 {
+				t.Errorf("a pending copy is shared with %+v (%v), want no one yet", perms, err)
+			}
+			if tags := ami.TagMap(img.Tags); tags["Stage"] != "golden" {
+				t.Errorf("the pending copy's tags = %v, want the configured ones (CopyImage adds them)", tags)
+			}
+			// While it is pending, plans show no change for it.
+			expectEmptyCLIPlan(t, wd)
+			if out, code := runTerraform(t, wd, "plan", "-refresh=false", "-detailed-exitcode", "-input=false"); code != 0 {
+				t.Errorf("a -refresh=false plan of the pending copy exited %d, want 0 (empty):\n%s", code, out)
+			}
+			if r := stateResource(t, wd, sharedImage); r.Values["state"] != "pending" {
+				t.Errorf("state after refreshing a copy EC2 still copies = %v, want pending", r.Values["state"])
+			}
+
+			wantActions := tt.then(t, p, wd, name, image.id)
+			planArgs := []string{"plan", "-input=false", "-out=next.tfplan"}
+			if !tt.refresh {
+				planArgs = append(planArgs, "-refresh=false")
+			}
+			out := terraformCLIOK(t, wd, planArgs...)
+			if got := strings.Join(plannedChangeOf(t, wd, "next.tfplan", sharedImage).Change.Actions, ","); got != wantActions {
+				t.Fatalf("the next plan is %s, want %s:\n%s", got, wantActions, out)
+			}
+			if wantActions == "delete,create" && !warningPattern("Image Copy Failed", "Client.InternalError: Copy failed.").MatchString(out) {
+				t.Errorf("the replacement of a failed copy does not give EC2's reason:\n%s", out)
+			}
+			copiesBefore := p.CountCopies()
+			terraformCLIOK(t, wd, "apply", "-input=false", "next.tfplan")
+			after := stateImage(t, wd, sharedImage)
+			if (after.id != image.id) != tt.wantNewCopy {
+				t.Errorf("after the apply state holds %s (was %s); want a new copy: %v", after.id, image.id, tt.wantNewCopy)
+			}
+			if got := p.CountCopies() - copiesBefore; got != map[bool]int{true: 1, false: 0}[tt.wantNewCopy] {
+				t.Errorf("the apply made %d copies", got)
+			}
+			if r := stateResource(t, wd, sharedImage); r.Values["state"] != "available" {
+				t.Errorf("state after the apply = %v, want available", r.Values["state"])
+			}
+			img = describeImageByID(t, after.region, after.id)
+			if !sameMinuteRFC3339(aws.ToString(img.DeprecationTime), deprecation) || !strings.HasPrefix(aws.ToString(img.DeregistrationProtection), "enabled") {
+				t.Errorf("after the apply EC2 holds deprecation %q and protection %q, want %q and enabled",
+					aws.ToString(img.DeprecationTime), aws.ToString(img.DeregistrationProtection), deprecation)
+			}
+			checkStateMatchesEC2(t, wd)
+			expectEmptyCLIPlan(t, wd)
+			if tt.wantNewCopy {
+				if images := ownImagesNamed(t, name); len(images) != 1 {
+					t.Errorf("EC2 holds %d AMIs named %s, want only the new copy", len(images), name)
+				}
+			}
+		})
+	}
+}
