@@ -12,6 +12,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -38,10 +39,11 @@ func main() {
 }
 
 // summarize copies the results to out and reports whether anything failed.
-func summarize(in *bufio.Scanner, out *os.File) (bool, error) {
+func summarize(in *bufio.Scanner, out io.Writer) (bool, error) {
 	in.Buffer(make([]byte, 1024*1024), 16*1024*1024)
 	outputs := map[string][]string{} // package + test → output lines
 	skips := map[string]int{}        // reason → tests
+	passed := 0
 	failed := false
 	for in.Scan() {
 		line := in.Bytes()
@@ -79,12 +81,14 @@ func summarize(in *bufio.Scanner, out *os.File) (bool, error) {
 			skips[skipReason(outputs[key])]++
 			delete(outputs, key)
 		case e.Action == "pass":
+			passed++
 			delete(outputs, key)
 		}
 	}
 	if err := in.Err(); err != nil {
 		return failed, err
 	}
+	fmt.Fprintf(out, "\nPassed %d tests and subtests.\n", passed)
 	printSkips(out, skips)
 	return failed, nil
 }
@@ -97,7 +101,7 @@ func skipReason(lines []string) string {
 		if l == "" || strings.HasPrefix(l, "--- SKIP") || strings.HasPrefix(l, "=== ") {
 			continue
 		}
-		if _, msg, ok := strings.Cut(l, ": "); ok && strings.Contains(l[:strings.Index(l, ": ")], ".go:") {
+		if where, msg, ok := strings.Cut(l, ": "); ok && strings.Contains(where, ".go:") {
 			return msg
 		}
 		return l
@@ -106,7 +110,7 @@ func skipReason(lines []string) string {
 }
 
 // printSkips lists the skip reasons, most frequent first.
-func printSkips(out *os.File, skips map[string]int) {
+func printSkips(out io.Writer, skips map[string]int) {
 	if len(skips) == 0 {
 		return
 	}
@@ -122,7 +126,7 @@ func printSkips(out *os.File, skips map[string]int) {
 		}
 		return reasons[i] < reasons[j]
 	})
-	fmt.Fprintf(out, "\nSkipped %d tests and subtests, by the reason they gave:\n", total)
+	fmt.Fprintf(out, "Skipped %d tests and subtests, by the reason they gave:\n", total)
 	for _, r := range reasons {
 		fmt.Fprintf(out, "%6d  %s\n", skips[r], r)
 	}
