@@ -24,9 +24,11 @@ var (
 // BuildProvider builds the provider binary once per test process and
 // returns the folder that holds it, for dev_overrides. Tests that must
 // drive the real Terraform CLI (signals, logs, timing) use it instead of
-// the in-process provider factories.
+// the in-process provider factories. Without TF_ACC the test is skipped
+// before the build.
 func BuildProvider(t testing.TB) string {
 	t.Helper()
+	RequireAcceptance(t)
 	buildOnce.Do(func() {
 		root, err := moduleRoot()
 		if err != nil {
@@ -77,9 +79,11 @@ type Workdir struct {
 
 // NewWorkdir makes a working folder for the given dev_overrides
 // (provider address → folder holding its binary). Extra environment
-// variables ("NAME=value") are added to every Terraform run.
+// variables ("NAME=value") are added to every Terraform run. Without TF_ACC
+// the test is skipped, since it runs Terraform.
 func NewWorkdir(t testing.TB, overrides map[string]string, extraEnv ...string) *Workdir {
 	t.Helper()
+	RequireAcceptance(t)
 	dir := t.TempDir()
 	var rc strings.Builder
 	rc.WriteString("provider_installation {\n  dev_overrides {\n")

@@ -77,10 +77,16 @@ func setCurrentEnv(env *environment) {
 }
 
 // Run sets up the test environment, runs the tests and tears the
-// environment down; call it from TestMain as os.Exit(acctest.Run(m)). Unless
-// AMICOPY_TEST_TARGET is "aws" it starts moto and one shared proxy and
-// points the AWS SDK and Terraform at them through the process environment.
+// environment down; call it from TestMain as os.Exit(acctest.Run(m)). With
+// TF_ACC set, and unless AMICOPY_TEST_TARGET is "aws", it starts moto and one
+// shared proxy and points the AWS SDK and Terraform at them through the
+// process environment. Without TF_ACC it starts nothing.
 func Run(m *testing.M) int {
+	if !Acceptance() {
+		// make testunit: nothing to start. The tests that need Terraform,
+		// moto or AWS skip through RequireAcceptance; the rest run.
+		return m.Run()
+	}
 	env, err := setUpEnvironment()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "acctest: cannot set up the test environment: %v\n", err)
@@ -182,9 +188,33 @@ func (env *environment) tearDown() {
 	}
 }
 
-// requireEnv returns the environment or fails the test with what to do.
+// EnvAcceptance is the variable that turns on the tests that need Terraform,
+// moto or AWS, as in every Terraform provider. make test sets it; make
+// testunit leaves it unset.
+const EnvAcceptance = "TF_ACC"
+
+// Acceptance reports whether the tests that need Terraform, moto or AWS run.
+func Acceptance() bool {
+	return os.Getenv(EnvAcceptance) != ""
+}
+
+// RequireAcceptance skips the test unless TF_ACC is set. Every test that
+// runs Terraform or moto, or calls AWS, goes through it (the harness's
+// helpers call it, and resource.Test skips the same way), so that make
+// testunit runs exactly the tests that need none of them and reports the
+// others as skipped.
+func RequireAcceptance(t testing.TB) {
+	t.Helper()
+	if !Acceptance() {
+		t.Skip("needs Terraform and moto (or AWS): set TF_ACC=1, as make test does")
+	}
+}
+
+// requireEnv returns the environment or fails the test with what to do;
+// without TF_ACC it skips the test.
 func requireEnv(t testing.TB) *environment {
 	t.Helper()
+	RequireAcceptance(t)
 	env := currentEnv()
 	if env == nil {
 		t.Fatal("acctest: the test environment is not set up; add `func TestMain(m *testing.M) { os.Exit(acctest.Run(m)) }` to the test package")

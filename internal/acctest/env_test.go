@@ -132,6 +132,7 @@ func TestSetUpEnvironmentOverridesTheShellRegion(t *testing.T) {
 	for _, target := range []string{"moto", "aws"} {
 		t.Run(target, func(t *testing.T) {
 			if target == "moto" {
+				RequireAcceptance(t)
 				SkipOnRealAWS(t, "starts its own moto")
 			}
 			// setUpEnvironment changes the process environment; t.Setenv

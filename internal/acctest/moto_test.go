@@ -25,6 +25,7 @@ func TestStartMotoWithoutMotoServer(t *testing.T) {
 }
 
 func TestMotoStopEndsTheProcess(t *testing.T) {
+	RequireAcceptance(t)
 	SkipOnRealAWS(t, "starts its own moto")
 	t.Parallel()
 	m, err := StartMoto()
@@ -50,6 +51,7 @@ func TestMotoStopEndsTheProcess(t *testing.T) {
 // TestStartMotoRefusesAnotherServerOnItsPort is two test binaries racing
 // for one free port: another HTTP server answers there before moto binds.
 func TestStartMotoRefusesAnotherServerOnItsPort(t *testing.T) {
+	RequireAcceptance(t)
 	SkipOnRealAWS(t, "starts its own moto")
 	t.Parallel()
 	var asked atomic.Int64

@@ -765,6 +765,7 @@ func TestBatcherImage_noGoroutineLeak(t *testing.T) {
 // TestBatcherImage_moto asks a real EC2 API (moto on loopback) for images
 // that moto ships, one it does not, and one deregistered meanwhile.
 func TestBatcherImage_moto(t *testing.T) {
+	acctest.RequireAcceptance(t)
 	t.Parallel()
 	moto, err := acctest.StartMoto()
 	if err != nil {

@@ -142,9 +142,7 @@ func TestConfigs(t *testing.T) {
 
 func TestConfigsAreFormatted(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("terraform is not on PATH")
-	}
+	acctest.RequireAcceptance(t)
 	dir := t.TempDir()
 	configs := map[string]string{
 		"amicopy.tf": AmicopyConfig("http://127.0.0.1:1", 3, "p", "ami-12345678", "us-east-1"),
@@ -165,7 +163,6 @@ func TestConfigsAreFormatted(t *testing.T) {
 }
 
 func TestStartTimes(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		name    string
@@ -175,13 +172,21 @@ func TestStartTimes(t *testing.T) {
 		{"a plugin says so and exits 1", "echo 'This binary is a plugin. These are not meant to be executed directly.' >&2; exit 1", ""},
 		{"anything else is not a provider", "echo hello", "did not say"},
 	}
+	// The scripts are written before t.Parallel, while no other test runs:
+	// a fork elsewhere that inherits a script's open write descriptor makes
+	// its exec fail with "text file busy" (golang/go#22315).
+	binaries := make([]string, len(tests))
+	for i, tt := range tests {
+		binaries[i] = filepath.Join(dir, "fake-"+string(rune('a'+i)))
+		if err := os.WriteFile(binaries[i], []byte("#!/bin/sh\n"+tt.script+"\n"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Parallel()
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			binary := filepath.Join(dir, "fake-"+string(rune('a'+i)))
-			if err := os.WriteFile(binary, []byte("#!/bin/sh\n"+tt.script+"\n"), 0o700); err != nil {
-				t.Fatal(err)
-			}
+			binary := binaries[i]
 			times, err := StartTimes(t.Context(), binary, 3)
 			switch {
 			case tt.wantErr == "" && err != nil:

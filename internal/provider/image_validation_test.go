@@ -885,6 +885,7 @@ func createMotoKey(t *testing.T, client *kms.Client, spec kmstypes.KeySpec) (kms
 // exist in moto, in each form kms_key_id takes, with the preflight checks
 // on; and keys that KMS reports as missing, disabled or asymmetric.
 func TestAccImage_validationKMSPreflight(t *testing.T) {
+	acctest.RequireAcceptance(t)
 	acctest.SkipOnRealAWS(t, "creates KMS keys in moto")
 	client := motoKMSClient()
 	key, alias := createMotoKey(t, client, kmstypes.KeySpecSymmetricDefault)

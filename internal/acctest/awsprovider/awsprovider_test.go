@@ -22,6 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
 )
 
 // motoPublicAMI is a public image moto ships in every Region.
@@ -567,9 +569,11 @@ provider "aws" {
 `, testRegion, endpoint)
 }
 
-// requireTools skips the test when a command it runs is not installed.
+// requireTools skips the test without TF_ACC (make testunit), or when a
+// command it runs is not installed.
 func requireTools(t *testing.T, names ...string) {
 	t.Helper()
+	acctest.RequireAcceptance(t)
 	for _, name := range names {
 		if _, err := exec.LookPath(name); err != nil {
 			t.Skipf("%s not found on PATH", name)

@@ -32,7 +32,9 @@ func itemConfig(name, sourceID string) string {
 // which is the plan shape the benchmark relies on.
 func TestItem_lifecycle(t *testing.T) {
 	const item = "minimal_item.test"
-	resource.UnitTest(t, resource.TestCase{
+	// resource.Test, not UnitTest: it runs Terraform, so it runs with
+	// TF_ACC (make test) and make testunit skips it.
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{
