@@ -57,8 +57,10 @@ type Faults struct {
 	// aside) are refused with HTTP 400 ResourceLimitExceeded.
 	CopyLimitExceeded int
 
-	// PendingPolls is how many DescribeImages answers that include an image
-	// copied through this proxy report it "pending" before its real state.
+	// PendingPolls is how many DescribeImages answers that ask for an image
+	// copied through this proxy by ID report it "pending" before its real
+	// state. Listings of the account's images show it as it stands then,
+	// without counting (emulator.decorateImages).
 	PendingPolls int
 
 	// PendingWithoutSnapshots leaves the snapshot IDs out of the block
@@ -76,9 +78,10 @@ type Faults struct {
 	// UnauthorizedOperation instead of DryRunOperation.
 	UnauthorizedDryRun bool
 
-	// NotFoundAfterCopy is how many DescribeImages calls that include an
-	// image copied through this proxy act as if it did not exist yet, the
-	// way EC2's eventual consistency does.
+	// NotFoundAfterCopy is how many DescribeImages calls that ask for an
+	// image copied through this proxy by ID act as if it did not exist yet,
+	// the way EC2's eventual consistency does; listings leave it out
+	// meanwhile without counting.
 	NotFoundAfterCopy int
 
 	// DeregisteredListedFor is how long DescribeImages lists an image

@@ -201,8 +201,14 @@ func (e *emulator) takeHiddenImages(ids []string) []string {
 // decorateImages edits the image items of a DescribeImages answer to show
 // what moto does not track, and applies the per-image faults. byFilter says
 // the request did not name images by ID, so a hidden image is left out
-// instead of failing the call. It returns the per-image faults it applied.
-func (e *emulator) decorateImages(root *xmlNode, byFilter bool) []string {
+// instead of failing the call. named says whether the request asked for an
+// image by ID (ImageId.N or the image-id filter): only such answers use up
+// an image's fault counts. A listing of the account's images (a refresh,
+// or another test's, in the same Region) shows the image as its faults
+// stand without advancing them, so that the count of answers a test asks
+// for is the count of answers about that image, whoever else lists it.
+// It returns the per-image faults it applied.
+func (e *emulator) decorateImages(root *xmlNode, byFilter bool, named func(id string) bool) []string {
 	set := root.Child("imagesSet")
 	if set == nil {
 		return nil
@@ -219,15 +225,18 @@ func (e *emulator) decorateImages(root *xmlNode, byFilter bool) []string {
 			item.SetChildText("deregistrationProtection", protectionState{}.describe(now))
 			continue
 		}
+		consume := named(id)
 		if byFilter && rec.faults.notFoundLeft > 0 {
 			// EC2 is eventually consistent: a new image may be missing from
 			// answers for a while (EC2 API Reference, "Eventual consistency").
-			rec.faults.notFoundLeft--
+			if consume {
+				rec.faults.notFoundLeft--
+			}
 			set.RemoveChild(item)
 			applied = append(applied, FaultNotFound)
 			continue
 		}
-		if fault := applyImageState(item, rec); fault != "" {
+		if fault := applyImageState(item, rec, consume); fault != "" {
 			applied = append(applied, fault)
 		}
 		if rec.description != nil {
@@ -329,11 +338,13 @@ func fillImageFields(item *xmlNode) {
 // applyImageState reports a copy as pending for its first polls and then as
 // failed when the proxy that made it was told to fail copies (EC2 API
 // Reference, Image: imageState pending | available | failed, with
-// stateReason for a failure).
-func applyImageState(item *xmlNode, rec *imageRecord) string {
+// stateReason for a failure). consume counts the answer as a poll.
+func applyImageState(item *xmlNode, rec *imageRecord, consume bool) string {
 	switch {
 	case rec.faults.pendingLeft > 0:
-		rec.faults.pendingLeft--
+		if consume {
+			rec.faults.pendingLeft--
+		}
 		item.SetChildText("imageState", "pending")
 		if rec.faults.pendingWithoutSnapshots {
 			removeSnapshotIDs(item)

@@ -113,7 +113,9 @@ func (p *Proxy) handleDescribeImages(ctx context.Context, req *ec2Request, call 
 	if err != nil {
 		return nil, fmt.Errorf("DescribeImages answer from moto: %w", err)
 	}
-	applied := p.emu.decorateImages(root, len(ids) == 0)
+	filtered, _ := filterValues(req.form, "image-id")
+	named := func(id string) bool { return slices.Contains(ids, id) || slices.Contains(filtered, id) }
+	applied := p.emu.decorateImages(root, len(ids) == 0, named)
 	call.Fault = joinFaults(applied)
 	appendImageItems(root, ids, listed)
 	if refused := describeImagesPage(root, req.form, p.faults.describeImagesPageSize()); refused != nil {
