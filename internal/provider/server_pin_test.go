@@ -32,7 +32,7 @@ const (
 	verifiedPluginGoVersion = "v0.31.0"
 	// verifiedImageSchemaFingerprint is imageSchemaFingerprint of the
 	// amicopy_image schema.
-	verifiedImageSchemaFingerprint = "5920e4f8e13438b4777ff626d46a2720451d6e1221808b6e5438c734991c08f9"
+	verifiedImageSchemaFingerprint = "aaa918299d0480880bf1816fa2b9fd1b25879659b4a63f3dc8aeddb1c2125af6"
 )
 
 // reverifyShortcuts says what to check again when a pin fails.

@@ -37,31 +37,7 @@ resource "aws_ami_copy" "x" {
   source_ami_region = %[3]q
 }
 
-resource "aws_ami_launch_permission" "account" {
-  image_id   = aws_ami_copy.x.id
-  account_id = %[4]q
-}
-
-resource "aws_ami_launch_permission" "org" {
-  image_id         = aws_ami_copy.x.id
-  organization_arn = %[5]q
-}
-
-resource "aws_ami_launch_permission" "ou" {
-  image_id                = aws_ami_copy.x.id
-  organizational_unit_arn = %[6]q
-}
-
-resource "aws_ami_launch_permission" "public" {
-  image_id = aws_ami_copy.x.id
-  group    = "all"
-}
-
-resource "aws_snapshot_create_volume_permission" "x" {
-  snapshot_id = aws_ami_copy.x.root_snapshot_id
-  account_id  = %[4]q
-}
-`, shape, motoPublicAMI, testRegion, permAccount, permOrg, permOU))
+`, shape, motoPublicAMI, testRegion)+PermissionResources(permAccount, permOrg, permOU))
 			tf.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
 
 			copied := tf.showResource(t, "aws_ami_copy.x").Values
