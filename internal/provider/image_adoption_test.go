@@ -213,16 +213,16 @@ resource "amicopy_image" "x" {
 }
 
 // checkMigrationTableCovers fails for each attribute of an aws_ami_copy
-// state, nested ones too, that the docs' migration table has no row for.
+// state, nested ones too, that the migration guide's table has no row for.
 func checkMigrationTableCovers(t *testing.T, values map[string]any) {
 	t.Helper()
-	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "resources", "image.md"))
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "guides", "migrate-from-aws.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, table, found := strings.Cut(string(doc), "### What becomes of each argument and attribute")
+	_, table, found := strings.Cut(string(doc), "## What becomes of each argument and attribute")
 	if !found {
-		t.Fatal("docs/resources/image.md has no migration table")
+		t.Fatal("docs/guides/migrate-from-aws.md has no migration table")
 	}
 	rows := map[string]bool{}
 	for _, line := range strings.Split(table, "\n") {
