@@ -264,6 +264,23 @@ func TestAccImage_kmsKeyRespelled(t *testing.T) {
 			imageID := stateImage(t, wd, sharedImage).id
 			p.ResetCalls()
 
+			if tt.settings == nil {
+				// KMS cannot say whether an alias that does not exist names
+				// the same key: the plan replaces, warns why, and the new
+				// copy's preflight refuses the key.
+				missing := "alias/" + randomName()
+				wd.WriteFile(t, "main.tf", cliConfig(p, tt.settings...)+reliabilityImage(name, encryptedWith(missing)))
+				out, err := terraformCLI(t, wd, "plan", "-input=false")
+				for _, want := range []*regexp.Regexp{
+					warningPattern("KMS Key Change Replaces the Copy", "kms:DescribeKey for \""+missing+"\"", "set kms_key_id back to"),
+					diagnosticPattern("KMS Key Not Found", missing),
+				} {
+					if err == nil || !want.MatchString(out) {
+						t.Errorf("a key KMS does not know: the plan (err %v) does not say %s:\n%s", err, want, out)
+					}
+				}
+			}
+
 			wd.WriteFile(t, "main.tf", cliConfig(p, tt.settings...)+reliabilityImage(name, encryptedWith(alias)))
 			out := terraformCLIOK(t, wd, "plan", "-input=false", "-out=alias.tfplan")
 			actions := strings.Join(plannedChangeOf(t, wd, "alias.tfplan", sharedImage).Change.Actions, ",")
