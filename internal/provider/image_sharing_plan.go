@@ -25,7 +25,8 @@ import (
 
 // sharingFacts caches what the plan-time sharing checks learn from AWS for
 // the life of the provider process, as preflightCache does for its checks:
-// a plan over many shared copies asks each question once.
+// a plan over many shared copies asks each question once. kmsKeyARN keeps
+// its key ARNs in one too.
 type sharingFacts struct {
 	mu      sync.Mutex
 	entries map[string]*sharingFact
