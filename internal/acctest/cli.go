@@ -3,6 +3,7 @@ package acctest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hashicorp/go-version"
 )
 
 // ProviderAddress is where Terraform finds this provider.
@@ -131,4 +134,41 @@ func (w *Workdir) Terraform(ctx context.Context, args ...string) (stdout, stderr
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err = cmd.Run()
 	return out.String(), errOut.String(), err
+}
+
+var (
+	terraformVersionOnce sync.Once
+	terraformVersion     *version.Version
+	terraformVersionErr  error
+)
+
+// SkipBelowTerraform skips a test that drives the Terraform CLI on PATH
+// when that CLI is older than minimum ("1.8.0"), saying what needs it; the
+// CLI harness's counterpart of terraform-plugin-testing's
+// tfversion.SkipBelow. why names the feature, such as "a moved block
+// across resource types".
+func SkipBelowTerraform(t testing.TB, minimum, why string) {
+	t.Helper()
+	want := version.Must(version.NewVersion(minimum))
+	terraformVersionOnce.Do(func() {
+		out, err := exec.Command("terraform", "version", "-json").Output()
+		if err != nil {
+			terraformVersionErr = fmt.Errorf("terraform version -json: %w", err)
+			return
+		}
+		var v struct {
+			Version string `json:"terraform_version"`
+		}
+		if err := json.Unmarshal(out, &v); err != nil {
+			terraformVersionErr = fmt.Errorf("decoding terraform version -json: %w", err)
+			return
+		}
+		terraformVersion, terraformVersionErr = version.NewVersion(v.Version)
+	})
+	if terraformVersionErr != nil {
+		t.Fatalf("acctest: finding the Terraform CLI's version: %v", terraformVersionErr)
+	}
+	if terraformVersion.LessThan(want) {
+		t.Skipf("%s needs Terraform %s or later; the CLI on PATH is %s", why, minimum, terraformVersion)
+	}
 }

@@ -52,6 +52,9 @@ type providerData struct {
 	preflight *preflightCache
 	// sharingFacts caches what the plan-time sharing checks learn.
 	sharingFacts sharingFacts
+	// kmsKeyARNs caches the key ARN that each kms_key_id value names, by
+	// Region (kmsKeyARN).
+	kmsKeyARNs sharingFacts
 
 	// plannedNames holds "REGION|NAME" for each copy that this plan
 	// creates (claimName). Terraform configures the provider afresh for

@@ -8,11 +8,13 @@ import (
 	"testing"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
+	"github.com/amicopy/terraform-provider-amicopy/internal/acctest/awsprovider"
 )
 
 // TestExamples checks that every example configuration, which the docs and
 // `make demo` show to users, is `terraform fmt` clean and passes `terraform
-// validate` against this build.
+// validate` against this build, and against the stand-in AWS provider for
+// the migration example, which keeps hashicorp/aws in required_providers.
 func TestExamples(t *testing.T) {
 	root := filepath.Join("..", "..", "examples")
 	ctx := t.Context()
@@ -22,11 +24,12 @@ func TestExamples(t *testing.T) {
 	}
 
 	providerDir := acctest.BuildProvider(t)
+	awsDir := awsprovider.Build(t)
 	for _, dir := range exampleDirs(t, root) {
 		name, _ := filepath.Rel(root, dir)
 		t.Run(filepath.ToSlash(name), func(t *testing.T) {
 			t.Parallel()
-			work := acctest.NewWorkdir(t, map[string]string{acctest.ProviderAddress: providerDir})
+			work := acctest.NewWorkdir(t, map[string]string{acctest.ProviderAddress: providerDir, awsprovider.ProviderAddress: awsDir})
 			entries, err := os.ReadDir(dir)
 			if err != nil {
 				t.Fatal(err)

@@ -108,6 +108,7 @@ resource "amicopy_image" "x" {
 		{
 			name: "moved from aws_ami_copy",
 			adopt: func(t *testing.T, wd *acctest.Workdir, proxy *acctest.Proxy) func(string) map[string]string {
+				acctest.SkipBelowTerraform(t, movedAcrossTypesVersion, "a moved block from aws_ami_copy to amicopy_image (across resource types)")
 				name := randomName()
 				awsBlock := requiredProviders("amicopy/amicopy", "hashicorp/aws") + standInAWSProviderBlock(proxy.URL())
 				writeFiles(t, wd, map[string]string{"main.tf": awsBlock + fmt.Sprintf(`

@@ -28,6 +28,10 @@ import (
 	"github.com/amicopy/terraform-provider-amicopy/internal/acctest/awsprovider"
 )
 
+// movedAcrossTypesVersion is the first Terraform that takes a moved block
+// across resource types (aws_ami_copy to amicopy_image).
+const movedAcrossTypesVersion = "1.8.0"
+
 // cliTimeout bounds one terraform command of the CLI-driven tests; moto
 // copies in about a second, so anything near it means a hang.
 const cliTimeout = 3 * time.Minute
@@ -38,6 +42,7 @@ const cliTimeout = 3 * time.Minute
 // copied again, and destroy removes the AMI.
 func TestAccImage_movedFromAWSAMICopy(t *testing.T) {
 	acctest.PreCheck(t)
+	acctest.SkipBelowTerraform(t, movedAcrossTypesVersion, "a moved block from aws_ami_copy to amicopy_image (across resource types)")
 	acctest.SkipOnRealAWS(t, "the stand-in AWS provider and the per-test proxy need moto")
 	t.Parallel()
 	amicopyDir := acctest.BuildProvider(t)
@@ -208,16 +213,16 @@ resource "amicopy_image" "x" {
 }
 
 // checkMigrationTableCovers fails for each attribute of an aws_ami_copy
-// state, nested ones too, that the docs' migration table has no row for.
+// state, nested ones too, that the migration guide's table has no row for.
 func checkMigrationTableCovers(t *testing.T, values map[string]any) {
 	t.Helper()
-	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "resources", "image.md"))
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "guides", "migrate-from-aws.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, table, found := strings.Cut(string(doc), "### What becomes of each argument and attribute")
+	_, table, found := strings.Cut(string(doc), "## What becomes of each argument and attribute")
 	if !found {
-		t.Fatal("docs/resources/image.md has no migration table")
+		t.Fatal("docs/guides/migrate-from-aws.md has no migration table")
 	}
 	rows := map[string]bool{}
 	for _, line := range strings.Split(table, "\n") {
@@ -247,6 +252,7 @@ func checkMigrationTableCovers(t *testing.T, values map[string]any) {
 // to do instead.
 func TestAccImage_movedFromUnsupportedType(t *testing.T) {
 	acctest.PreCheck(t)
+	acctest.SkipBelowTerraform(t, movedAcrossTypesVersion, "a moved block across resource types")
 	t.Parallel()
 	wd := acctest.NewWorkdir(t, map[string]string{acctest.ProviderAddress: acctest.BuildProvider(t)})
 	wd.WriteFile(t, "main.tf", `

@@ -53,6 +53,25 @@ func replaceUnlessAdoptingInt64() planmodifier.Int64 {
 	}, "Changing this replaces the AMI.", "Changing this replaces the AMI.")
 }
 
+// replaceUnlessSameKMSKey is replaceUnlessAdoptingString for kms_key_id,
+// except that a change between two values naming the same key (an alias
+// for the key's ARN, a key ID for an alias ARN) is an in-place update that
+// records the new spelling: EC2 encrypted the copy with that key, so
+// copying again would give the same copy. aws_ami_copy, which accepts only
+// ARNs, makes this the usual case of a moved copy. data gives the provider's
+// data (sameKMSKey); without it the change replaces, as before.
+func replaceUnlessSameKMSKey(data func() *providerData) planmodifier.String {
+	return stringplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+		resp.RequiresReplace = !req.StateValue.IsNull() || !isAdopting(ctx, req.Private)
+		if resp.RequiresReplace && data != nil && sameKMSKey(ctx, data(), req, &resp.Diagnostics) {
+			resp.RequiresReplace = false
+		}
+		if resp.RequiresReplace {
+			resp.Diagnostics.Append(replacementRefusal(ctx, req.State, req.Private, req.ConfigValue, req.PlanValue)...)
+		}
+	}, "Changing this replaces the AMI, unless both values name the same KMS key.", "Changing this replaces the AMI, unless both values name the same KMS key.")
+}
+
 // replacementRefusal is destroyRefusal for a plan modifier that forces a
 // replacement. An unconfigured value that is unknown here (client_token,
 // region) is one that ModifyPlan fills in from state later, which replaces

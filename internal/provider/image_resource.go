@@ -30,6 +30,10 @@ var (
 // imageResource is the amicopy_image resource.
 type imageResource struct {
 	data *providerData
+	// provider is the provider that serves this resource, whose data the
+	// schema's plan modifiers read (Terraform asks the schema of one
+	// instance and plans with another); nil outside a provider.
+	provider *amicopyProvider
 }
 
 // NewImageResource returns the amicopy_image resource.
@@ -45,7 +49,7 @@ func (r *imageResource) Metadata(_ context.Context, req resource.MetadataRequest
 // Schema mirrors the CopyImage request, plus what a user needs downstream
 // (imageSchema, in image_schema.go).
 func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = imageSchema(ctx)
+	resp.Schema = imageSchema(ctx, r.providerData)
 }
 
 // Configure receives the provider's data.
@@ -524,4 +528,14 @@ func newClientToken() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms.
 	return "amicopy-" + hex.EncodeToString(b)
+}
+
+// providerData is the configured provider's data, for the schema's plan
+// modifiers; nil for a resource made outside a provider (NewImageResource)
+// or before Configure.
+func (r *imageResource) providerData() *providerData {
+	if r.provider == nil {
+		return nil
+	}
+	return r.provider.data
 }

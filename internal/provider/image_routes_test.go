@@ -543,6 +543,7 @@ func TestAccImageRoutes(t *testing.T) {
 	}{{"v5", awsprovider.ShapeV5}, {"v6", awsprovider.ShapeV6}} {
 		for _, flags := range [][]string{nil, {"-refresh=false"}} {
 			t.Run(strings.TrimSpace("moved from aws_ami_copy "+shape.name+" "+strings.Join(flags, " ")), func(t *testing.T) {
+				acctest.SkipBelowTerraform(t, movedAcrossTypesVersion, "a moved block from aws_ami_copy to amicopy_image (across resource types)")
 				t.Parallel()
 				r := newMoveRoute(t, shape.shape)
 				walkMoved(r, routeBase(r.name), flags...)

@@ -21,7 +21,11 @@ import (
 // imageSchema is amicopy_image's schema: it mirrors the CopyImage request,
 // plus what a user needs downstream. The sharing attributes' schema is in
 // image_sharing.go.
-func imageSchema(ctx context.Context) schema.Schema {
+//
+// data returns the configured provider's data for the plan modifiers that
+// ask AWS (kms_key_id's); it may be nil, or return nil before Configure,
+// and those modifiers then decide without asking.
+func imageSchema(ctx context.Context, data func() *providerData) schema.Schema {
 	replace := []planmodifier.String{replaceUnlessAdoptingString()}
 	return schema.Schema{
 		MarkdownDescription: "A copy of an Amazon Machine Image (AMI), made with EC2 CopyImage: across Regions, into an Outpost or into a Local Zone. " +
@@ -141,9 +145,11 @@ func imageSchema(ctx context.Context) schema.Schema {
 			"kms_key_id": schema.StringAttribute{
 				MarkdownDescription: "Symmetric KMS key for the new snapshots: a key ID, `alias/NAME`, a key ARN or an alias ARN, in the destination Region. " +
 					"AWS managed aliases other than `alias/aws/ebs` are refused. " +
-					"Requires `encrypted = true`. Kept as written, so an alias causes no diff against the key ARN EC2 reports. Changing it replaces the AMI.",
+					"Requires `encrypted = true`. Kept as written, so an alias causes no diff against the key ARN EC2 reports. " +
+					"Changing it replaces the AMI, unless the old and new values name the same key (kms:DescribeKey in the copy's Region, at plan time): " +
+					"then the change is an in-place update that only records the new spelling, such as an alias for a key ARN.",
 				Optional:      true,
-				PlanModifiers: replace,
+				PlanModifiers: []planmodifier.String{replaceUnlessSameKMSKey(data)},
 				Validators:    []validator.String{kmsKeyIDValidator()},
 			},
 			attrLaunchPermission: launchPermissionSchema(),

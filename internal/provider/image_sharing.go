@@ -47,7 +47,7 @@ func launchPermissionSchema() schema.Attribute {
 		Optional: true,
 		Attributes: map[string]schema.Attribute{
 			"account_ids": schema.SetAttribute{
-				MarkdownDescription: "IDs of AWS accounts (12 digits) that may launch the copy. The copy's own account is refused.",
+				MarkdownDescription: "IDs of AWS accounts (12 digits) that may launch the copy. The copy's own account is accepted, with a warning: the owner can always launch its AMIs, so that grant does nothing.",
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(accountIDValidator())},

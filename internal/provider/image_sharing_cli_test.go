@@ -396,3 +396,39 @@ func sameMinuteRFC3339(a, b string) bool {
 	tb, errB := time.Parse(time.RFC3339, b)
 	return errA == nil && errB == nil && ta.Truncate(time.Minute).Equal(tb.Truncate(time.Minute))
 }
+
+// TestAccImage_sharingWithOwnerAccount grants the copy's own account, as
+// the AWS provider's own launch-permission test does: EC2 accepts and lists
+// the grant, so the plan only warns that it does nothing, the apply makes
+// it, state equals EC2 and the next plans, refreshing and not, are empty.
+func TestAccImage_sharingWithOwnerAccount(t *testing.T) {
+	acctest.SkipOnRealAWS(t, "the owner account of the local EC2 is moto's")
+	t.Parallel()
+	sharing := fmt.Sprintf("launch_permission = { account_ids = [%q, %q] }\n  snapshot_create_volume_permission_account_ids = [%q]",
+		shareAccountA, motoAccount, motoAccount)
+	_, wd, name := newImageWorkdir(t, sharing)
+	out := terraformCLIOK(t, wd, "plan", "-input=false", "-out=owner.tfplan")
+	for _, want := range []*regexp.Regexp{
+		warningPattern("Copy Shared With Its Own Account", "launch_permission.account_ids lists "+motoAccount, "does nothing", "remove "+motoAccount+" from launch_permission.account_ids"),
+		warningPattern("Snapshots Shared With Their Own Account", "snapshot_create_volume_permission_account_ids lists "+motoAccount),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("the plan does not warn about the grant to the owner (want %s):\n%s", want, out)
+		}
+	}
+	terraformCLIOK(t, wd, "apply", "-input=false", "owner.tfplan")
+	image := stateImage(t, wd, sharedImage)
+	launchPermissionsAre(ami.LaunchPermissions{AccountIDs: []string{shareAccountA, motoAccount}})(t, image)
+	for _, id := range image.snapshotIDs {
+		got, err := sharingClient(t, image.region).SnapshotCreateVolumePermissions(context.Background(), id)
+		if err != nil || !slices.Equal(got, []string{motoAccount}) {
+			t.Errorf("accounts that may create volumes from %s = %v, %v; want [%s]", id, got, err, motoAccount)
+		}
+	}
+	checkStateMatchesEC2(t, wd)
+	expectEmptyCLIPlan(t, wd)
+	if out, code := runTerraform(t, wd, "plan", "-detailed-exitcode", "-input=false", "-refresh=false"); code != 0 {
+		t.Errorf("the next plan with -refresh=false exited %d, want 0 (empty):\n%s", code, out)
+	}
+	destroyAndCheckGone(t, wd, name)
+}

@@ -25,7 +25,8 @@ import (
 
 // sharingFacts caches what the plan-time sharing checks learn from AWS for
 // the life of the provider process, as preflightCache does for its checks:
-// a plan over many shared copies asks each question once.
+// a plan over many shared copies asks each question once. kmsKeyARN keeps
+// its key ARNs in one too.
 type sharingFacts struct {
 	mu      sync.Mutex
 	entries map[string]*sharingFact
@@ -73,10 +74,10 @@ func (r *imageResource) regionFact(ctx context.Context, question, region string,
 const sharingCheckTimeout = 20 * time.Second
 
 // planSharing checks, at plan time, what would make sharing fail at apply:
-// the copy's own account among the accounts, a public encrypted copy, an
-// encrypted copy shared through the AWS managed key, a public copy while
-// block public access for AMIs is on, and a public copy deprecated more
-// than 2 years after its creation. The checks that ask AWS run only when
+// a public encrypted copy, an encrypted copy shared through the AWS managed
+// key, a public copy while block public access for AMIs is on, and a
+// public copy deprecated more than 2 years after its creation; and it warns
+// about a grant to the copy's own account, which does nothing. The checks that ask AWS run only when
 // preflight is on, and only for a plan that changes the sharing, so copies
 // that share nothing cost no calls. A plan that replaces the copy is
 // checked when Terraform plans the new copy (replacing tells), not against
@@ -382,9 +383,14 @@ func imageEncrypted(img ec2types.Image) bool {
 	return false
 }
 
-// checkOwnerNotShared refuses the copy's own account among the accounts it
-// is shared with: EC2 refuses it, and the owner needs no permission. A new
-// copy's owner is the caller (STS GetCallerIdentity, asked once).
+// checkOwnerNotShared warns about the copy's own account among the accounts
+// it is shared with: the owner can always launch its AMIs and create
+// volumes from its snapshots, so the grant does nothing. It warns rather
+// than refuses: EC2 accepts the grant and lists it (the AWS provider's
+// TestAccEC2AMILaunchPermission_basic grants the AMI owner's own account
+// against real AWS), and the EC2 documentation does not say it refuses
+// one. A new copy's owner is the caller (STS GetCallerIdentity, asked
+// once).
 func (r *imageResource) checkOwnerNotShared(ctx context.Context, plan, state imageResourceModel, creating bool, accounts, snapshotAccounts []string, diags *diag.Diagnostics) {
 	if len(accounts) == 0 && len(snapshotAccounts) == 0 {
 		return
@@ -403,21 +409,24 @@ func (r *imageResource) checkOwnerNotShared(ctx context.Context, plan, state ima
 			return aws.ToString(out.Account), nil
 		})
 		if err != nil {
-			diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("sts:GetCallerIdentity failed, so the plan could not check that the copy is not shared with its own account: %s", describeAWSError(err)))
+			diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("sts:GetCallerIdentity failed, so the plan could not check whether the copy is shared with its own account: %s", describeAWSError(err)))
 			return
 		}
 	}
+	// Distinct summaries, because Terraform folds warnings that share one.
 	for _, where := range []struct {
 		path     path.Path
+		summary  string
 		name     string
 		accounts []string
 	}{
-		{path.Root(attrLaunchPermission).AtName("account_ids"), "launch_permission.account_ids", accounts},
-		{path.Root(attrSnapshotCreateVolumePermissions), attrSnapshotCreateVolumePermissions, snapshotAccounts},
+		{path.Root(attrLaunchPermission).AtName("account_ids"), "Copy Shared With Its Own Account", "launch_permission.account_ids", accounts},
+		{path.Root(attrSnapshotCreateVolumePermissions), "Snapshots Shared With Their Own Account", attrSnapshotCreateVolumePermissions, snapshotAccounts},
 	} {
 		if slices.Contains(where.accounts, owner) {
-			diags.AddAttributeError(where.path, "Copy Shared With Its Own Account",
-				fmt.Sprintf("%s lists %s, the account that owns the copy. The owner always has these permissions, and EC2 refuses to grant them to it. Remove %s from %s.",
+			diags.AddAttributeWarning(where.path, where.summary,
+				fmt.Sprintf("%s lists %s, the account that owns the copy. EC2 records the grant, but it does nothing: the owner can always launch its AMIs "+
+					"and create volumes from their snapshots. To drop it, remove %s from %s.",
 					where.name, owner, owner, where.name))
 		}
 	}

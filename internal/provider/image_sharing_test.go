@@ -269,16 +269,6 @@ func TestAccImage_sharingPlanRefusals(t *testing.T) {
 		want string
 	}{
 		{
-			name:       "owner account",
-			attributes: fmt.Sprintf("launch_permission = { account_ids = [%q, %q] }", shareAccountA, motoAccount),
-			want:       `Copy Shared With Its Own Account(.|\n)*` + motoAccount,
-		},
-		{
-			name:       "owner account in snapshot permissions",
-			attributes: fmt.Sprintf("snapshot_create_volume_permission_account_ids = [%q]", motoAccount),
-			want:       `Copy Shared With Its Own Account`,
-		},
-		{
 			name:       "malformed account",
 			attributes: `launch_permission = { account_ids = ["12345"] }`,
 			want:       `Invalid AWS Account ID(.|\n)*12 digits`,

@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
@@ -380,6 +382,65 @@ func (r *imageResource) checkKMSKey(ctx context.Context, region, keyID string) d
 			fmt.Sprintf("The KMS key %q in %s has key spec %s; Amazon EBS supports only symmetric encryption keys (SYMMETRIC_DEFAULT).", keyID, region, meta.KeySpec))
 	}
 	return diags
+}
+
+// sameKMSKey reports whether a kms_key_id change in a plan for a copy in
+// state only spells the same key another way: kms:DescribeKey, in the
+// copy's Region, resolves both values to one key ARN. It asks only when
+// both values are known and set (a key added or removed changes the
+// request), at most once per value and Region in a plan. When KMS cannot
+// answer, or skip_preflight keeps the plan from asking, the change
+// replaces the copy, and a warning on kms_key_id says why and what to do.
+func sameKMSKey(ctx context.Context, data *providerData, req planmodifier.StringRequest, diags *diag.Diagnostics) bool {
+	prior, planned := knownString(req.StateValue), knownString(req.PlanValue)
+	if data == nil || prior == "" || planned == "" {
+		return false
+	}
+	var region types.String
+	if req.State.GetAttribute(ctx, path.Root("region"), &region).HasError() || knownString(region) == "" {
+		return false
+	}
+	unanswered := func(why string) {
+		diags.AddAttributeWarning(path.Root("kms_key_id"), "KMS Key Change Replaces the Copy",
+			fmt.Sprintf("kms_key_id changes from %q to %q. If both name the same key, the copy could be kept and only the new spelling recorded, "+
+				"but %s, so the plan replaces the copy: the AMI is copied again. "+
+				"To keep it, let this identity call kms:DescribeKey on the key in %s and plan again, or set kms_key_id back to %q.",
+				prior, planned, why, knownString(region), prior))
+	}
+	if data.skipPreflight {
+		unanswered("the provider's skip_preflight keeps the plan from asking KMS (kms:DescribeKey) whether they do")
+		return false
+	}
+	priorARN, err := data.kmsKeyARN(ctx, knownString(region), prior)
+	if err != nil {
+		unanswered(fmt.Sprintf("kms:DescribeKey for %q in %s failed: %s", prior, knownString(region), describeAWSError(err)))
+		return false
+	}
+	plannedARN, err := data.kmsKeyARN(ctx, knownString(region), planned)
+	if err != nil {
+		unanswered(fmt.Sprintf("kms:DescribeKey for %q in %s failed: %s", planned, knownString(region), describeAWSError(err)))
+		return false
+	}
+	return priorARN == plannedARN
+}
+
+// kmsKeyARN returns the ARN of the key that keyID names in region (a key
+// ID, alias name, key ARN or alias ARN), asking kms:DescribeKey once per
+// key and Region in a plan, bounded like checkKMSKey.
+func (d *providerData) kmsKeyARN(ctx context.Context, region, keyID string) (string, error) {
+	return d.kmsKeyARNs.get(region+"|"+keyID, func() (string, error) {
+		ctx, cancel := context.WithTimeout(ctx, preflightKMSTimeout)
+		defer cancel()
+		out, err := d.kmsClient(region).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)},
+			func(o *kms.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
+		if err != nil {
+			return "", err
+		}
+		if out.KeyMetadata == nil || aws.ToString(out.KeyMetadata.Arn) == "" {
+			return "", errors.New("DescribeKey answered without the key's ARN")
+		}
+		return aws.ToString(out.KeyMetadata.Arn), nil
+	})
 }
 
 // dryRunKey identifies a DryRun question: the source, the destination and

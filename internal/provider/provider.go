@@ -173,7 +173,7 @@ func (p *amicopyProvider) Configure(ctx context.Context, req provider.ConfigureR
 
 // Resources lists the provider's one resource.
 func (p *amicopyProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewImageResource}
+	return []func() resource.Resource{func() resource.Resource { return &imageResource{provider: p} }}
 }
 
 // DataSources returns none: the provider manages copies only.

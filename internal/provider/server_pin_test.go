@@ -32,7 +32,7 @@ const (
 	verifiedPluginGoVersion = "v0.31.0"
 	// verifiedImageSchemaFingerprint is imageSchemaFingerprint of the
 	// amicopy_image schema.
-	verifiedImageSchemaFingerprint = "d3a9fc22cb9ab23bfc743cea7e5c84f8120adec95d85ea63e16ed42099327e25"
+	verifiedImageSchemaFingerprint = "2a8e958d90409d1dd79ae0a71e68e9bb0ebdf84845b0f0c2964983e807cc6d2d"
 )
 
 // reverifyShortcuts says what to check again when a pin fails.

@@ -143,19 +143,25 @@ func (r *amiCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 
 // Configure receives the provider's client factory and default tags.
 func (r *amiCopyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		// Terraform validates configuration before the provider is
-		// configured; there is nothing to keep yet.
-		return
+	if data := configuredData(req, resp); data != nil {
+		r.data = data
 	}
+}
 
+// configuredData is the provider's data that Configure hands a resource,
+// or nil before the provider is configured (Terraform validates
+// configuration first) or when it is not ours.
+func configuredData(req resource.ConfigureRequest, resp *resource.ConfigureResponse) *providerData {
+	if req.ProviderData == nil {
+		return nil
+	}
 	data, ok := req.ProviderData.(*providerData)
 	if !ok {
 		resp.Diagnostics.AddError("Unexpected Provider Data",
 			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
-		return
+		return nil
 	}
-	r.data = data
+	return data
 }
 
 // ModifyPlan does what SDKv2's diff does for this schema: it fills the

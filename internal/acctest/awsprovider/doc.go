@@ -1,5 +1,7 @@
 // Package awsprovider is a small stand-in for the hashicorp/aws provider that
-// serves only the aws_ami_copy resource.
+// serves the aws_ami_copy resource, and the two sharing resources that a
+// migration takes over with it: aws_ami_launch_permission and
+// aws_snapshot_create_volume_permission.
 //
 // The real provider cannot be installed in the test environment, yet the
 // migration from aws_ami_copy to amicopy_image (a moved block across

@@ -61,7 +61,7 @@ func (p *awsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	}
 
 	resp.Schema = schema.Schema{
-		Description: "Stand-in for the AWS provider that serves aws_ami_copy only.",
+		Description: "Stand-in for the AWS provider that serves aws_ami_copy, aws_ami_launch_permission and aws_snapshot_create_volume_permission.",
 		Attributes: map[string]schema.Attribute{
 			"access_key": schema.StringAttribute{
 				Optional:    true,
@@ -214,9 +214,12 @@ func (p *awsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	resp.ResourceData = &providerData{clients: clients, defaultTags: defaultTags}
 }
 
-// Resources returns aws_ami_copy only.
+// Resources returns aws_ami_copy and the two sharing resources that a
+// migration to amicopy_image takes over.
 func (p *awsProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newAMICopyResource(p.shape)}
+	return []func() resource.Resource{
+		newAMICopyResource(p.shape), newLaunchPermissionResource(p.shape), newSnapshotCreateVolumePermissionResource(p.shape),
+	}
 }
 
 // DataSources returns none; the stand-in serves no data sources.
