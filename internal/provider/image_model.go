@@ -299,7 +299,10 @@ func (m imageResourceModel) withSettingsOf(planned imageResourceModel) imageReso
 	m.DeregistrationProtection = planned.DeregistrationProtection
 	m.LaunchPermission = planned.LaunchPermission
 	m.SnapshotCreateVolumeAccounts = planned.SnapshotCreateVolumeAccounts
-	m.Public = planned.Public
+	if !planned.Public.IsUnknown() {
+		// Unknown when launch_permission is unset: the read's value stands.
+		m.Public = planned.Public
+	}
 	return m
 }
 

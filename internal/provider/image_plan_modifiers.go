@@ -120,6 +120,11 @@ func destroyRefusal(ctx context.Context, st stateGetter, private privateGetter, 
 	if d := st.Get(ctx, &state); d.HasError() || state.SkipDestroy.ValueBool() {
 		return diags
 	}
+	if settingsPending(ctx, private) {
+		// A copy that was not waited for records its protection as
+		// configured; EC2 has not applied it yet, so nothing refuses.
+		return diags
+	}
 	protection := state.DeregistrationProtection.ValueString()
 	if protection == protectionEnabled || protection == protectionEnabledWithCooldown {
 		diags.AddAttributeError(path.Root("deregistration_protection"), "Image Has Deregistration Protection",

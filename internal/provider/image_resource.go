@@ -286,8 +286,12 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	snapshotIDs := stringList(ctx, state.SnapshotIDs)
 	pending := state.State.ValueString() == string(ec2types.ImageStatePending)
 	// A copy that is not waited for and still pending keeps its settings
-	// as configured until a refresh finds it available.
+	// as configured until a refresh finds it available (an imported or
+	// interrupted copy that is switched to not waiting, too).
 	deferSettings := pending && !plan.waits()
+	if deferSettings {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSettingsPending, []byte("true"))...)
+	}
 	if pending && plan.waits() {
 		// The copy's create ended before it was available, or did not wait.
 		// Finish what Create does after its wait, with what EC2 reports

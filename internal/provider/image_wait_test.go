@@ -158,3 +158,57 @@ func TestAccImage_waitForAvailableFalse(t *testing.T) {
 		})
 	}
 }
+
+// TestAccImage_waitForAvailableFalseRoutes walks the other routes a copy
+// that is not waited for meets: a copy with no sharing configured (whose
+// computed public attribute the plan leaves unknown), destroyed while
+// pending with a protection EC2 has not applied yet; and a pending AMI
+// adopted with an import block and left pending.
+func TestAccImage_waitForAvailableFalseRoutes(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.SkipOnRealAWS(t, "keeps copies pending at the harness proxy")
+	deprecation := time.Now().UTC().Add(90 * 24 * time.Hour).Truncate(time.Minute).Format(time.RFC3339)
+
+	t.Run("no sharing, destroyed while pending", func(t *testing.T) {
+		t.Parallel()
+		p, wd, name := newImageWorkdir(t, "wait_for_available = false\n  deregistration_protection = \"enabled\"")
+		p.SetFaults(acctest.Faults{PendingPolls: 1000})
+		terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+		if r := stateResource(t, wd, sharedImage); r.Values["state"] != "pending" {
+			t.Fatalf("state = %v, want pending", r.Values["state"])
+		}
+		expectEmptyCLIPlan(t, wd)
+		// EC2 has not applied the protection, so nothing refuses the destroy.
+		terraformCLIOK(t, wd, "plan", "-destroy", "-input=false")
+		destroyAndCheckGone(t, wd, name)
+	})
+
+	t.Run("a pending AMI adopted with an import block", func(t *testing.T) {
+		t.Parallel()
+		p := acctest.NewProxy(t)
+		wd := newReliabilityWorkdir(t, p)
+		name := randomName()
+		imageID := copyOutsideTerraform(t, acctest.Region(), name, nil)
+		p.SettleCopy(imageID, 1000, nil)
+		config := cliConfig(p) + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", sharedImage, imageID) +
+			reliabilityImage(name, fmt.Sprintf("description = \"copied by hand\"\n  deprecation_time = %q\n  wait_for_available = false", deprecation))
+		wd.WriteFile(t, "main.tf", config)
+		terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+		t.Cleanup(func() { destroyAndCheckGone(t, wd, name) })
+		if got := aws.ToString(describeImageByID(t, acctest.Region(), imageID).DeprecationTime); got != "" {
+			t.Errorf("EC2 deprecates the pending copy at %q, want nothing applied yet", got)
+		}
+		// While it is pending, the deprecation waits: no plan shows it again.
+		expectEmptyCLIPlan(t, wd)
+		p.SettleCopy(imageID, 0, nil)
+		terraformCLIOK(t, wd, "plan", "-input=false", "-out=next.tfplan")
+		if got := strings.Join(plannedChangeOf(t, wd, "next.tfplan", sharedImage).Change.Actions, ","); got != "update" {
+			t.Fatalf("the plan after the copy is available is %s, want update", got)
+		}
+		terraformCLIOK(t, wd, "apply", "-input=false", "next.tfplan")
+		if got := aws.ToString(describeImageByID(t, acctest.Region(), imageID).DeprecationTime); !sameMinuteRFC3339(got, deprecation) {
+			t.Errorf("EC2 deprecates the copy at %q, want %q", got, deprecation)
+		}
+		expectEmptyCLIPlan(t, wd)
+	})
+}
