@@ -149,6 +149,8 @@ var (
 // across resource types".
 func SkipBelowTerraform(t testing.TB, minimum, why string) {
 	t.Helper()
+	// Without TF_ACC no test runs Terraform, and it need not be installed.
+	RequireAcceptance(t)
 	want := version.Must(version.NewVersion(minimum))
 	terraformVersionOnce.Do(func() {
 		out, err := exec.Command("terraform", "version", "-json").Output()

@@ -267,15 +267,6 @@ const noCredentialsHelp = "The provider found no AWS credentials. Give it some i
 	"the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables, a profile (profile or AWS_PROFILE) in the shared " +
 	"configuration or credentials files, AWS SSO (aws sso login), an instance or task role, or access_key and secret_key in the provider block."
 
-// secretPattern finds things that look like credentials in error text.
-var secretPattern = regexp.MustCompile(`(?i)(Signature=|Credential=|X-Amz-Security-Token\s*[=:]\s*|aws_secret_access_key\s*=\s*|aws_session_token\s*=\s*)[^,\s&"]+`)
-
-// redactSecrets removes signatures and credentials from text that is about
-// to reach a log or a diagnostic.
-func redactSecrets(s string) string {
-	return secretPattern.ReplaceAllString(s, "${1}REDACTED")
-}
-
 // addCallLogging logs every AWS call at DEBUG: operation, Region, outcome
 // and duration. It never logs headers or bodies, so signatures and
 // credentials cannot leak into logs at any level.

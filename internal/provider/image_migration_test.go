@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
@@ -309,6 +311,28 @@ func TestAccImage_kmsKeyRespelled(t *testing.T) {
 			expectEmptyCLIPlan(t, wd)
 			if out, code := runTerraform(t, wd, "plan", "-detailed-exitcode", "-input=false", "-refresh=false"); code != 0 {
 				t.Errorf("the next plan with -refresh=false exited %d, want 0 (empty):\n%s", code, out)
+			}
+
+			// The alias now names another key: the key the copy's snapshots
+			// use decides, not what the spelling in state names today. The
+			// first key's ARN is the same key again (in place); the alias
+			// would be another (a replacement).
+			if _, err := client.UpdateAlias(t.Context(), &kms.UpdateAliasInput{AliasName: aws.String(alias), TargetKeyId: other.KeyId}); err != nil {
+				t.Fatalf("pointing %s at another key: %v", alias, err)
+			}
+			wd.WriteFile(t, "main.tf", cliConfig(p, tt.settings...)+reliabilityImage(name, encryptedWith(*key.Arn)))
+			terraformCLIOK(t, wd, "plan", "-input=false", "-out=back.tfplan")
+			if actions := strings.Join(plannedChangeOf(t, wd, "back.tfplan", sharedImage).Change.Actions, ","); actions != "update" {
+				t.Errorf("the ARN of the key the snapshots use, after the alias in state was pointed elsewhere, plans %q, want update", actions)
+			}
+			terraformCLIOK(t, wd, "apply", "-input=false", "back.tfplan")
+			wd.WriteFile(t, "main.tf", cliConfig(p, tt.settings...)+reliabilityImage(name, encryptedWith(alias)))
+			terraformCLIOK(t, wd, "plan", "-input=false", "-out=moved-alias.tfplan")
+			if actions := strings.Join(plannedChangeOf(t, wd, "moved-alias.tfplan", sharedImage).Change.Actions, ","); actions != "delete,create" && actions != "create,delete" {
+				t.Errorf("an alias that now names another key plans %q, want a replacement", actions)
+			}
+			if _, err := client.UpdateAlias(t.Context(), &kms.UpdateAliasInput{AliasName: aws.String(alias), TargetKeyId: key.KeyId}); err != nil {
+				t.Fatalf("pointing %s back: %v", alias, err)
 			}
 
 			wd.WriteFile(t, "main.tf", cliConfig(p, tt.settings...)+reliabilityImage(name, encryptedWith(*other.Arn)))

@@ -411,3 +411,15 @@ const (
 	protectionEnabled             = string(ami.ProtectionEnabled)
 	protectionEnabledWithCooldown = string(ami.ProtectionEnabledWithCooldown)
 )
+
+// sharingNullIfUnset gives the sharing attributes a typed null where a model
+// built in code (a create that is not finished, a move) left them unset or
+// unknown.
+func (m *imageResourceModel) sharingNullIfUnset() {
+	if m.LaunchPermission.IsUnknown() || len(m.LaunchPermission.AttributeTypes(context.Background())) == 0 {
+		m.LaunchPermission = types.ObjectNull(launchPermissionAttrTypes)
+	}
+	if m.SnapshotCreateVolumeAccounts.IsUnknown() || m.SnapshotCreateVolumeAccounts.ElementType(context.Background()) == nil {
+		m.SnapshotCreateVolumeAccounts = types.SetNull(types.StringType)
+	}
+}

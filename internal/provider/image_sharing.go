@@ -106,18 +106,6 @@ type launchPermissionModel struct {
 	Public                 types.Bool `tfsdk:"public"`
 }
 
-// sharingNullIfUnset gives the sharing attributes a typed null where a model
-// built in code (a create that is not finished, a move) left them unset or
-// unknown.
-func (m *imageResourceModel) sharingNullIfUnset() {
-	if m.LaunchPermission.IsUnknown() || len(m.LaunchPermission.AttributeTypes(context.Background())) == 0 {
-		m.LaunchPermission = types.ObjectNull(launchPermissionAttrTypes)
-	}
-	if m.SnapshotCreateVolumeAccounts.IsUnknown() || m.SnapshotCreateVolumeAccounts.ElementType(context.Background()) == nil {
-		m.SnapshotCreateVolumeAccounts = types.SetNull(types.StringType)
-	}
-}
-
 // launchPermissions reads launch_permission. managed is false when it is
 // unset; known is false when any part of it is unknown at plan time.
 func (m imageResourceModel) launchPermissions(ctx context.Context) (perms ami.LaunchPermissions, managed, known bool) {

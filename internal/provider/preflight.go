@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
@@ -408,12 +409,21 @@ func sameKMSKey(ctx context.Context, data *providerData, req planmodifier.String
 				prior, planned, why, knownString(region), prior))
 	}
 	if data.skipPreflight {
-		unanswered("the provider's skip_preflight keeps the plan from asking KMS (kms:DescribeKey) whether they do")
+		diags.AddAttributeWarning(path.Root("kms_key_id"), "KMS Key Change Replaces the Copy",
+			fmt.Sprintf("kms_key_id changes from %q to %q. If both name the same key, the copy could be kept and only the new spelling recorded, "+
+				"but the provider's skip_preflight keeps the plan from asking KMS (kms:DescribeKey) whether they do, so the plan replaces the copy: "+
+				"the AMI is copied again. To keep it, unset skip_preflight and plan again, or set kms_key_id back to %q.", prior, planned, prior))
 		return false
 	}
-	priorARN, err := data.kmsKeyARN(ctx, knownString(region), prior)
+	// The key the copy's snapshots use, as EC2 reports it, is the truth:
+	// an alias may have been pointed at another key since the copy was
+	// made. The prior spelling stands in only when EC2 names no key.
+	priorARN, err := data.copyKMSKeyARN(ctx, knownString(region), req.State)
+	if err == nil && priorARN == "" {
+		priorARN, err = data.kmsKeyARN(ctx, knownString(region), prior)
+	}
 	if err != nil {
-		unanswered(fmt.Sprintf("kms:DescribeKey for %q in %s failed: %s", prior, knownString(region), describeAWSError(err)))
+		unanswered(fmt.Sprintf("the key %q of the copy in %s could not be resolved: %s", prior, knownString(region), describeAWSError(err)))
 		return false
 	}
 	plannedARN, err := data.kmsKeyARN(ctx, knownString(region), planned)
@@ -422,6 +432,35 @@ func sameKMSKey(ctx context.Context, data *providerData, req planmodifier.String
 		return false
 	}
 	return priorARN == plannedARN
+}
+
+// copyKMSKeyARN returns the ARN of the key that the copy's snapshots use,
+// as DescribeSnapshots reports it (resolved again through kms:DescribeKey,
+// so that a key ID compares equal to its ARN), or "" when state lists no
+// snapshots or EC2 reports none of them encrypted.
+func (d *providerData) copyKMSKeyARN(ctx context.Context, region string, state tfsdk.State) (string, error) {
+	var snapshotIDs types.List
+	if state.GetAttribute(ctx, path.Root("snapshot_ids"), &snapshotIDs).HasError() {
+		return "", nil
+	}
+	ids := stringList(ctx, snapshotIDs)
+	if len(ids) == 0 {
+		return "", nil
+	}
+	client, diags := d.ec2Client(ctx, region)
+	if diags.HasError() {
+		return "", nil
+	}
+	keys, err := client.SnapshotKMSKeyIDs(ctx, ids)
+	if err != nil {
+		return "", err
+	}
+	for _, id := range ids {
+		if key := keys[id]; key != "" {
+			return d.kmsKeyARN(ctx, region, key)
+		}
+	}
+	return "", nil
 }
 
 // kmsKeyARN returns the ARN of the key that keyID names in region (a key

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"maps"
+	"regexp"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -187,4 +188,13 @@ func nullIfEmpty(s string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
+}
+
+// secretPattern finds things that look like credentials in error text.
+var secretPattern = regexp.MustCompile(`(?i)(Signature=|Credential=|X-Amz-Security-Token\s*[=:]\s*|aws_secret_access_key\s*=\s*|aws_session_token\s*=\s*)[^,\s&"]+`)
+
+// redactSecrets removes signatures and credentials from text that is about
+// to reach a log or a diagnostic.
+func redactSecrets(s string) string {
+	return secretPattern.ReplaceAllString(s, "${1}REDACTED")
 }
