@@ -86,7 +86,9 @@ func (l *OwnImageList) Image(ctx context.Context, imageID string) (img types.Ima
 		return types.Image{}, false, ctx.Err()
 	}
 	if listing.err != nil {
-		return types.Image{}, false, nil
+		// The listing failed: the caller looks the image up by ID, whose
+		// own error, if EC2 still fails, is the one to report.
+		return types.Image{}, false, nil //nolint:nilerr // A failed listing only means "not answered here".
 	}
 	img, ok = listing.images[imageID]
 	if !ok || img.State == types.ImageStateDeregistered {

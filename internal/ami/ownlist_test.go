@@ -68,10 +68,10 @@ func (f *ownListFake) DescribeImages(ctx context.Context, in *ec2.DescribeImages
 	return out, nil
 }
 
-func (f *ownListFake) counts() (listings, lookups int) {
+func (f *ownListFake) counts() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.listings), len(f.byID)
+	return len(f.listings)
 }
 
 func TestOwnImageList(t *testing.T) {
@@ -143,7 +143,7 @@ func TestOwnImageList(t *testing.T) {
 					t.Errorf("RefreshImage(%s) = %s, %v", id, aws.ToString(img.ImageId), err)
 				}
 			}
-			listings, _ := tt.fake.counts()
+			listings := tt.fake.counts()
 			if listings != tt.wantList {
 				t.Errorf("listings = %d, want %d", listings, tt.wantList)
 			}
@@ -184,10 +184,10 @@ func TestOwnImageListSharedByConcurrentRefreshes(t *testing.T) {
 			}
 		})
 	}
-	pollUntil(t, "the first listing", func() bool { n, _ := fake.counts(); return n > 0 })
+	pollUntil(t, "the first listing", func() bool { return fake.counts() > 0 })
 	close(fake.release)
 	wg.Wait()
-	if listings, _ := fake.counts(); listings != 1 || answered.Load() != int32(len(ids)) {
+	if listings := fake.counts(); listings != 1 || answered.Load() != int32(len(ids)) {
 		t.Errorf("%d listings answered %d of %d refreshes, want 1 listing answering all", listings, answered.Load(), len(ids))
 	}
 	if !list.Complete() {
@@ -218,7 +218,7 @@ func TestOwnImageListAge(t *testing.T) {
 		if _, ok, err := list.Image(t.Context(), ids[i%2]); !ok || err != nil {
 			t.Fatalf("step %d: Image = %v, %v", i, ok, err)
 		}
-		if got, _ := fake.counts(); got != step.wantListings {
+		if got := fake.counts(); got != step.wantListings {
 			t.Errorf("step %d (+%s): %d listings, want %d", i, step.after, got, step.wantListings)
 		}
 	}
@@ -237,7 +237,7 @@ func TestOwnImageListCallerCancelled(t *testing.T) {
 		_, _, err := list.Image(ctx, ids[0])
 		done <- err
 	}()
-	pollUntil(t, "the listing", func() bool { n, _ := fake.counts(); return n > 0 })
+	pollUntil(t, "the listing", func() bool { return fake.counts() > 0 })
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled Image = %v, want context.Canceled", err)
@@ -246,7 +246,7 @@ func TestOwnImageListCallerCancelled(t *testing.T) {
 	if _, ok, err := list.Image(t.Context(), ids[1]); !ok || err != nil {
 		t.Errorf("Image after a caller left = %v, %v; want the same listing to answer", ok, err)
 	}
-	if n, _ := fake.counts(); n != 1 {
+	if n := fake.counts(); n != 1 {
 		t.Errorf("%d listings, want 1", n)
 	}
 }
