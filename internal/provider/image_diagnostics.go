@@ -118,7 +118,11 @@ func protectedDeregistrationDetail(imageID, region, reported string, err error) 
 		imageID, region, protection, describeAWSError(err), lift)
 }
 
-// describeAWSError gives EC2's code and message, without secrets.
+// describeAWSError gives EC2's code and message, without secrets; a
+// refused call gets the one shape of describeRefusal.
 func describeAWSError(err error) string {
+	if refusal := describeRefusal(err); refusal != "" {
+		return refusal
+	}
 	return redactSecrets(err.Error())
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -398,16 +397,7 @@ func (r *imageResource) checkOwnerNotShared(ctx context.Context, plan, state ima
 	owner := state.OwnerID.ValueString()
 	if creating || owner == "" {
 		var err error
-		owner, err = r.data.sharingFacts.get("caller-account", func() (string, error) {
-			ctx, cancel := context.WithTimeout(ctx, sharingCheckTimeout)
-			defer cancel()
-			out, err := r.data.stsClient(knownString(plan.Region)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{},
-				func(o *sts.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
-			if err != nil {
-				return "", err
-			}
-			return aws.ToString(out.Account), nil
-		})
+		_, owner, err = r.data.callerIdentity(ctx, knownString(plan.Region))
 		if err != nil {
 			diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("sts:GetCallerIdentity failed, so the plan could not check whether the copy is shared with its own account: %s", describeAWSError(err)))
 			return
