@@ -37,6 +37,8 @@ var actionHandlers = map[string]actionHandler{
 	"GetImageBlockPublicAccessState":       (*Proxy).handleGetImageBlockPublicAccessState,
 	"EnableImageBlockPublicAccess":         (*Proxy).handleEnableImageBlockPublicAccess,
 	"DisableImageBlockPublicAccess":        (*Proxy).handleDisableImageBlockPublicAccess,
+	// STS, which only the IAM tests send through a proxy; moto lacks it.
+	"DecodeAuthorizationMessage": (*Proxy).handleDecodeAuthorizationMessage,
 }
 
 // handleCopyImage copies an image through the emulator (token idempotency,
