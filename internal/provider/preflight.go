@@ -156,7 +156,7 @@ func (r *imageResource) checkSourceImage(ctx context.Context, sourceRegion, sour
 			fmt.Sprintf("DescribeImages in %s does not list %s: it does not exist there, is deregistered, or is not shared with this account. "+
 				"Check source_image_id and source_region (the AMI's own Region), or share the AMI with this account.", sourceRegion, sourceID))
 	case err != nil:
-		diags.AddWarning("Unable to Check Source Image",
+		addCheckFailure(&diags, err, "Unable to Check Source Image",
 			fmt.Sprintf("DescribeImages for %s in %s failed, so the plan could not confirm the source exists: %s", sourceID, sourceRegion, describeAWSError(err)))
 	case img.State != ec2types.ImageStateAvailable:
 		diags.AddAttributeError(path.Root("source_image_id"), "Source Image Not Available",
@@ -197,7 +197,7 @@ func (r *imageResource) checkNameInUse(ctx context.Context, region, name, source
 	case ami.IsNotFound(err):
 		return diags
 	case err != nil:
-		diags.AddWarning("Unable to Check Image Name",
+		addCheckFailure(&diags, err, "Unable to Check Image Name",
 			fmt.Sprintf("DescribeImages for this account's AMIs named %q in %s failed, so the plan could not tell whether other AMIs have that name: %s", name, region, describeAWSError(err)))
 		return diags
 	}
@@ -341,7 +341,7 @@ func (r *imageResource) checkKMSKey(ctx context.Context, region, keyID string) d
 			fmt.Sprintf("KMS in %s has no key %q. The key must exist in the destination Region; check the ID or alias, or use a multi-Region replica key there.", region, keyID))
 		return diags
 	case err != nil:
-		diags.AddWarning("Unable to Check KMS Key",
+		addCheckFailure(&diags, err, "Unable to Check KMS Key",
 			fmt.Sprintf("kms:DescribeKey for %q in %s failed, so the plan could not confirm the key is usable: %s", keyID, region, describeAWSError(err)))
 		return diags
 	}

@@ -13,6 +13,7 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
@@ -176,4 +177,17 @@ func describeRefusal(err error) string {
 		b.WriteString("). To see which policy refused the call, run:\n  aws sts decode-authorization-message --encoded-message " + refusal.Encoded)
 	}
 	return b.String()
+}
+
+// addCheckFailure reports a plan-time check that got no verdict. When AWS
+// did not answer, the check is a courtesy and the plan goes on with a
+// warning. When AWS refused the call, the identity lacks a permission that
+// the policies under examples/iam/ grant because the copy's life needs it:
+// the plan fails there, before anything is copied, rather than at apply.
+func addCheckFailure(diags *diag.Diagnostics, err error, summary, detail string) {
+	if _, _, _, refused := ami.AccessRefusal(err); refused {
+		diags.AddError(summary, detail+"\n\nSet skip_preflight = true in the provider block to plan without the plan-time checks.")
+		return
+	}
+	diags.AddWarning(summary, detail)
 }
