@@ -42,6 +42,9 @@ const iamAccountID = "123456789012"
 type IAMEC2 struct {
 	moto  *Moto
 	proxy *Proxy
+
+	keysMu      sync.Mutex
+	defaultKeys map[string]string
 }
 
 // iamEC2 is the test binary's IAMEC2, started on first use and stopped by
@@ -432,4 +435,44 @@ func stsError(status int, code, message string) *answer {
 		newElement("Error", newTextElement("Type", "Sender"), newTextElement("Code", code), newTextElement("Message", message)),
 		newTextElement("RequestId", newRequestID()))
 	return xmlAnswer(status, root)
+}
+
+// EBSDefaultKey makes a customer managed KMS key in region and makes it
+// the EBS default key there, as an administrator of the account would
+// (kms:CreateKey, ec2:ModifyEbsDefaultKmsKeyId), once per Region; it
+// returns the key's ARN.
+func (e *IAMEC2) EBSDefaultKey(t testing.TB, region string) string {
+	t.Helper()
+	e.keysMu.Lock()
+	defer e.keysMu.Unlock()
+	if arn, ok := e.defaultKeys[region]; ok {
+		return arn
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	body := []byte(`{"Description":"amicopy IAM tests: the EBS default key","KeyUsage":"ENCRYPT_DECRYPT"}`)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.moto.URL()+"/", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "TrentService.CreateKey")
+	if err := e.moto.emu.sign(ctx, req, body, motoAccessKey, "kms", region); err != nil {
+		t.Fatal(err)
+	}
+	ans, err := e.moto.emu.do(req)
+	if err != nil || ans.status != http.StatusOK {
+		t.Fatalf("acctest: kms:CreateKey in %s: %v %s", region, err, ans.body)
+	}
+	var created struct{ KeyMetadata struct{ Arn string } }
+	if err := json.Unmarshal(ans.body, &created); err != nil || created.KeyMetadata.Arn == "" {
+		t.Fatalf("acctest: kms:CreateKey answer: %v %s", err, ans.body)
+	}
+	arn := created.KeyMetadata.Arn
+	e.moto.emu.updateSettings(motoAccessKey, region, func(s *accountSettings) { s.ebsDefaultKMSKeyID = arn })
+	if e.defaultKeys == nil {
+		e.defaultKeys = map[string]string{}
+	}
+	e.defaultKeys[region] = arn
+	return arn
 }

@@ -17,6 +17,10 @@ import (
 type AccessDeniedError struct {
 	// Action is the IAM action refused, for example "ec2:CopyImage".
 	Action string
+	// AlsoNeeded are the other actions the call needs, any of which may
+	// be the one refused: ec2:CreateTags for a CopyImage that tags the
+	// copy (EC2 User Guide, "Grant permissions to copy Amazon EC2 AMIs").
+	AlsoNeeded []string
 	// Region is the Region the call was made in.
 	Region string
 	// Resources are the AMIs, snapshots and keys the request named.

@@ -104,6 +104,63 @@ resource "amicopy_image" "test" {
 `, name, acctest.SourceImageID(), acctest.SourceRegion(), attributes)
 }
 
+// iamDefaultKeySteps plans an encrypted copy, shared with another account,
+// into a Region whose EBS default key is a customer managed key: the plan
+// asks for the default key (ec2:GetEbsDefaultKmsKeyId) and whether it is
+// AWS managed (kms:DescribeKey), since a copy under aws/ebs cannot be
+// shared.
+func iamDefaultKeySteps() []iamStep {
+	return []iamStep{{
+		name: stepPlanCreate,
+		config: func(name string) string {
+			return iamConfig(name, fmt.Sprintf(`
+  region            = %q
+  encrypted         = true
+  launch_permission = { account_ids = ["111122223333"] }
+`, acctest.AlternateRegion()))
+		},
+		args: []string{"plan", "-input=false", "-out=create.tfplan"},
+	}}
+}
+
+// iamScenario is a route through the provider and the policies that
+// allow all of it.
+type iamScenario struct {
+	name string
+	// policies are the files under examples/iam/ whose actions the user
+	// gets; keyActions are the kms.json actions among them (a key policy,
+	// which moto models as the user's own).
+	policies   []string
+	keyActions []string
+	steps      func() []iamStep
+	// setUp prepares the account, as its administrator would.
+	setUp func(t *testing.T, iam *acctest.IAMEC2)
+}
+
+// iamScenarios are the routes that between them call every action of the
+// policies that the provider calls.
+var iamScenarios = map[string]iamScenario{
+	"lifecycle": {
+		name:     "lifecycle",
+		policies: []string{"copy.json", "sharing.json"},
+		steps:    iamLifecycle,
+	},
+	"ebs-default-key": {
+		name:       "ebs-default-key",
+		policies:   []string{"copy.json", "sharing.json"},
+		keyActions: []string{"kms:DescribeKey"},
+		steps:      iamDefaultKeySteps,
+		setUp: func(t *testing.T, iam *acctest.IAMEC2) {
+			iam.EBSDefaultKey(t, acctest.AlternateRegion())
+		},
+	},
+}
+
+// actions returns every action the scenario's user gets.
+func (s iamScenario) actions(t *testing.T) []string {
+	return append(policyActions(t, s.policies...), s.keyActions...)
+}
+
 // policyActions returns the actions of the policies under examples/iam/
 // named, in file order.
 func policyActions(t *testing.T, files ...string) []string {
@@ -168,63 +225,76 @@ func (r *iamRun) calls() []acctest.Call {
 	return mine
 }
 
-// iamAction names a recorded call as IAM does ("ec2:CopyImage").
-func iamAction(c acctest.Call) string {
-	return c.Service + ":" + c.Action
-}
-
-// TestAccIAM_lifecycle runs the whole life of a shared copy through the
-// Terraform CLI as a user with exactly copy.json and sharing.json: every
-// step succeeds and both refreshes are empty. The calls the provider made
-// are each in one of the two policies (so code and policies cannot drift
-// apart), and each action is first called at the step iamActionCases
-// expects a run without it to fail.
+// TestAccIAM_lifecycle runs each scenario through the Terraform CLI as a
+// user with exactly its policies: the whole life of a shared copy with
+// copy.json and sharing.json, and the plan of an encrypted copy shared
+// under the EBS default key with kms.json's kms:DescribeKey besides. Every
+// step succeeds and every refresh is empty. Each call the provider made is
+// in one of the policies (so code and policies cannot drift apart), and
+// each action is first called at the step where iamActionCases expects a
+// run without it to fail.
 func TestAccIAM_lifecycle(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	run := newIAMRun(t, "lifecycle", policyActions(t, "copy.json", "sharing.json"))
-	firstAt := map[string]string{}
-	seen := 0
-	for _, s := range iamLifecycle() {
-		out, code := run.step(s)
-		if code != 0 {
-			t.Fatalf("%s (terraform %s) exited %d with exactly copy.json and sharing.json:\n%s", s.name, strings.Join(s.args, " "), code, out)
-		}
-		calls := run.calls()
-		for _, c := range calls[seen:] {
-			actions := []string{iamAction(c)}
-			if c.Action == "CopyImage" && c.Params.Get("TagSpecification.1.ResourceType") != "" {
-				// EC2 User Guide, "Grant permissions to copy Amazon EC2
-				// AMIs": tags applied on copy need ec2:CreateTags.
-				actions = append(actions, "ec2:CreateTags")
+	for _, scenario := range slices.Sorted(maps.Keys(iamScenarios)) {
+		sc := iamScenarios[scenario]
+		t.Run(scenario, func(t *testing.T) {
+			t.Parallel()
+			run := newIAMRun(t, "all", sc.actions(t))
+			if sc.setUp != nil {
+				sc.setUp(t, run.iam)
 			}
-			if c.Action == "DeregisterImage" && c.Params.Get("DeleteAssociatedSnapshots") == "true" {
-				// Deleting the snapshots with the AMI is a DeleteSnapshot
-				// on each (missing-permissions without it).
-				actions = append(actions, "ec2:DeleteSnapshot")
+			firstAt := map[string]string{}
+			seen := 0
+			for _, s := range sc.steps() {
+				out, code := run.step(s)
+				if code != 0 {
+					t.Fatalf("%s (terraform %s) exited %d with exactly %s %s:\n%s", s.name, strings.Join(s.args, " "), code, strings.Join(sc.policies, " and "), strings.Join(sc.keyActions, " "), out)
+				}
+				calls := run.calls()
+				for _, c := range calls[seen:] {
+					for _, action := range neededActions(c) {
+						if _, ok := firstAt[action]; !ok {
+							firstAt[action] = s.name
+						}
+					}
+				}
+				seen = len(calls)
 			}
-			for _, action := range actions {
-				if _, ok := firstAt[action]; !ok {
-					firstAt[action] = s.name
+			for action := range firstAt {
+				if iamPolicyOf[action] == "" && actionsInNoPolicy[action] == "" {
+					t.Errorf("the provider called %s, which no policy under examples/iam/ grants: add it to the policy of the feature that needs it (and to iamPolicyOf)", action)
 				}
 			}
-		}
-		seen = len(calls)
+			for _, tc := range iamActionCases() {
+				// KMS calls go to KMS, not through the proxy; the run
+				// without kms:DescribeKey shows where it is needed.
+				if tc.scenario != scenario || !strings.HasPrefix(tc.action, "ec2:") {
+					continue
+				}
+				if got := firstAt[tc.action]; got != tc.failsAt {
+					t.Errorf("%s is first called at %q; iamActionCases expects a run without it to fail at %q", tc.action, got, tc.failsAt)
+				}
+			}
+			t.Logf("actions first called at: %v", firstAt)
+		})
 	}
-	for action := range firstAt {
-		if iamPolicyOf[action] == "" && actionsInNoPolicy[action] == "" {
-			t.Errorf("the provider called %s, which no policy under examples/iam/ grants: add it to the policy of the feature that needs it (and to iamPolicyOf)", action)
-		}
+}
+
+// neededActions are the IAM actions a recorded call needs.
+func neededActions(c acctest.Call) []string {
+	actions := []string{c.Service + ":" + c.Action}
+	if c.Action == "CopyImage" && c.Params.Get("TagSpecification.1.ResourceType") != "" {
+		// EC2 User Guide, "Grant permissions to copy Amazon EC2 AMIs":
+		// tags applied on copy need ec2:CreateTags.
+		actions = append(actions, "ec2:CreateTags")
 	}
-	for _, tc := range iamActionCases() {
-		if tc.scenario != "lifecycle" {
-			continue
-		}
-		if got := firstAt[tc.action]; got != tc.failsAt {
-			t.Errorf("%s is first called at %q in the lifecycle; iamActionCases expects a run without it to fail at %q", tc.action, got, tc.failsAt)
-		}
+	if c.Action == "DeregisterImage" && c.Params.Get("DeleteAssociatedSnapshots") == "true" {
+		// Deleting the snapshots with the AMI is a DeleteSnapshot on
+		// each (missing-permissions without it).
+		actions = append(actions, "ec2:DeleteSnapshot")
 	}
-	t.Logf("actions first called at: %v", firstAt)
+	return actions
 }
 
 // iamActionCase is a run without one action: where it must fail.
@@ -236,10 +306,10 @@ type iamActionCase struct {
 	failsAt string
 }
 
-// iamActionCases lists every action of copy.json and sharing.json with the
-// first lifecycle step that needs it.
+// iamActionCases lists every action of the policies that the provider
+// calls, with the scenario and the first step that needs it.
 func iamActionCases() []iamActionCase {
-	at := map[string]string{
+	lifecycle := map[string]string{
 		"ec2:DescribeImages":                       stepPlanCreate,
 		"ec2:CopyImage":                            stepPlanCreate,
 		"ec2:CreateTags":                           stepPlanCreate,
@@ -259,32 +329,56 @@ func iamActionCases() []iamActionCase {
 		"ec2:DeleteSnapshot":                       stepDestroy,
 	}
 	var cases []iamActionCase
-	for _, action := range slices.Sorted(maps.Keys(at)) {
-		cases = append(cases, iamActionCase{action: action, scenario: "lifecycle", failsAt: at[action]})
+	for _, action := range slices.Sorted(maps.Keys(lifecycle)) {
+		cases = append(cases, iamActionCase{action: action, scenario: "lifecycle", failsAt: lifecycle[action]})
 	}
-	return cases
+	return append(cases,
+		iamActionCase{action: "ec2:GetEbsDefaultKmsKeyId", scenario: "ebs-default-key", failsAt: stepPlanCreate},
+		iamActionCase{action: "kms:DescribeKey", scenario: "ebs-default-key", failsAt: stepPlanCreate},
+	)
 }
 
-// TestAccIAM_eachActionNeeded runs the lifecycle once per action of
-// copy.json and sharing.json, as a user with both policies but that one
-// action. The run must fail at the step that first needs the action, with
-// a diagnostic that names the action, the AMI or snapshot, the Region and
-// the policy that grants it; a run that fails at plan copies nothing.
+// iamActionsEBSUses are the actions of kms.json that EBS, not the
+// provider, calls with the caller's rights while it copies; moto does not
+// model EBS's use of KMS, so no run can show that each is needed. The
+// documentation cites the AWS guides that list them.
+var iamActionsEBSUses = []string{"kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"}
+
+// TestAccIAM_eachActionNeeded runs each scenario once per action it
+// needs, as a user with the scenario's policies but that one action. The
+// run must fail at the step that first needs the action, with a diagnostic
+// that names the action, the AMI, snapshot or key, the Region, the caller
+// and the policy that grants it; a run that fails at plan copies nothing
+// in that plan. Steps before the failing one that only refresh are
+// skipped: TestAccIAM_lifecycle shows they need no action first.
 func TestAccIAM_eachActionNeeded(t *testing.T) {
 	acctest.PreCheck(t)
 	t.Parallel()
-	all := policyActions(t, "copy.json", "sharing.json")
 	cases := iamActionCases()
-	if got, want := len(cases), len(all); got != want {
-		t.Fatalf("iamActionCases has %d actions; copy.json and sharing.json have %d", got, want)
+	covered := map[string]bool{}
+	for _, tc := range cases {
+		covered[tc.action] = true
+	}
+	for action := range iamPolicyOf {
+		if !covered[action] && !slices.Contains(iamActionsEBSUses, action) {
+			t.Errorf("%s is in examples/iam/%s but no case shows that a run without it fails: add it to iamActionCases", action, iamPolicyOf[action])
+		}
 	}
 	for _, tc := range cases {
 		t.Run(tc.action, func(t *testing.T) {
 			t.Parallel()
-			run := newIAMRun(t, "without", slices.DeleteFunc(slices.Clone(all), func(a string) bool { return a == tc.action }))
-			for _, s := range iamLifecycle() {
+			sc := iamScenarios[tc.scenario]
+			run := newIAMRun(t, "without", slices.DeleteFunc(sc.actions(t), func(a string) bool { return a == tc.action }))
+			if sc.setUp != nil {
+				sc.setUp(t, run.iam)
+			}
+			for _, s := range sc.steps() {
+				if s.emptyPlan && s.name != tc.failsAt {
+					continue
+				}
+				before := len(run.calls())
 				out, code := run.step(s)
-				if code == 0 || (s.emptyPlan && code == 2) {
+				if code == 0 {
 					if s.name == tc.failsAt {
 						t.Fatalf("%s succeeded without %s:\n%s", s.name, tc.action, out)
 					}
@@ -293,7 +387,7 @@ func TestAccIAM_eachActionNeeded(t *testing.T) {
 				if s.name != tc.failsAt {
 					t.Fatalf("without %s, %s failed; want %s to be the first step that fails:\n%s", tc.action, s.name, tc.failsAt, out)
 				}
-				run.checkRefusal(tc, out)
+				run.checkRefusal(tc, out, run.calls()[before:])
 				return
 			}
 			t.Fatalf("without %s, no step failed", tc.action)
@@ -301,33 +395,42 @@ func TestAccIAM_eachActionNeeded(t *testing.T) {
 	}
 }
 
-// checkRefusal checks the diagnostic of a run that failed without
-// tc.action: it names the action, the resource of the refused call, the
-// Region and the policy file; at plan, nothing was copied.
-func (r *iamRun) checkRefusal(tc iamActionCase, out string) {
+// checkRefusal checks the diagnostic of a step that failed without
+// tc.action, given the calls the step made: it names the action, what
+// the refused call was about, the Region, the caller and the policy file;
+// a failed plan copied nothing.
+func (r *iamRun) checkRefusal(tc iamActionCase, out string, calls []acctest.Call) {
 	t := r.t
 	t.Helper()
 	text := strings.Join(strings.Fields(strings.ReplaceAll(out, "│", " ")), " ")
-	_, op, _ := strings.Cut(tc.action, ":")
-	var refused *acctest.Call
-	calls := r.calls()
-	for i := range calls {
-		if calls[i].Action == op && calls[i].Status == 403 {
-			refused = &calls[i]
-			break
-		}
-	}
-	if refused == nil {
-		t.Fatalf("no refused %s call was recorded; the step failed for another reason:\n%s", tc.action, out)
-	}
+	service, op, _ := strings.Cut(tc.action, ":")
 	want := []string{
-		"AWS refused " + tc.action,
-		"in " + refused.Region,
+		tc.action,
 		"to " + r.user.ARN,
 		"examples/iam/" + iamPolicyOf[tc.action] + " grants it",
 	}
-	for _, id := range refusedResources(*refused) {
-		want = append(want, id)
+	switch {
+	case service == "kms":
+		// KMS answers the provider directly; the key is the EBS default
+		// key of the scenario's Region.
+		want = append(want, "AWS refused "+tc.action+" on "+r.iam.EBSDefaultKey(t, acctest.AlternateRegion()), "in "+acctest.AlternateRegion())
+	default:
+		if op == "CreateTags" && strings.HasPrefix(tc.failsAt, "plan") {
+			// EC2 refuses the CopyImage that would tag the copy.
+			op = "CopyImage"
+		}
+		var refused *acctest.Call
+		for i := range calls {
+			if calls[i].Action == op && calls[i].Status == 403 {
+				refused = &calls[i]
+				break
+			}
+		}
+		if refused == nil {
+			t.Fatalf("no refused %s call was recorded; the step failed for another reason:\n%s", tc.action, out)
+		}
+		want = append(want, "AWS refused ec2:"+op, "in "+refused.Region)
+		want = append(want, refusedResources(*refused)...)
 	}
 	for _, w := range want {
 		if !strings.Contains(text, w) {
@@ -337,7 +440,7 @@ func (r *iamRun) checkRefusal(tc iamActionCase, out string) {
 	if strings.HasPrefix(tc.failsAt, "plan") {
 		for _, c := range calls {
 			if c.Action == "CopyImage" && !c.DryRun && c.ReachedMoto {
-				t.Errorf("without %s the plan failed, but a CopyImage reached EC2", tc.action)
+				t.Errorf("without %s the plan failed, but it sent a CopyImage", tc.action)
 			}
 		}
 	}

@@ -84,13 +84,14 @@ func (d *providerData) addRefusalExplanation(stack *middleware.Stack) error {
 			}
 			region := awsmiddleware.GetRegion(ctx)
 			refusal := &ami.AccessDeniedError{
-				Action:    strings.ToLower(awsmiddleware.GetServiceID(ctx)) + ":" + awsmiddleware.GetOperationName(ctx),
-				Region:    region,
-				Resources: requestResources(in.Parameters),
-				Code:      code,
-				Message:   message,
-				Encoded:   encoded,
-				Err:       err,
+				Action:     strings.ToLower(awsmiddleware.GetServiceID(ctx)) + ":" + awsmiddleware.GetOperationName(ctx),
+				Region:     region,
+				Resources:  requestResources(in.Parameters),
+				AlsoNeeded: alsoNeeded(in.Parameters),
+				Code:       code,
+				Message:    message,
+				Encoded:    encoded,
+				Err:        err,
 			}
 			if arn, _, idErr := d.callerIdentity(ctx, region); idErr == nil {
 				refusal.Caller = arn
@@ -100,6 +101,21 @@ func (d *providerData) addRefusalExplanation(stack *middleware.Stack) error {
 			}
 			return out, md, refusal
 		}), middleware.Before)
+}
+
+// alsoNeeded lists the actions besides its own that a request needs: a
+// request that tags what it makes (TagSpecifications) needs
+// ec2:CreateTags (EC2 User Guide, "Grant permissions to copy Amazon EC2
+// AMIs": ec2:CreateTags "To tag the target AMI").
+func alsoNeeded(input any) []string {
+	v := reflect.ValueOf(input)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	if f := v.Elem().FieldByName("TagSpecifications"); f.IsValid() && f.Kind() == reflect.Slice && f.Len() > 0 {
+		return []string{"ec2:CreateTags"}
+	}
+	return nil
 }
 
 // resourceFields are the request fields that name an AMI, a snapshot or a
@@ -157,9 +173,20 @@ func describeRefusal(err error) string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "AWS refused %s%s in %s to %s (%s). ", refusal.Action, on, refusal.Region, who, redactSecrets(answer))
-	fmt.Fprintf(&b, "Next step: allow %s for this identity; %s (see the provider documentation, IAM Permissions). "+
-		"If a policy already allows it, look for an explicit Deny, a permissions boundary, a session policy or an SCP.",
-		refusal.Action, iamPolicyHint(refusal.Action))
+	if len(refusal.AlsoNeeded) == 0 {
+		fmt.Fprintf(&b, "Next step: allow %s for this identity; %s (see the provider documentation, IAM Permissions). ",
+			refusal.Action, iamPolicyHint(refusal.Action))
+	} else {
+		b.WriteString("The call also needs " + strings.Join(refusal.AlsoNeeded, " and ") + ", and AWS refuses the call for either. Next step: allow ")
+		for i, action := range append([]string{refusal.Action}, refusal.AlsoNeeded...) {
+			if i > 0 {
+				b.WriteString(" and ")
+			}
+			fmt.Fprintf(&b, "%s (%s)", action, iamPolicyHint(action))
+		}
+		b.WriteString(" for this identity (see the provider documentation, IAM Permissions). ")
+	}
+	b.WriteString("If a policy already allows it, look for an explicit Deny, a permissions boundary, a session policy or an SCP.")
 	if strings.HasPrefix(refusal.Action, "kms:") {
 		b.WriteString(" For a customer managed key, the key policy must allow it too (examples/iam/kms.json), as must the identity's own policy when the key is in another account.")
 	}
