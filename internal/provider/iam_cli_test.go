@@ -50,7 +50,7 @@ const (
 // protection and shares; refresh; change every one of them (removing a
 // tag, the deprecation and the protection, making it public and sharing
 // it with another account); refresh; destroy.
-func iamLifecycle() []iamStep {
+func iamLifecycle(*testing.T, *acctest.IAMEC2) []iamStep {
 	deprecateAt := time.Now().UTC().Add(400 * 24 * time.Hour).Truncate(time.Minute).Format(time.RFC3339)
 	created := func(name string) string {
 		return iamConfig(name, fmt.Sprintf(`
@@ -109,7 +109,8 @@ resource "amicopy_image" "test" {
 // asks for the default key (ec2:GetEbsDefaultKmsKeyId) and whether it is
 // AWS managed (kms:DescribeKey), since a copy under aws/ebs cannot be
 // shared.
-func iamDefaultKeySteps() []iamStep {
+func iamDefaultKeySteps(t *testing.T, iam *acctest.IAMEC2) []iamStep {
+	iam.EBSDefaultKey(t, acctest.AlternateRegion())
 	return []iamStep{{
 		name: stepPlanCreate,
 		config: func(name string) string {
@@ -123,6 +124,24 @@ func iamDefaultKeySteps() []iamStep {
 	}}
 }
 
+// iamKMSKeySteps copy with a customer managed key and destroy the copy:
+// the plan checks the key (kms:DescribeKey), and EBS uses it with the
+// caller's rights while it copies (kms.json's other actions).
+func iamKMSKeySteps(t *testing.T, iam *acctest.IAMEC2) []iamStep {
+	key := iam.CustomerKey(t, acctest.Region())
+	config := func(name string) string {
+		return iamConfig(name, fmt.Sprintf(`
+  encrypted  = true
+  kms_key_id = %q
+`, key))
+	}
+	return []iamStep{
+		{name: stepPlanCreate, config: config, args: []string{"plan", "-input=false", "-out=create.tfplan"}},
+		{name: stepApplyCreate, args: []string{"apply", "-input=false", "create.tfplan"}},
+		{name: stepDestroy, args: []string{"destroy", "-input=false", "-auto-approve"}},
+	}
+}
+
 // iamScenario is a route through the provider and the policies that
 // allow all of it.
 type iamScenario struct {
@@ -132,9 +151,9 @@ type iamScenario struct {
 	// which moto models as the user's own).
 	policies   []string
 	keyActions []string
-	steps      func() []iamStep
-	// setUp prepares the account, as its administrator would.
-	setUp func(t *testing.T, iam *acctest.IAMEC2)
+	// steps prepares the account, as its administrator would, and
+	// returns the route's steps.
+	steps func(t *testing.T, iam *acctest.IAMEC2) []iamStep
 }
 
 // iamScenarios are the routes that between them call every action of the
@@ -150,9 +169,12 @@ var iamScenarios = map[string]iamScenario{
 		policies:   []string{"copy.json", "sharing.json"},
 		keyActions: []string{"kms:DescribeKey"},
 		steps:      iamDefaultKeySteps,
-		setUp: func(t *testing.T, iam *acctest.IAMEC2) {
-			iam.EBSDefaultKey(t, acctest.AlternateRegion())
-		},
+	},
+	"kms-key": {
+		name:       "kms-key",
+		policies:   []string{"copy.json"},
+		keyActions: []string{"kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*", "kms:CreateGrant"},
+		steps:      iamKMSKeySteps,
 	},
 }
 
@@ -241,12 +263,9 @@ func TestAccIAM_lifecycle(t *testing.T) {
 		t.Run(scenario, func(t *testing.T) {
 			t.Parallel()
 			run := newIAMRun(t, "all", sc.actions(t))
-			if sc.setUp != nil {
-				sc.setUp(t, run.iam)
-			}
 			firstAt := map[string]string{}
 			seen := 0
-			for _, s := range sc.steps() {
+			for _, s := range sc.steps(t, run.iam) {
 				out, code := run.step(s)
 				if code != 0 {
 					t.Fatalf("%s (terraform %s) exited %d with exactly %s %s:\n%s", s.name, strings.Join(s.args, " "), code, strings.Join(sc.policies, " and "), strings.Join(sc.keyActions, " "), out)
@@ -332,16 +351,20 @@ func iamActionCases() []iamActionCase {
 	for _, action := range slices.Sorted(maps.Keys(lifecycle)) {
 		cases = append(cases, iamActionCase{action: action, scenario: "lifecycle", failsAt: lifecycle[action]})
 	}
-	return append(cases,
+	cases = append(cases,
 		iamActionCase{action: "ec2:GetEbsDefaultKmsKeyId", scenario: "ebs-default-key", failsAt: stepPlanCreate},
 		iamActionCase{action: "kms:DescribeKey", scenario: "ebs-default-key", failsAt: stepPlanCreate},
 	)
+	for _, action := range iamActionsEBSUses {
+		cases = append(cases, iamActionCase{action: action, scenario: "kms-key", failsAt: stepApplyCreate})
+	}
+	return cases
 }
 
 // iamActionsEBSUses are the actions of kms.json that EBS, not the
-// provider, calls with the caller's rights while it copies; moto does not
-// model EBS's use of KMS, so no run can show that each is needed. The
-// documentation cites the AWS guides that list them.
+// provider, calls with the caller's rights while it copies: without one,
+// EC2 accepts CopyImage and the copy fails. The harness stands in for EBS
+// (acctest's ebsKeyFailure).
 var iamActionsEBSUses = []string{"kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"}
 
 // TestAccIAM_eachActionNeeded runs each scenario once per action it
@@ -360,7 +383,7 @@ func TestAccIAM_eachActionNeeded(t *testing.T) {
 		covered[tc.action] = true
 	}
 	for action := range iamPolicyOf {
-		if !covered[action] && !slices.Contains(iamActionsEBSUses, action) {
+		if !covered[action] {
 			t.Errorf("%s is in examples/iam/%s but no case shows that a run without it fails: add it to iamActionCases", action, iamPolicyOf[action])
 		}
 	}
@@ -369,10 +392,7 @@ func TestAccIAM_eachActionNeeded(t *testing.T) {
 			t.Parallel()
 			sc := iamScenarios[tc.scenario]
 			run := newIAMRun(t, "without", slices.DeleteFunc(sc.actions(t), func(a string) bool { return a == tc.action }))
-			if sc.setUp != nil {
-				sc.setUp(t, run.iam)
-			}
-			for _, s := range shortRoute(sc.steps(), tc.failsAt) {
+			for _, s := range shortRoute(sc.steps(t, run.iam), tc.failsAt) {
 				before := len(run.calls())
 				out, code := run.step(s)
 				if code == 0 {
@@ -434,6 +454,14 @@ func (r *iamRun) checkRefusal(tc iamActionCase, out string, calls []acctest.Call
 		"examples/iam/" + iamPolicyOf[tc.action] + " grants it",
 	}
 	switch {
+	case slices.Contains(iamActionsEBSUses, tc.action):
+		// EBS, not the provider, was refused: the copy failed, and the
+		// diagnostic names the key and the key-policy statements.
+		want = []string{
+			"Image Copy Failed",
+			"EBS could not use the KMS key " + r.iam.CustomerKey(t, acctest.Region()) + " in " + acctest.Region(),
+			iamKeyPolicyStatement, "examples/iam/kms.json", tc.action,
+		}
 	case service == "kms":
 		// KMS answers the provider directly; the key is the EBS default
 		// key of the scenario's Region.

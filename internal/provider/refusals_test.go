@@ -10,10 +10,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
 
 // refusalEndpoint plays EC2, KMS and STS on one port: EC2 and KMS answer
@@ -231,5 +234,29 @@ func TestDescribeAWSErrorPassesOtherErrors(t *testing.T) {
 	t.Parallel()
 	if got := describeRefusal(fmt.Errorf("api error InvalidAMIID.NotFound: gone")); got != "" {
 		t.Errorf("describeRefusal explained a non-refusal: %s", got)
+	}
+}
+
+// TestWaitDiagnosticKMSKey checks the message of a copy that failed
+// because EBS could not use its KMS key: it names the key and the
+// statements of examples/iam/kms.json to add, and only for such a failure.
+func TestWaitDiagnosticKMSKey(t *testing.T) {
+	t.Parallel()
+	const key = "the KMS key arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	kmsFailure := &ami.CopyFailedError{ImageID: "ami-0123456789abcdef0", State: "failed", Code: "Client.InternalError", Message: "Given key ID is not accessible"}
+	got := waitDiagnostic("ami-0123456789abcdef0", "eu-west-1", "golden", key, time.Hour, kmsFailure, false).Detail()
+	for _, want := range []string{
+		"State reason: Client.InternalError: Given key ID is not accessible",
+		"EBS could not use " + key + " in eu-west-1",
+		"EBSUsesTheKeyForAmicopy and EBSGrantsItselfTheKeyForAmicopy of examples/iam/kms.json",
+		"ec2.eu-west-1.amazonaws.com",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the diagnostic lacks %q:\n%s", want, got)
+		}
+	}
+	other := &ami.CopyFailedError{ImageID: "ami-0123456789abcdef0", State: "failed", Code: "Client.InternalError", Message: "Snapshot copy failed"}
+	if got := waitDiagnostic("ami-0123456789abcdef0", "eu-west-1", "golden", key, time.Hour, other, false).Detail(); strings.Contains(got, "kms.json") {
+		t.Errorf("a failure that does not blame the key points at kms.json:\n%s", got)
 	}
 }
