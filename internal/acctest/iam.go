@@ -43,9 +43,9 @@ type IAMEC2 struct {
 	moto  *Moto
 	proxy *Proxy
 
-	keysMu       sync.Mutex
-	defaultKeys  map[string]string
-	customerKeys map[string]string
+	keysMu sync.Mutex
+	// keys are the KMS keys made for the tests, by purpose and Region.
+	keys map[[2]string]string
 }
 
 // iamEC2 is the test binary's IAMEC2, started on first use and stopped by
@@ -477,34 +477,36 @@ func (e *emulator) ebsKeyFailure(req *ec2Request) *StateReason {
 // returns the key's ARN.
 func (e *IAMEC2) EBSDefaultKey(t testing.TB, region string) string {
 	t.Helper()
-	e.keysMu.Lock()
-	defer e.keysMu.Unlock()
-	if arn, ok := e.defaultKeys[region]; ok {
-		return arn
-	}
-	arn := e.createKey(t, region, "the EBS default key")
-	e.moto.emu.updateSettings(motoAccessKey, region, func(s *accountSettings) { s.ebsDefaultKMSKeyID = arn })
-	if e.defaultKeys == nil {
-		e.defaultKeys = map[string]string{}
-	}
-	e.defaultKeys[region] = arn
-	return arn
+	return e.key(t, "the EBS default key", region, func(arn string) {
+		e.moto.emu.updateSettings(motoAccessKey, region, func(s *accountSettings) { s.ebsDefaultKMSKeyID = arn })
+	})
 }
 
 // CustomerKey makes a customer managed KMS key in region, once per Region,
 // and returns its ARN.
 func (e *IAMEC2) CustomerKey(t testing.TB, region string) string {
 	t.Helper()
+	return e.key(t, "a customer managed key", region, nil)
+}
+
+// key returns the key that serves what in region, making it (and running
+// made on it) the first time.
+func (e *IAMEC2) key(t testing.TB, what, region string, made func(arn string)) string {
+	t.Helper()
 	e.keysMu.Lock()
 	defer e.keysMu.Unlock()
-	if arn, ok := e.customerKeys[region]; ok {
+	k := [2]string{what, region}
+	if arn, ok := e.keys[k]; ok {
 		return arn
 	}
-	arn := e.createKey(t, region, "a customer managed key")
-	if e.customerKeys == nil {
-		e.customerKeys = map[string]string{}
+	arn := e.createKey(t, region, what)
+	if made != nil {
+		made(arn)
 	}
-	e.customerKeys[region] = arn
+	if e.keys == nil {
+		e.keys = map[[2]string]string{}
+	}
+	e.keys[k] = arn
 	return arn
 }
 
