@@ -54,16 +54,27 @@ func (s accountSettings) defaultKMSKeyID() string {
 func (e *emulator) settings(akid, region string) accountSettings {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.accountSettings[settingsKey{akid, region}]
+	return e.accountSettings[settingsKey{e.accountLocked(akid), region}]
 }
 
 // updateSettings changes an account's settings in a Region under the lock.
 func (e *emulator) updateSettings(akid, region string, fn func(*accountSettings)) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s := e.accountSettings[settingsKey{akid, region}]
+	key := settingsKey{e.accountLocked(akid), region}
+	s := e.accountSettings[key]
 	fn(&s)
-	e.accountSettings[settingsKey{akid, region}] = s
+	e.accountSettings[key] = s
+}
+
+// accountLocked names the account of an access key: moto gives each
+// unknown key an account of its own, while the IAM users of an
+// IAM-enforcing moto share one. The caller holds e.mu.
+func (e *emulator) accountLocked(akid string) string {
+	if e.iam != nil {
+		return iamAccountID
+	}
+	return akid
 }
 
 // handleGetEbsDefaultKmsKeyID answers with the key ModifyEbsDefaultKmsKeyId

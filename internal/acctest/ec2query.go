@@ -24,14 +24,18 @@ const defaultRegion = "us-east-1"
 // ec2Request is one EC2 Query-protocol request as the proxy received it: the
 // raw parts to forward untouched and the decoded parameters to act on.
 type ec2Request struct {
-	method  string
-	uri     string
-	header  http.Header
-	body    []byte
-	form    url.Values
-	action  string
-	region  string
-	akid    string
+	method string
+	uri    string
+	host   string
+	header http.Header
+	body   []byte
+	form   url.Values
+	action string
+	region string
+	akid   string
+	// service is the signing name of the credential scope: ec2, or sts
+	// for the STS calls the IAM tests send through the proxy.
+	service string
 	imageID string
 }
 
@@ -53,32 +57,35 @@ func readEC2Request(r *http.Request) (*ec2Request, error) {
 			form[k] = append(form[k], vs...)
 		}
 	}
-	akid, region := credentialScope(r.Header.Get("Authorization"))
+	akid, region, service := credentialScope(r.Header.Get("Authorization"))
 	return &ec2Request{
 		method:  r.Method,
 		uri:     r.URL.RequestURI(),
+		host:    r.Host,
 		header:  r.Header.Clone(),
 		body:    body,
 		form:    form,
 		action:  form.Get("Action"),
 		region:  region,
 		akid:    akid,
+		service: service,
 		imageID: form.Get("ImageId"),
 	}, nil
 }
 
 // credentialPattern picks the access key and Region out of a SigV4
 // Authorization header ("Credential=AKID/DATE/REGION/SERVICE/aws4_request").
-var credentialPattern = regexp.MustCompile(`Credential=([^/,\s]+)/[0-9]{8}/([^/,\s]+)/`)
+var credentialPattern = regexp.MustCompile(`Credential=([^/,\s]+)/[0-9]{8}/([^/,\s]+)/([^/,\s]+)/`)
 
-// credentialScope returns the access key ID and Region that a request was
-// signed for. Moto places a request in that Region, so the proxy does too.
-func credentialScope(authorization string) (akid, region string) {
+// credentialScope returns the access key ID, Region and service that a
+// request was signed for. Moto places a request in that Region, so the
+// proxy does too.
+func credentialScope(authorization string) (akid, region, service string) {
 	m := credentialPattern.FindStringSubmatch(authorization)
 	if m == nil {
-		return "testing", defaultRegion
+		return "testing", defaultRegion, "ec2"
 	}
-	return m[1], m[2]
+	return m[1], m[2], m[3]
 }
 
 // boolParam reads an EC2 boolean parameter; EC2 accepts "true" in any case.

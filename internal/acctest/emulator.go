@@ -37,6 +37,10 @@ type emulator struct {
 	// deregistered holds the images deregistered through a proxy that EC2
 	// would still list, with state deregistered; moto forgets them at once.
 	deregistered map[imageKey]deregisteredImage
+	// iam is set when moto enforces IAM: the emulator then signs its own
+	// calls as the harness's administrator and checks the actions it
+	// emulates.
+	iam *iamState
 }
 
 // imageKey identifies an image in a Region.
@@ -198,7 +202,8 @@ func (e *emulator) tokenLock(key tokenKey) *sync.Mutex {
 }
 
 // forward sends a client's request to moto untouched and returns moto's
-// answer. Moto does not verify signatures, so the original ones stay.
+// answer. The client's signature covers the Host it sent, and moto checks
+// signatures when it enforces IAM, so that Host goes on too.
 func (e *emulator) forward(ctx context.Context, req *ec2Request) (*answer, error) {
 	out, err := http.NewRequestWithContext(ctx, req.method, e.motoURL+req.uri, bytes.NewReader(req.body))
 	if err != nil {
@@ -210,30 +215,36 @@ func (e *emulator) forward(ctx context.Context, req *ec2Request) (*answer, error
 		}
 		out.Header[name] = append([]string(nil), values...)
 	}
+	out.Host = req.host
 	return e.do(out)
 }
 
 // call sends a request of the emulator's own to moto, in the account and
 // Region of the client request it serves. Moto places a request by the
-// credential scope of its Authorization header and does not check the
-// signature, so a scope is all the header needs.
+// credential scope of its Authorization header; it checks the signature
+// only when it enforces IAM, and then the emulator signs as the harness's
+// administrator (sign).
 func (e *emulator) call(ctx context.Context, region, akid, action string, params url.Values) (*answer, error) {
+	return e.query(ctx, "ec2", "2016-11-15", region, akid, action, params)
+}
+
+// query sends one Query-protocol request of the emulator's own to moto,
+// signed for service in region (sign).
+func (e *emulator) query(ctx context.Context, service, version, region, akid, action string, params url.Values) (*answer, error) {
 	form := url.Values{}
 	for k, vs := range params {
 		form[k] = vs
 	}
 	form.Set("Action", action)
-	form.Set("Version", "2016-11-15")
+	form.Set("Version", version)
 	out, err := http.NewRequestWithContext(ctx, http.MethodPost, e.motoURL+"/", strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, fmt.Errorf("building %s request to moto: %w", action, err)
 	}
-	now := e.now().UTC()
 	out.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	out.Header.Set("X-Amz-Date", now.Format("20060102T150405Z"))
-	out.Header.Set("Authorization", fmt.Sprintf(
-		"AWS4-HMAC-SHA256 Credential=%s/%s/%s/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=%s",
-		akid, now.Format("20060102"), region, strings.Repeat("0", 64)))
+	if err := e.sign(ctx, out, []byte(form.Encode()), akid, service, region); err != nil {
+		return nil, fmt.Errorf("signing %s request to moto: %w", action, err)
+	}
 	return e.do(out)
 }
 

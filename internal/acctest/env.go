@@ -54,6 +54,8 @@ type environment struct {
 	moto      *Moto
 	shared    *Proxy
 	configDir string
+	// iam is the IAM-enforcing local EC2, once a test asked for it.
+	iam *IAMEC2
 }
 
 // current is the environment Run set up; tests read it from many goroutines.
@@ -177,6 +179,9 @@ func setUpEnvironment() (*environment, error) {
 
 // tearDown stops what setUpEnvironment started; it tolerates a partial set-up.
 func (env *environment) tearDown() {
+	if env.iam != nil {
+		env.iam.stop()
+	}
 	if env.shared != nil {
 		env.shared.Close()
 	}

@@ -441,6 +441,14 @@ func (e *emulator) deleteSnapshots(ctx context.Context, region, akid string, sna
 			results = append(results, snapshotDeletion{snapshot, "skipped"})
 			continue
 		}
+		if !e.allows(akid, "ec2:DeleteSnapshot") {
+			// Deleting a snapshot with its AMI is still a DeleteSnapshot:
+			// without the permission EC2 keeps it and reports
+			// missing-permissions (EC2 API Reference, DeregisterImage:
+			// DeleteSnapshotReturnCode returnCode).
+			results = append(results, snapshotDeletion{snapshot, "missing-permissions"})
+			continue
+		}
 		ans, err := e.call(ctx, region, akid, "DeleteSnapshot", url.Values{"SnapshotId": {snapshot}})
 		if err != nil {
 			return nil, err

@@ -37,6 +37,8 @@ var actionHandlers = map[string]actionHandler{
 	"GetImageBlockPublicAccessState":       (*Proxy).handleGetImageBlockPublicAccessState,
 	"EnableImageBlockPublicAccess":         (*Proxy).handleEnableImageBlockPublicAccess,
 	"DisableImageBlockPublicAccess":        (*Proxy).handleDisableImageBlockPublicAccess,
+	// STS, which only the IAM tests send through a proxy; moto lacks it.
+	"DecodeAuthorizationMessage": (*Proxy).handleDecodeAuthorizationMessage,
 }
 
 // handleCopyImage copies an image through the emulator (token idempotency,
@@ -63,7 +65,11 @@ func (p *Proxy) handleCopyImage(ctx context.Context, req *ec2Request, call *Call
 		return errorAnswer(http.StatusBadRequest, "ResourceLimitExceeded",
 			"You have reached the maximum number of concurrent copy operations for AMIs in this Region. Wait for a copy to finish and try again."), nil
 	}
-	result, err := p.emu.copyImage(ctx, req, p.faults.copiedImageFaults())
+	faults := p.faults.copiedImageFaults()
+	if failure := p.emu.ebsKeyFailure(req); failure != nil {
+		faults.failure = failure
+	}
+	result, err := p.emu.copyImage(ctx, req, faults)
 	call.ReachedMoto = result.reachedMoto
 	call.FromTokenCache = result.fromTokenCache
 	if err != nil {

@@ -36,6 +36,11 @@ type Call struct {
 	Time time.Time
 	// Action is the EC2 action, for example "CopyImage".
 	Action string
+	// Service is the service the request was signed for: "ec2", or "sts"
+	// for the STS calls of the IAM tests.
+	Service string
+	// AccessKey is the access key ID that signed the request.
+	AccessKey string
 	// Region is the Region the request was signed for.
 	Region string
 	// ClientToken is the request's ClientToken, if any.
@@ -182,6 +187,8 @@ func (p *Proxy) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	call := Call{
 		Time:        time.Now(),
 		Action:      req.action,
+		Service:     req.service,
+		AccessKey:   req.akid,
 		Region:      req.region,
 		ClientToken: req.form.Get("ClientToken"),
 		ImageIDs:    requestedImageIDs(req.form),
@@ -225,15 +232,23 @@ func (p *Proxy) serve(ctx context.Context, req *ec2Request, call *Call) (*answer
 		return p.faults.transportFaultAnswerFor(fault, req.header.Get("Authorization")), nil
 	}
 	if handle, ok := actionHandlers[req.action]; ok {
+		if refusal := p.emu.authorizeEmulated(req); refusal != nil {
+			return refusal, nil
+		}
 		return handle(p, ctx, req, call)
 	}
 	return p.relay(ctx, req, call)
 }
 
-// relay forwards a request to moto and returns moto's answer as it is.
+// relay forwards a request to moto and returns moto's answer, with moto's
+// refusal of an EC2 action worded as EC2's.
 func (p *Proxy) relay(ctx context.Context, req *ec2Request, call *Call) (*answer, error) {
 	call.ReachedMoto = true
-	return p.emu.forward(ctx, req)
+	ans, err := p.emu.forward(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return p.emu.translateRefusal(req, ans), nil
 }
 
 // writeAnswer sends an answer to the client.

@@ -116,11 +116,11 @@ func TestQueryParameterHelpers(t *testing.T) {
 		specs[1].resourceType != "snapshot" || specs[1].tags[0] != [2]string{"s", ""} {
 		t.Errorf("tagSpecifications = %+v", specs)
 	}
-	akid, region := credentialScope("AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-west-3/ec2/aws4_request, SignedHeaders=host, Signature=x")
-	if akid != "AKID" || region != "eu-west-3" {
-		t.Errorf("credentialScope = %q, %q", akid, region)
+	akid, region, service := credentialScope("AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-west-3/sts/aws4_request, SignedHeaders=host, Signature=x")
+	if akid != "AKID" || region != "eu-west-3" || service != "sts" {
+		t.Errorf("credentialScope = %q, %q, %q", akid, region, service)
 	}
-	if _, region := credentialScope(""); region != defaultRegion {
+	if _, region, _ := credentialScope(""); region != defaultRegion {
 		t.Errorf("credentialScope without a header gives Region %q", region)
 	}
 }

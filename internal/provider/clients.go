@@ -50,6 +50,8 @@ type providerData struct {
 	credentialsProblem string
 
 	preflight *preflightCache
+	// caller is the identity the provider runs as, asked on first need.
+	caller callerIdentity
 	// sharingFacts caches what the plan-time sharing checks learn.
 	sharingFacts sharingFacts
 	// kmsKeyARNs caches the key ARN that each kms_key_id value names, by
@@ -208,6 +210,7 @@ func (d *providerData) ec2Client(ctx context.Context, region string) (*ami.Clien
 		if d.ec2Endpoint != "" {
 			o.BaseEndpoint = aws.String(d.ec2Endpoint)
 		}
+		o.APIOptions = append(o.APIOptions, d.addRefusalExplanation)
 	})
 	c := ami.NewClient(ami.FromSDK(api), region)
 	d.ec2Clients[region] = c
@@ -226,6 +229,7 @@ func (d *providerData) kmsClient(region string) *kms.Client {
 		if d.kmsEndpoint != "" {
 			o.BaseEndpoint = aws.String(d.kmsEndpoint)
 		}
+		o.APIOptions = append(o.APIOptions, d.addRefusalExplanation)
 	})
 	d.kmsClients[region] = c
 	return c

@@ -19,7 +19,9 @@ import (
 // AMI that stays in state, and how to keep a copy that EC2 is still making.
 // resumed is a wait of Update for a copy that an earlier create left
 // pending: that copy stays in state untainted, as EC2 last reported it.
-func waitDiagnostic(imageID, region, name string, timeout time.Duration, err error, resumed bool) diag.Diagnostic {
+// key names the KMS key the copy was made with, for a failure of EBS to
+// use it (copyKeyDescription).
+func waitDiagnostic(imageID, region, name, key string, timeout time.Duration, err error, resumed bool) diag.Diagnostic {
 	// Create does not know the resource's address, so the hint names the
 	// AMI it copied.
 	keep := fmt.Sprintf("The AMI is kept in state as tainted, so it is not orphaned, and EC2 goes on copying it. "+
@@ -36,10 +38,13 @@ func waitDiagnostic(imageID, region, name string, timeout time.Duration, err err
 		if resumed {
 			after = "The failed AMI stays in state as " + failed.State + "; the next plan replaces it with a new copy."
 		}
+		next := "Check the source image, the KMS key and its key policy, and the service quotas."
+		if kmsStateReason(failed.Code, failed.Message) {
+			next = kmsKeyPolicyHint(key, region)
+		}
 		return diag.NewErrorDiagnostic("Image Copy Failed", fmt.Sprintf(
-			"EC2 reports the copy %s in %s as %s. State reason: %s: %s\n\n%s "+
-				"Check the source image, the KMS key and its key policy, and the service quotas.",
-			imageID, region, failed.State, valueOr(failed.Code, "(no code)"), valueOr(failed.Message, "(no message)"), after))
+			"EC2 reports the copy %s in %s as %s. State reason: %s: %s\n\n%s %s",
+			imageID, region, failed.State, valueOr(failed.Code, "(no code)"), valueOr(failed.Message, "(no message)"), after, next))
 	case errors.Is(err, context.DeadlineExceeded):
 		return diag.NewErrorDiagnostic("Timeout Waiting for Image Copy", fmt.Sprintf(
 			"The create timeout (%s) ended before the copy %s in %s became available: %s\n\n%s "+
@@ -51,6 +56,40 @@ func waitDiagnostic(imageID, region, name string, timeout time.Duration, err err
 		return diag.NewErrorDiagnostic("Unable to Wait for Image Copy", fmt.Sprintf(
 			"Waiting for the copy %s in %s failed: %s\n\n%s", imageID, region, describeAWSError(err), keep))
 	}
+}
+
+// kmsStateReason reports whether a failed copy's StateReason blames its
+// KMS key: EBS could not use the key to encrypt the new snapshots, or the
+// source's key to read them (EC2 User Guide, "Copy an AMI": an encrypted
+// copy needs the key permissions; EBS reports an unusable key as a key
+// that "is not accessible").
+func kmsStateReason(code, message string) bool {
+	text := strings.ToLower(code + " " + message)
+	return strings.Contains(text, "kms") || strings.Contains(text, "key id") || strings.Contains(text, "not accessible")
+}
+
+// kmsKeyPolicyHint says which key must let EBS use it, and with which
+// statement of examples/iam/kms.json.
+func kmsKeyPolicyHint(key, region string) string {
+	if key == "" {
+		key = "the KMS key of the copy (and of the source's snapshots, when they are encrypted)"
+	}
+	return fmt.Sprintf("EBS could not use %s in %s on this identity's behalf. Add the statements %s and EBSGrantsItselfTheKeyForAmicopy "+
+		"of examples/iam/kms.json to that key's policy (kms:Decrypt, kms:GenerateDataKeyWithoutPlaintext, kms:ReEncrypt* and kms:CreateGrant through "+
+		"ec2.%s.amazonaws.com), naming the identity Terraform runs as; for a key in another account, allow the same actions on the key's ARN in the identity's own policy too. "+
+		"Do the same on the source snapshots' key when the source is encrypted.", key, region, iamKeyPolicyStatement, region)
+}
+
+// copyKeyDescription names the key a copy is encrypted with, as far as
+// the configuration says: kms_key_id, or the Region's EBS default key.
+func copyKeyDescription(m imageResourceModel, region string) string {
+	switch {
+	case knownString(m.KMSKeyID) != "":
+		return "the KMS key " + knownString(m.KMSKeyID)
+	case !m.Encrypted.IsNull() && !m.Encrypted.IsUnknown() && m.Encrypted.ValueBool():
+		return "the EBS default key of " + region + " (kms_key_id is unset)"
+	}
+	return ""
 }
 
 // spentTokenDiagnostic explains a wait that ended because the client_token
@@ -118,7 +157,11 @@ func protectedDeregistrationDetail(imageID, region, reported string, err error) 
 		imageID, region, protection, describeAWSError(err), lift)
 }
 
-// describeAWSError gives EC2's code and message, without secrets.
+// describeAWSError gives EC2's code and message, without secrets; a
+// refused call gets the one shape of describeRefusal.
 func describeAWSError(err error) string {
+	if refusal := describeRefusal(err); refusal != "" {
+		return refusal
+	}
 	return redactSecrets(err.Error())
 }

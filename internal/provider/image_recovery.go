@@ -158,7 +158,7 @@ func finishPendingCopy(ctx context.Context, client *ami.Client, plan, state imag
 	if err == nil {
 		return img, true
 	}
-	resp.Diagnostics.Append(waitDiagnostic(imageID, client.Region(), state.Name.ValueString(), createTimeout, err, true))
+	resp.Diagnostics.Append(waitDiagnostic(imageID, client.Region(), state.Name.ValueString(), copyKeyDescription(state, client.Region()), createTimeout, err, true))
 	kept := state
 	var failed *ami.CopyFailedError
 	if errors.As(err, &failed) {

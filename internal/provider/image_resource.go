@@ -157,7 +157,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		}
 	}
 	if err != nil {
-		resp.Diagnostics.Append(waitDiagnostic(imageID, client.Region(), plan.Name.ValueString(), createTimeout, err, false))
+		resp.Diagnostics.Append(waitDiagnostic(imageID, client.Region(), plan.Name.ValueString(), copyKeyDescription(plan, client.Region()), createTimeout, err, false))
 		return
 	}
 

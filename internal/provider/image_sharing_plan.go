@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -178,7 +177,7 @@ func (r *imageResource) warnGrantsRemoved(ctx context.Context, plan, state image
 	ctx, cancel := context.WithTimeout(ctx, sharingCheckTimeout)
 	defer cancel()
 	unreadable := func(what string, err error) {
-		diags.AddWarning("Unable to Read Current Grants", fmt.Sprintf(
+		addCheckFailure(diags, err, "Unable to Read Current Grants", fmt.Sprintf(
 			"%s of %s in %s failed, so the plan cannot show which grants made outside Terraform the apply removes. Setting it makes it the complete list: "+
 				"the apply removes any grant that it does not name. %s", what, imageID, region, describeAWSError(err)))
 	}
@@ -345,7 +344,7 @@ func (r *imageResource) plannedEncryption(ctx context.Context, plan imageResourc
 	}
 	byDefaultValue, err := r.regionFact(ctx, "ebs-encryption-by-default", region, (*ami.Client).EBSEncryptionByDefault)
 	if err != nil {
-		diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("ec2:GetEbsEncryptionByDefault in %s failed, so the plan could not tell whether the copy will be encrypted, "+
+		addCheckFailure(diags, err, "Unable to Check Sharing", fmt.Sprintf("ec2:GetEbsEncryptionByDefault in %s failed, so the plan could not tell whether the copy will be encrypted, "+
 			"which decides whether it can be public or shared through the EBS default key: %s", region, describeAWSError(err)))
 		return false, false, false
 	}
@@ -398,16 +397,7 @@ func (r *imageResource) checkOwnerNotShared(ctx context.Context, plan, state ima
 	owner := state.OwnerID.ValueString()
 	if creating || owner == "" {
 		var err error
-		owner, err = r.data.sharingFacts.get("caller-account", func() (string, error) {
-			ctx, cancel := context.WithTimeout(ctx, sharingCheckTimeout)
-			defer cancel()
-			out, err := r.data.stsClient(knownString(plan.Region)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{},
-				func(o *sts.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
-			if err != nil {
-				return "", err
-			}
-			return aws.ToString(out.Account), nil
-		})
+		_, owner, err = r.data.callerIdentity(ctx, knownString(plan.Region))
 		if err != nil {
 			diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("sts:GetCallerIdentity failed, so the plan could not check whether the copy is shared with its own account: %s", describeAWSError(err)))
 			return
@@ -447,7 +437,7 @@ func (r *imageResource) checkShareableKey(ctx context.Context, plan, state image
 		}
 		keys, err := client.SnapshotKMSKeyIDs(ctx, stringList(ctx, state.SnapshotIDs))
 		if err != nil {
-			diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed, so the plan could not check their KMS key: %s",
+			addCheckFailure(diags, err, "Unable to Check Sharing", fmt.Sprintf("DescribeSnapshots for the snapshots of %s failed, so the plan could not check their KMS key: %s",
 				state.ID.ValueString(), describeAWSError(err)))
 			return
 		}
@@ -459,7 +449,7 @@ func (r *imageResource) checkShareableKey(ctx context.Context, plan, state image
 		var err error
 		keyID, err = r.regionFact(ctx, "ebs-default-key", region, (*ami.Client).EBSDefaultKMSKeyID)
 		if err != nil {
-			diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("ec2:GetEbsDefaultKmsKeyId in %s failed, so the plan could not check that the copy's KMS key can be shared: %s",
+			addCheckFailure(diags, err, "Unable to Check Sharing", fmt.Sprintf("ec2:GetEbsDefaultKmsKeyId in %s failed, so the plan could not check that the copy's KMS key can be shared: %s",
 				region, describeAWSError(err)))
 			return
 		}
@@ -467,7 +457,7 @@ func (r *imageResource) checkShareableKey(ctx context.Context, plan, state image
 	}
 	managed, err := r.isAWSManagedEBSKey(ctx, region, keyID)
 	if err != nil {
-		diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("kms:DescribeKey for %q in %s failed, so the plan could not check that the copy's KMS key can be shared: %s",
+		addCheckFailure(diags, err, "Unable to Check Sharing", fmt.Sprintf("kms:DescribeKey for %q in %s failed, so the plan could not check that the copy's KMS key can be shared: %s",
 			keyID, region, describeAWSError(err)))
 		return
 	}
@@ -514,7 +504,7 @@ func (r *imageResource) checkImageBlockPublicAccess(ctx context.Context, region 
 	}
 	state, err := r.regionFact(ctx, "image-block-public-access", region, (*ami.Client).ImageBlockPublicAccessState)
 	if err != nil {
-		diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("ec2:GetImageBlockPublicAccessState in %s failed, so the plan could not check that the copy can be made public: %s",
+		addCheckFailure(diags, err, "Unable to Check Sharing", fmt.Sprintf("ec2:GetImageBlockPublicAccessState in %s failed, so the plan could not check that the copy can be made public: %s",
 			region, describeAWSError(err)))
 		return
 	}

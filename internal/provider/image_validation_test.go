@@ -1034,12 +1034,20 @@ func TestAccImage_validationPreflight(t *testing.T) {
 	refusals := []struct{ name, attributes, detail string }{
 		{
 			name:   "dry_run_refused",
-			detail: "CopyImage with DryRun in " + acctest.Region() + " was refused: this identity lacks ec2:CopyImage for " + acctest.SourceImageID() + ", or a policy denies it.",
+			detail: "CopyImage with DryRun in " + acctest.Region() + " was refused, so the copy of " + acctest.SourceImageID() + " would fail; nothing was copied.",
+		},
+		{
+			// The refusal's one shape: the action, the AMI, the Region, the
+			// caller (moto's identity for its test keys) and the policy.
+			name: "dry_run_refusal_explained",
+			detail: "AWS refused ec2:CopyImage on " + acctest.SourceImageID() + " in " + acctest.Region() +
+				" to arn:aws:sts::123456789012:user/moto (UnauthorizedOperation: You are not authorized to perform this operation.). " +
+				"Next step: allow ec2:CopyImage for this identity; examples/iam/copy.json grants it",
 		},
 		{
 			name:       "dry_run_refused_with_tags",
 			attributes: `tags = { team = "images" }`,
-			detail:     "lacks ec2:CopyImage (and ec2:CreateTags, for tags applied on copy) for " + acctest.SourceImageID(),
+			detail:     "Tags applied on copy need ec2:CreateTags too (examples/iam/copy.json).",
 		},
 	}
 	for _, tc := range refusals {

@@ -13,7 +13,6 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -158,7 +157,7 @@ func (r *imageResource) checkSourceImage(ctx context.Context, sourceRegion, sour
 			fmt.Sprintf("DescribeImages in %s does not list %s: it does not exist there, is deregistered, or is not shared with this account. "+
 				"Check source_image_id and source_region (the AMI's own Region), or share the AMI with this account.", sourceRegion, sourceID))
 	case err != nil:
-		diags.AddWarning("Unable to Check Source Image",
+		addCheckFailure(&diags, err, "Unable to Check Source Image",
 			fmt.Sprintf("DescribeImages for %s in %s failed, so the plan could not confirm the source exists: %s", sourceID, sourceRegion, describeAWSError(err)))
 	case img.State != ec2types.ImageStateAvailable:
 		diags.AddAttributeError(path.Root("source_image_id"), "Source Image Not Available",
@@ -199,7 +198,7 @@ func (r *imageResource) checkNameInUse(ctx context.Context, region, name, source
 	case ami.IsNotFound(err):
 		return diags
 	case err != nil:
-		diags.AddWarning("Unable to Check Image Name",
+		addCheckFailure(&diags, err, "Unable to Check Image Name",
 			fmt.Sprintf("DescribeImages for this account's AMIs named %q in %s failed, so the plan could not tell whether other AMIs have that name: %s", name, region, describeAWSError(err)))
 		return diags
 	}
@@ -298,13 +297,16 @@ func (r *imageResource) checkCopyAllowed(ctx context.Context, region string, inp
 		// EC2 is busy, not saying no; Create waits such conditions out.
 		diags.AddWarning("Unable to Check Copy Permission", fmt.Sprintf("CopyImage with DryRun in %s did not get a clear answer: %s", region, describeAWSError(err)))
 	case ami.DryRunUnauthorized:
-		permissions := "ec2:CopyImage"
+		tagging := ""
 		if len(input.TagSpecifications) > 0 {
-			permissions += " (and ec2:CreateTags, for tags applied on copy)"
+			// EC2 User Guide, "Grant permissions to copy Amazon EC2 AMIs":
+			// tagging the new AMI and its snapshots on copy needs
+			// ec2:CreateTags as well.
+			tagging = " Tags applied on copy need ec2:CreateTags too (examples/iam/copy.json)."
 		}
 		diags.AddError("Not Authorized to Copy Image",
-			fmt.Sprintf("CopyImage with DryRun in %s was refused: this identity lacks %s for %s, or a policy denies it. %s\n\n%s",
-				region, permissions, aws.ToString(input.SourceImageId), describeAWSError(err), r.decodeAuthorizationMessage(ctx, region, err)))
+			fmt.Sprintf("CopyImage with DryRun in %s was refused, so the copy of %s would fail; nothing was copied.%s\n\n%s",
+				region, aws.ToString(input.SourceImageId), tagging, describeAWSError(err)))
 	case ami.DryRunRefused:
 		diags.AddError("Copy Would Fail",
 			fmt.Sprintf("CopyImage with DryRun in %s says the copy of %s from %s would fail: %s",
@@ -323,32 +325,6 @@ const (
 	preflightKMSAttempts = 3
 )
 
-// encodedMessagePrefix starts the encoded part of an UnauthorizedOperation.
-const encodedMessagePrefix = "Encoded authorization failure message: "
-
-// decodeAuthorizationMessage decodes the encoded part of an
-// UnauthorizedOperation with STS when it can, or says how to.
-func (r *imageResource) decodeAuthorizationMessage(ctx context.Context, region string, err error) string {
-	msg := err.Error()
-	i := strings.Index(msg, encodedMessagePrefix)
-	if i < 0 {
-		return "Grant the permission to the identity Terraform runs as, then plan again."
-	}
-	encoded := strings.TrimSpace(msg[i+len(encodedMessagePrefix):])
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	// One attempt: the decoded message is a courtesy, and the provider's
-	// retryer (25 retries with backoff) would hold the plan for the whole
-	// timeout when STS fails or throttles.
-	out, decodeErr := r.data.stsClient(region).DecodeAuthorizationMessage(ctx,
-		&sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)},
-		func(o *sts.Options) { o.RetryMaxAttempts = 1 })
-	if decodeErr == nil && out.DecodedMessage != nil {
-		return "Decoded authorization message: " + aws.ToString(out.DecodedMessage)
-	}
-	return "Decode the message with `aws sts decode-authorization-message --encoded-message <message>` to see which policy refused it."
-}
-
 // checkKMSKey asks KMS in the destination Region whether the key can
 // encrypt EBS snapshots: it must exist, be enabled and be symmetric.
 func (r *imageResource) checkKMSKey(ctx context.Context, region, keyID string) diag.Diagnostics {
@@ -366,7 +342,7 @@ func (r *imageResource) checkKMSKey(ctx context.Context, region, keyID string) d
 			fmt.Sprintf("KMS in %s has no key %q. The key must exist in the destination Region; check the ID or alias, or use a multi-Region replica key there.", region, keyID))
 		return diags
 	case err != nil:
-		diags.AddWarning("Unable to Check KMS Key",
+		addCheckFailure(&diags, err, "Unable to Check KMS Key",
 			fmt.Sprintf("kms:DescribeKey for %q in %s failed, so the plan could not confirm the key is usable: %s", keyID, region, describeAWSError(err)))
 		return diags
 	}
