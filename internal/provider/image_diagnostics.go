@@ -74,8 +74,8 @@ func kmsKeyPolicyHint(key, region string) string {
 	if key == "" {
 		key = "the KMS key of the copy (and of the source's snapshots, when they are encrypted)"
 	}
-	return fmt.Sprintf("EBS could not use %s in %s on this identity's behalf. Add the statements %s and EBSGrantsItselfTheKeyForAmicopy "+
-		"of examples/iam/kms.json to that key's policy (kms:Decrypt, kms:GenerateDataKeyWithoutPlaintext, kms:ReEncrypt* and kms:CreateGrant through "+
+	return fmt.Sprintf("EBS could not use %s in %s on this identity's behalf. Add the statements %s, EBSGrantsItselfTheKeyForAmicopy and AmicopyDescribesTheKey "+
+		"of examples/iam/kms.json to that key's policy (kms:DescribeKey, and kms:Decrypt, kms:GenerateDataKeyWithoutPlaintext, kms:ReEncrypt* and kms:CreateGrant through "+
 		"ec2.%s.amazonaws.com), naming the identity Terraform runs as; for a key in another account, allow the same actions on the key's ARN in the identity's own policy too. "+
 		"Do the same on the source snapshots' key when the source is encrypted.", key, region, iamKeyPolicyStatement, region)
 }

@@ -457,7 +457,9 @@ func (r *imageResource) checkShareableKey(ctx context.Context, plan, state image
 	}
 	managed, err := r.isAWSManagedEBSKey(ctx, region, keyID)
 	if err != nil {
-		addCheckFailure(diags, err, "Unable to Check Sharing", fmt.Sprintf("kms:DescribeKey for %q in %s failed, so the plan could not check that the copy's KMS key can be shared: %s",
+		// A warning even when KMS refuses: sharing needs no KMS permission
+		// of the identity that shares, so the apply may well succeed.
+		diags.AddWarning("Unable to Check Sharing", fmt.Sprintf("kms:DescribeKey for %q in %s failed, so the plan could not check that the copy's KMS key can be shared: %s",
 			keyID, region, describeAWSError(err)))
 		return
 	}

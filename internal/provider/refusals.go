@@ -29,26 +29,29 @@ type callerIdentity struct {
 	done    bool
 	arn     string
 	account string
+	err     error
 }
 
 // callerIdentity returns the ARN and account of the identity the provider
 // runs as. It asks STS on first need only (GetCallerIdentity needs no
-// permission: AWS STS API Reference, GetCallerIdentity) and keeps a
-// success; a failure is asked again next time.
+// permission: AWS STS API Reference, GetCallerIdentity) and keeps the
+// answer, a failure too: an STS that does not answer (a private subnet
+// with no STS endpoint) must cost one timeout, not one per refusal.
 func (d *providerData) callerIdentity(ctx context.Context, region string) (arn, account string, err error) {
 	d.caller.mu.Lock()
 	defer d.caller.mu.Unlock()
 	if d.caller.done {
-		return d.caller.arn, d.caller.account, nil
+		return d.caller.arn, d.caller.account, d.caller.err
 	}
 	ctx, cancel := context.WithTimeout(ctx, refusalLookupTimeout)
 	defer cancel()
 	out, err := d.stsClient(region).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{},
 		func(o *sts.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
+	d.caller.done = true
 	if err != nil {
+		d.caller.err = err
 		return "", "", err
 	}
-	d.caller.done = true
 	d.caller.arn, d.caller.account = aws.ToString(out.Arn), aws.ToString(out.Account)
 	return d.caller.arn, d.caller.account, nil
 }

@@ -248,7 +248,7 @@ func TestWaitDiagnosticKMSKey(t *testing.T) {
 	for _, want := range []string{
 		"State reason: Client.InternalError: Given key ID is not accessible",
 		"EBS could not use " + key + " in eu-west-1",
-		"EBSUsesTheKeyForAmicopy and EBSGrantsItselfTheKeyForAmicopy of examples/iam/kms.json",
+		"EBSUsesTheKeyForAmicopy, EBSGrantsItselfTheKeyForAmicopy and AmicopyDescribesTheKey of examples/iam/kms.json",
 		"ec2.eu-west-1.amazonaws.com",
 	} {
 		if !strings.Contains(got, want) {
