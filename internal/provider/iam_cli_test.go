@@ -353,7 +353,10 @@ func iamActionCases() []iamActionCase {
 	}
 	cases = append(cases,
 		iamActionCase{action: "ec2:GetEbsDefaultKmsKeyId", scenario: "ebs-default-key", failsAt: stepPlanCreate},
-		iamActionCase{action: "kms:DescribeKey", scenario: "ebs-default-key", failsAt: stepPlanCreate},
+		// The plan checks kms_key_id with kms:DescribeKey and fails without
+		// it; the sharing check's DescribeKey of the EBS default key only
+		// warns, since sharing needs no KMS permission of the sharer.
+		iamActionCase{action: "kms:DescribeKey", scenario: "kms-key", failsAt: stepPlanCreate},
 	)
 	for _, action := range iamActionsEBSUses {
 		cases = append(cases, iamActionCase{action: action, scenario: "kms-key", failsAt: stepApplyCreate})
@@ -463,9 +466,9 @@ func (r *iamRun) checkRefusal(tc iamActionCase, out string, calls []acctest.Call
 			iamKeyPolicyStatement, "examples/iam/kms.json", tc.action,
 		}
 	case service == "kms":
-		// KMS answers the provider directly; the key is the EBS default
-		// key of the scenario's Region.
-		want = append(want, "AWS refused "+tc.action+" on "+r.iam.EBSDefaultKey(t, acctest.AlternateRegion()), "in "+acctest.AlternateRegion())
+		// KMS answers the provider directly; the key is the kms_key_id of
+		// the scenario's copy, in the test Region.
+		want = append(want, "AWS refused "+tc.action+" on "+r.iam.CustomerKey(t, acctest.Region()), "in "+acctest.Region())
 	default:
 		if op == "CreateTags" && strings.HasPrefix(tc.failsAt, "plan") {
 			// EC2 refuses the CopyImage that would tag the copy.
