@@ -299,7 +299,13 @@ func (m imageResourceModel) withSettingsOf(planned imageResourceModel) imageReso
 	m.DeregistrationProtection = planned.DeregistrationProtection
 	m.LaunchPermission = planned.LaunchPermission
 	m.SnapshotCreateVolumeAccounts = planned.SnapshotCreateVolumeAccounts
-	m.Public = planned.Public
+	// public is computed. Without launch_permission a create plans it
+	// unknown, and the provider does not touch the permissions, so the
+	// copy's own value, read from EC2, stands: a value left unknown after
+	// apply is an error in Terraform.
+	if !planned.Public.IsUnknown() {
+		m.Public = planned.Public
+	}
 	return m
 }
 
