@@ -122,8 +122,16 @@ func GoBuildAt(ctx context.Context, repoDir, commit, dir, name string) (string, 
 	if err != nil {
 		return "", err
 	}
+	// From a subfolder git archive exports only that subfolder: export
+	// from the top.
+	top := exec.CommandContext(ctx, "git", "rev-parse", "--show-toplevel")
+	top.Dir = repoDir
+	out, err := top.Output()
+	if err != nil {
+		return "", fmt.Errorf("git rev-parse --show-toplevel: %w", err)
+	}
 	archive := exec.CommandContext(ctx, "sh", "-c", `git archive --format=tar "$1" | tar -x -C "$2"`, "sh", commit, src)
-	archive.Dir = repoDir
+	archive.Dir = strings.TrimSpace(string(out))
 	if out, err := archive.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("git archive %s: %w\n%s", commit, err, out)
 	}

@@ -32,6 +32,11 @@ const (
 	soakSeed = 19
 	// soakMaxWall is the limit on the whole soak, on two cores.
 	soakMaxWall = 20 * time.Minute
+	// soakParallelism is the soak's -parallelism: each create waits about
+	// 3 s for its copy whatever the machine, so at Terraform's default of
+	// 10 the waits alone would take 1,000 copies past soakMaxWall (100
+	// copies took 2m12s at 10 on two busy cores).
+	soakParallelism = 30
 	// soakCommandTimeout bounds any one Terraform command of the soak.
 	soakCommandTimeout = 18 * time.Minute
 )
@@ -57,7 +62,7 @@ func TestSoak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parallelism, err := envInt("SOAK_PARALLELISM", terraformDefaultParallelism)
+	parallelism, err := envInt("SOAK_PARALLELISM", soakParallelism)
 	if err != nil {
 		t.Fatal(err)
 	}
