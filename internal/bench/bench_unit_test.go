@@ -148,6 +148,7 @@ func TestConfigsAreFormatted(t *testing.T) {
 		"amicopy.tf": AmicopyConfig("http://127.0.0.1:1", 3, "p", "ami-12345678", "us-east-1"),
 		"minimal.tf": MinimalConfig(4, "p", "ami-12345678", "us-east-1"),
 		"data.tf":    TerraformDataConfig(5, "p"),
+		"fleet.tf":   FleetConfig("http://127.0.0.1:1", []string{"us-east-2", "eu-west-1"}, 3, "p", "ami-12345678", "us-east-1", "\n  wait_for_available = false\n"),
 	}
 	for name, config := range configs {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(config), 0o600); err != nil {

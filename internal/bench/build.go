@@ -89,3 +89,57 @@ func withoutPluginCookie(env []string) []string {
 	}
 	return out
 }
+
+// ParentOfFirstCommit returns the parent of the commit that added path,
+// in the repository at repoDir: the provider as it was just before that
+// change, for a measure of the change against what came before it.
+func ParentOfFirstCommit(ctx context.Context, repoDir, path string) (string, error) {
+	cmd := exec.CommandContext(ctx, "git", "log", "--diff-filter=A", "--format=%H", "--", path)
+	cmd.Dir = repoDir
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("git log --diff-filter=A -- %s: %w", path, err)
+	}
+	commits := strings.Fields(string(out))
+	if len(commits) == 0 {
+		return "", fmt.Errorf("no commit adds %s", path)
+	}
+	// git log lists the newest first; the file was added by the oldest.
+	parent := exec.CommandContext(ctx, "git", "rev-parse", commits[len(commits)-1]+"^")
+	parent.Dir = repoDir
+	out, err = parent.Output()
+	if err != nil {
+		return "", fmt.Errorf("git rev-parse %s^: %w", commits[len(commits)-1], err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// GoBuildAt compiles the module's main package as it was at commit, to
+// dir/name, and returns the binary's path. The commit's tree is exported
+// with git archive into a folder of its own, so no worktree changes.
+func GoBuildAt(ctx context.Context, repoDir, commit, dir, name string) (string, error) {
+	src, err := os.MkdirTemp(dir, "src-")
+	if err != nil {
+		return "", err
+	}
+	// From a subfolder git archive exports only that subfolder: export
+	// from the top.
+	top := exec.CommandContext(ctx, "git", "rev-parse", "--show-toplevel")
+	top.Dir = repoDir
+	out, err := top.Output()
+	if err != nil {
+		return "", fmt.Errorf("git rev-parse --show-toplevel: %w", err)
+	}
+	archive := exec.CommandContext(ctx, "sh", "-c", `git archive --format=tar "$1" | tar -x -C "$2"`, "sh", commit, src)
+	archive.Dir = strings.TrimSpace(string(out))
+	if out, err := archive.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("git archive %s: %w\n%s", commit, err, out)
+	}
+	binary := filepath.Join(dir, name)
+	build := exec.CommandContext(ctx, "go", "build", "-buildvcs=false", "-o", binary, ".")
+	build.Dir = src
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build at %s: %w\n%s", commit, err, out)
+	}
+	return binary, nil
+}

@@ -27,15 +27,31 @@ func (r Run) String() string {
 // RunCommand runs cmd to the end and measures it. Its output is captured, so
 // cmd's Stdout and Stderr must be unset.
 func RunCommand(cmd *exec.Cmd) (Run, error) {
+	wait, err := StartCommand(cmd)
+	if err != nil {
+		return Run{}, err
+	}
+	return wait()
+}
+
+// StartCommand starts cmd, for a caller that signals its process (cmd.Process)
+// while it runs, and returns the function that waits for its end and
+// measures it as RunCommand does. cmd's Stdout and Stderr must be unset.
+func StartCommand(cmd *exec.Cmd) (wait func() (Run, error), err error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
-	run := Run{Wall: time.Since(start), Stdout: stdout.String(), Stderr: stderr.String()}
-	if cmd.ProcessState != nil {
-		// The kernel adds a child's waited-for descendants to the usage that
-		// wait4 reports for it.
-		run.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	if err := cmd.Start(); err != nil {
+		return nil, err
 	}
-	return run, err
+	return func() (Run, error) {
+		err := cmd.Wait()
+		run := Run{Wall: time.Since(start), Stdout: stdout.String(), Stderr: stderr.String()}
+		if cmd.ProcessState != nil {
+			// The kernel adds a child's waited-for descendants to the usage
+			// that wait4 reports for it.
+			run.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		}
+		return run, err
+	}, nil
 }

@@ -299,8 +299,11 @@ func (m imageResourceModel) withSettingsOf(planned imageResourceModel) imageReso
 	m.DeregistrationProtection = planned.DeregistrationProtection
 	m.LaunchPermission = planned.LaunchPermission
 	m.SnapshotCreateVolumeAccounts = planned.SnapshotCreateVolumeAccounts
+	// public is computed. Without launch_permission a create plans it
+	// unknown, and the provider does not touch the permissions, so the
+	// copy's own value, read from EC2, stands: a value left unknown after
+	// apply is an error in Terraform.
 	if !planned.Public.IsUnknown() {
-		// Unknown when launch_permission is unset: the read's value stands.
 		m.Public = planned.Public
 	}
 	return m

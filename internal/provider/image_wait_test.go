@@ -212,3 +212,25 @@ func TestAccImage_waitForAvailableFalseRoutes(t *testing.T) {
 		expectEmptyCLIPlan(t, wd)
 	})
 }
+
+// TestAccImage_waitForAvailableFalseWithoutSettings creates a pending copy
+// that sets nothing but wait_for_available = false: public, which a create
+// plans unknown when launch_permission is not set, is EC2's value after the
+// apply, and the next plans are empty.
+func TestAccImage_waitForAvailableFalseWithoutSettings(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.SkipOnRealAWS(t, "keeps copies pending at the harness proxy")
+	t.Parallel()
+	p, wd, name := newImageWorkdir(t, "wait_for_available = false")
+	p.SetFaults(acctest.Faults{PendingPolls: 1000})
+	terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+	t.Cleanup(func() { destroyAndCheckGone(t, wd, name) })
+	r := stateResource(t, wd, sharedImage)
+	if got := r.Values["state"]; got != "pending" {
+		t.Fatalf("state after a create that does not wait = %v, want pending", got)
+	}
+	if got := r.Values["public"]; got != false {
+		t.Errorf("public of the pending copy = %v, want false, as EC2 reports it", got)
+	}
+	expectEmptyCLIPlan(t, wd)
+}
