@@ -186,7 +186,7 @@ func nothingToPlan(ctx context.Context, data *providerData, state tfsdk.State, p
 		return false
 	}
 	var tags, tagsAll types.Map
-	if state.GetAttribute(ctx, path.Root("tags"), &tags).HasError() || state.GetAttribute(ctx, path.Root("tags_all"), &tagsAll).HasError() {
+	if stateAttribute(ctx, state, "tags", &tags).HasError() || stateAttribute(ctx, state, "tags_all", &tagsAll).HasError() {
 		return false
 	}
 	copiedTagKeys, diags := copiedTagKeysFrom(ctx, private)
@@ -294,7 +294,7 @@ func (r *imageResource) checkSourceMatches(state, plan imageResourceModel, diags
 // available: still pending, or failed. Its plan is never empty.
 func copyUnfinished(ctx context.Context, st tfsdk.State) bool {
 	var state types.String
-	if st.GetAttribute(ctx, path.Root("state"), &state).HasError() || state.IsNull() || state.IsUnknown() {
+	if stateAttribute(ctx, st, "state", &state).HasError() || state.IsNull() || state.IsUnknown() {
 		return false
 	}
 	return state.ValueString() == string(ec2types.ImageStatePending) || copyFailed(state.ValueString())

@@ -66,6 +66,9 @@ type imageSchemaFacts struct {
 	objectType tftypes.Type
 	// version is the schema version, which UpgradeResourceState compares.
 	version int64
+	// stateShape is objectType compiled for transcodeState, or nil when
+	// the type has what it does not read.
+	stateShape *stateShape
 	// defaults are the attributes with a schema default and the value the
 	// framework plans for each when its configuration is null.
 	defaults map[string]tftypes.Value
@@ -221,6 +224,9 @@ func readImageSchema(ctx context.Context, sch schema.Schema) imageSchemaFacts {
 		objectType: sch.Type().TerraformType(ctx),
 		version:    sch.GetVersion(),
 		defaults:   map[string]tftypes.Value{},
+	}
+	if shape, err := compileStateShape(facts.objectType); err == nil {
+		facts.stateShape = shape
 	}
 	if len(sch.Blocks) > 0 {
 		facts.blocks = true

@@ -902,8 +902,18 @@ func TestServerUpgradeMatchesFramework(t *testing.T) {
 	}...)
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, got := s.upgradeCurrentVersion(ctx, tt.req); got != tt.wantShortcut {
+			upgraded, stored := s.upgradeCurrentVersion(ctx, tt.req)
+			if got := upgraded != nil; got != tt.wantShortcut {
 				t.Fatalf("upgradeCurrentVersion answers: %v, want %v", got, tt.wantShortcut)
+			}
+			if want := decodeStoredCopy(tt.req.RawState); stored != want {
+				t.Errorf("stored copy %+v, decoded alone %+v", stored, want)
+			}
+			if tt.wantShortcut {
+				// Every state Terraform writes takes the one-pass route.
+				if _, err := transcodeState(tt.req.RawState.JSON, s.imageSchemaFacts(ctx).stateShape, nil); err != nil {
+					t.Errorf("transcodeState: %v", err)
+				}
 			}
 			got, err := s.UpgradeResourceState(ctx, tt.req)
 			if err != nil {

@@ -30,14 +30,31 @@ type storedCopy struct {
 }
 
 // decodeStoredCopy reads the copy of one stored instance, as
-// UpgradeResourceState receives it. A state it cannot read is left to the
-// framework's upgrade, which reports it.
-func decodeStoredCopy(raw *tfprotov6.RawState) (storedCopy, bool) {
+// UpgradeResourceState receives it. A state it cannot read gives no copy
+// (an empty ID), and is left to the framework's upgrade, which reports it.
+func decodeStoredCopy(raw *tfprotov6.RawState) storedCopy {
 	var stored storedCopy
-	if raw == nil || len(raw.JSON) == 0 || json.Unmarshal(raw.JSON, &stored) != nil || stored.ID == "" {
-		return stored, false
+	if raw == nil || len(raw.JSON) == 0 || json.Unmarshal(raw.JSON, &stored) != nil {
+		return storedCopy{}
 	}
-	return stored, true
+	return stored
+}
+
+// readAttribute takes one top-level string attribute of a stored state,
+// for a caller that reads the state itself (transcodeState).
+func (c *storedCopy) readAttribute(name, value string) {
+	switch name {
+	case "id":
+		c.ID = value
+	case "name":
+		c.Name = value
+	case "region":
+		c.Region = value
+	case "source_image_id":
+		c.SourceImageID = value
+	case "client_token":
+		c.Token = value
+	}
 }
 
 // record notes a stored copy's client token.

@@ -314,7 +314,7 @@ func readPlacementAttributes(ctx context.Context, config tfsdk.Config) (imageRes
 		"destination_availability_zone":    &m.DestinationAvailabilityZone,
 		"destination_availability_zone_id": &m.DestinationAvailabilityZoneID,
 	} {
-		diags.Append(config.GetAttribute(ctx, path.Root(name), target)...)
+		diags.Append(configAttribute(ctx, config, name, target)...)
 	}
 	return m, diags
 }

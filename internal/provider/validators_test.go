@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -576,5 +577,46 @@ func TestViolationDiagnosticCoversEveryRule(t *testing.T) {
 	}
 	if len(fieldAttributes) != int(ami.FieldDestinationAvailabilityZoneID) {
 		t.Errorf("fieldAttributes maps %d fields, want %d", len(fieldAttributes), ami.FieldDestinationAvailabilityZoneID)
+	}
+}
+
+// TestReadPlacementAttributesMatchesGetAttribute checks that the placement
+// rules' direct read of the configuration gives what GetAttribute gives,
+// for known, null and unknown values and for a configuration that is
+// unknown as a whole.
+func TestReadPlacementAttributesMatchesGetAttribute(t *testing.T) {
+	ctx := context.Background()
+	sch := imageSchemaForTest()
+	imageType := sch.Type().TerraformType(ctx)
+	unknownString := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	for name, raw := range map[string]tftypes.Value{
+		"known": imageState(t, imageType, map[string]tftypes.Value{
+			"kms_key_id": str("arn:aws:kms:us-west-2:123456789012:key/k"), "encrypted": tftypes.NewValue(tftypes.Bool, true),
+			"destination_outpost_arn":       str("arn:aws:outposts:us-west-2:123456789012:outpost/op-0123456789abcdef0"),
+			"destination_availability_zone": str("us-west-2-lax-1a"), "destination_availability_zone_id": str("usw2-lax1-az1"),
+		}),
+		"null":                  imageState(t, imageType, map[string]tftypes.Value{"region": {}, "source_region": {}, "encrypted": {}}),
+		"unknown":               imageState(t, imageType, map[string]tftypes.Value{"region": unknownString, "kms_key_id": unknownString, "encrypted": tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)}),
+		"unknown configuration": tftypes.NewValue(imageType, tftypes.UnknownValue),
+	} {
+		t.Run(name, func(t *testing.T) {
+			config := tfsdk.Config{Raw: raw, Schema: sch}
+			got, gotDiags := readPlacementAttributes(ctx, config)
+			var want imageResourceModel
+			var wantDiags diag.Diagnostics
+			for attribute, target := range map[string]any{
+				"region": &want.Region, "source_region": &want.SourceRegion, "kms_key_id": &want.KMSKeyID, "encrypted": &want.Encrypted,
+				"destination_outpost_arn": &want.DestinationOutpostARN, "destination_availability_zone": &want.DestinationAvailabilityZone,
+				"destination_availability_zone_id": &want.DestinationAvailabilityZoneID,
+			} {
+				wantDiags.Append(config.GetAttribute(ctx, path.Root(attribute), target)...)
+			}
+			if !gotDiags.Equal(wantDiags) {
+				t.Fatalf("diagnostics %v, GetAttribute's %v", gotDiags, wantDiags)
+			}
+			if !reflect.DeepEqual(placementInput(got, got), placementInput(want, want)) || !got.Encrypted.Equal(want.Encrypted) || !got.Region.Equal(want.Region) || !got.KMSKeyID.Equal(want.KMSKeyID) {
+				t.Fatalf("read %+v, GetAttribute reads %+v", placementInput(got, got), placementInput(want, want))
+			}
+		})
 	}
 }

@@ -7,7 +7,13 @@ import (
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // Helpers that read and build framework values, shared by the resource,
@@ -197,4 +203,88 @@ var secretPattern = regexp.MustCompile(`(?i)(Signature=|Credential=|X-Amz-Securi
 // to reach a log or a diagnostic.
 func redactSecrets(s string) string {
 	return secretPattern.ReplaceAllString(s, "${1}REDACTED")
+}
+
+// stateAttribute reads the top-level attribute name of a state into
+// target, as state.GetAttribute does. configAttribute does the same for a
+// configuration.
+//
+// Why: the framework finds an attribute by walking a path through the
+// schema, copying its attribute map at every step, which costs tens of
+// microseconds for one string. The plans and validations that Terraform
+// runs for every unchanged copy read a few attributes each, and that walk
+// was a large part of their cost. A plain string, bool or map of strings
+// is read straight from the value with its attribute's type (what the walk
+// ends in); anything else, and any value the type's own validation
+// questions, goes through GetAttribute, whose diagnostics then stand.
+func stateAttribute(ctx context.Context, state tfsdk.State, name string, target any) diag.Diagnostics {
+	if rootAttribute(ctx, state.Raw, state.Schema, name, target) {
+		return nil
+	}
+	return state.GetAttribute(ctx, path.Root(name), target)
+}
+
+// configAttribute is stateAttribute for a configuration.
+func configAttribute(ctx context.Context, config tfsdk.Config, name string, target any) diag.Diagnostics {
+	if rootAttribute(ctx, config.Raw, config.Schema, name, target) {
+		return nil
+	}
+	return config.GetAttribute(ctx, path.Root(name), target)
+}
+
+// rootAttribute sets target, a *types.String, *types.Bool or *types.Map,
+// to the attribute name of object, read with its type in sch, and reports
+// whether it could.
+func rootAttribute(ctx context.Context, object tftypes.Value, sch any, name string, target any) bool {
+	s, ok := sch.(schema.Schema)
+	if !ok || object.IsNull() || !object.IsKnown() {
+		return false
+	}
+	a, ok := s.Attributes[name]
+	if !ok {
+		return false
+	}
+	step, err := object.ApplyTerraform5AttributePathStep(tftypes.AttributeName(name))
+	value, ok := step.(tftypes.Value)
+	if err != nil || !ok {
+		return false
+	}
+	typ := a.GetType()
+	//nolint:staticcheck // TypeWithValidate is deprecated, but GetAttribute still runs it.
+	if withValidate, ok := typ.(xattr.TypeWithValidate); ok && len(withValidate.Validate(ctx, value, path.Root(name))) > 0 {
+		return false
+	}
+	converted, err := typ.ValueFromTerraform(ctx, value)
+	if err != nil {
+		return false
+	}
+	if validateable, ok := converted.(xattr.ValidateableAttribute); ok {
+		var resp xattr.ValidateAttributeResponse
+		validateable.ValidateAttribute(ctx, xattr.ValidateAttributeRequest{Path: path.Root(name)}, &resp)
+		if len(resp.Diagnostics) > 0 {
+			return false
+		}
+	}
+	return assignValue(converted, target)
+}
+
+// assignValue sets target to v when v is exactly target's type.
+func assignValue(v attr.Value, target any) bool {
+	switch t := target.(type) {
+	case *types.String:
+		return assignAs(v, t)
+	case *types.Bool:
+		return assignAs(v, t)
+	case *types.Map:
+		return assignAs(v, t)
+	}
+	return false
+}
+
+func assignAs[T attr.Value](v attr.Value, target *T) bool {
+	typed, ok := v.(T)
+	if ok {
+		*target = typed
+	}
+	return ok
 }

@@ -1,12 +1,17 @@
 package provider
 
 import (
+	"context"
+	"reflect"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 )
@@ -76,5 +81,60 @@ func TestWithNullElementsOf(t *testing.T) {
 				t.Errorf("withNullElementsOf(%v, %v) = %v, want %v", tt.refreshed, tt.prior, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestStateAttributeMatchesGetAttribute checks that stateAttribute and
+// configAttribute read what GetAttribute reads, diagnostics included, for
+// known, null and unknown strings, bools and maps (with a null element),
+// for a state or configuration that is null or unknown as a whole, and for
+// a target type they leave to GetAttribute.
+func TestStateAttributeMatchesGetAttribute(t *testing.T) {
+	ctx := context.Background()
+	sch := imageSchemaForTest()
+	imageType := sch.Type().TerraformType(ctx)
+	stringMapType := tftypes.Map{ElementType: tftypes.String}
+	objects := map[string]tftypes.Value{
+		"known": imageState(t, imageType, map[string]tftypes.Value{
+			"tags": tftypes.NewValue(stringMapType, map[string]tftypes.Value{"a": str("1"), "b": tftypes.NewValue(tftypes.String, nil)}),
+		}),
+		"null attributes": imageState(t, imageType, map[string]tftypes.Value{"tags": {}, "state": {}, "encrypted": {}}),
+		"unknown attributes": imageState(t, imageType, map[string]tftypes.Value{
+			"tags":      tftypes.NewValue(stringMapType, tftypes.UnknownValue),
+			"tags_all":  tftypes.NewValue(stringMapType, map[string]tftypes.Value{"a": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}),
+			"state":     tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+			"encrypted": tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue),
+		}),
+		"null object":    tftypes.NewValue(imageType, nil),
+		"unknown object": tftypes.NewValue(imageType, tftypes.UnknownValue),
+	}
+	for objectName, object := range objects {
+		for _, name := range []string{"tags", "tags_all", "state", "encrypted", "region", "snapshot_ids", "no_such_attribute"} {
+			t.Run(objectName+"/"+name, func(t *testing.T) {
+				targets := func() (any, any) {
+					switch name {
+					case "tags", "tags_all":
+						return new(types.Map), new(types.Map)
+					case "encrypted":
+						return new(types.Bool), new(types.Bool)
+					case "snapshot_ids":
+						return new(types.List), new(types.List)
+					}
+					return new(types.String), new(types.String)
+				}
+				got, want := targets()
+				gotDiags := stateAttribute(ctx, tfsdk.State{Raw: object, Schema: sch}, name, got)
+				wantDiags := tfsdk.State{Raw: object, Schema: sch}.GetAttribute(ctx, path.Root(name), want)
+				if !gotDiags.Equal(wantDiags) || !reflect.DeepEqual(got, want) {
+					t.Errorf("state: read %v (%v), GetAttribute reads %v (%v)", got, gotDiags, want, wantDiags)
+				}
+				got, want = targets()
+				gotDiags = configAttribute(ctx, tfsdk.Config{Raw: object, Schema: sch}, name, got)
+				wantDiags = tfsdk.Config{Raw: object, Schema: sch}.GetAttribute(ctx, path.Root(name), want)
+				if !gotDiags.Equal(wantDiags) || !reflect.DeepEqual(got, want) {
+					t.Errorf("config: read %v (%v), GetAttribute reads %v (%v)", got, gotDiags, want, wantDiags)
+				}
+			})
+		}
 	}
 }
