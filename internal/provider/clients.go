@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,7 +32,9 @@ const defaultMaxRetries = 25
 // providerData is what Configure hands to resources: the AWS configuration,
 // the provider-level defaults, and the per-Region clients built from them.
 type providerData struct {
-	awsConfig     aws.Config
+	// awsConfig is the AWS SDK's configuration, loaded on first use
+	// (newProviderData says why).
+	awsConfig     func() (aws.Config, error)
 	ec2Endpoint   string
 	kmsEndpoint   string
 	stsEndpoint   string
@@ -119,17 +122,24 @@ func newProviderData(ctx context.Context, cfg providerModel, version string) (*p
 			credentials.NewStaticCredentialsProvider(accessKey, knownString(cfg.SecretKey), knownString(cfg.Token))))
 	}
 
-	awsConfig, err := config.LoadDefaultConfig(ctx, opts...)
+	// Configure loads the configuration without the custom CA bundle
+	// (AWS_CA_BUNDLE, or ca_bundle in the profile), so that every other
+	// mistake in it is reported now and the default Region is known. The
+	// configuration that calls AWS is loaded, with the bundle, on first
+	// use. Why: the bundle is often a whole system store, whose some 150
+	// certificates took 17 ms to parse in every Terraform command, and a
+	// plan that calls no AWS API (plan -refresh=false with nothing to
+	// change) needs none of it. The placeholder stands in for the bundle
+	// only in the configuration that is checked here, and is never used
+	// for a request.
+	checked, err := config.LoadDefaultConfig(ctx, append(opts, config.WithCustomCABundle(strings.NewReader(placeholderCABundle)))...)
 	if err != nil {
-		diags.AddError("Unable to Load AWS Configuration",
-			"The provider could not read the AWS configuration (profile, shared_config_files, shared_credentials_files): "+err.Error()+
-				"\n\nCheck that the named profile exists in the files given, or remove profile to use the default credential chain.")
+		diags.AddError("Unable to Load AWS Configuration", awsConfigProblem(err))
 		return nil, diags
 	}
 
 	data := &providerData{
-		awsConfig:     awsConfig,
-		defaultRegion: awsConfig.Region,
+		defaultRegion: checked.Region,
 		defaultTags:   map[string]string{},
 		skipPreflight: cfg.SkipPreflight.ValueBool(),
 		ec2Clients:    map[string]*ami.Client{},
@@ -153,30 +163,64 @@ func newProviderData(ctx context.Context, cfg providerModel, version string) (*p
 			}
 		}
 	}
-
-	if cfg.AssumeRole != nil {
-		duration := 15 * time.Minute
-		if d := knownString(cfg.AssumeRole.Duration); d != "" {
-			duration, _ = time.ParseDuration(d) // checked by the schema's validator
+	loadCtx := context.WithoutCancel(ctx) // used after Configure returns
+	data.awsConfig = sync.OnceValues(func() (aws.Config, error) {
+		awsConfig, err := config.LoadDefaultConfig(loadCtx, opts...)
+		if err != nil {
+			return aws.Config{}, err
 		}
-		sessionName := knownString(cfg.AssumeRole.SessionName)
-		if sessionName == "" {
-			sessionName = "terraform-provider-amicopy"
+		if cfg.AssumeRole != nil {
+			awsConfig.Credentials = data.assumeRoleCredentials(awsConfig, cfg.AssumeRole)
 		}
-		stsClient := data.stsClient(awsConfig.Region)
-		externalID := knownString(cfg.AssumeRole.ExternalID)
-		awsConfig.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsClient, cfg.AssumeRole.RoleARN.ValueString(),
-			func(o *stscreds.AssumeRoleOptions) {
-				o.RoleSessionName = sessionName
-				o.Duration = duration
-				if externalID != "" {
-					o.ExternalID = aws.String(externalID)
-				}
-			}))
-		data.awsConfig = awsConfig
-	}
+		return awsConfig, nil
+	})
 	return data, diags
 }
+
+// assumeRoleCredentials are credentials for the role of assume_role, asked
+// of STS with the credentials of awsConfig.
+func (d *providerData) assumeRoleCredentials(awsConfig aws.Config, role *assumeRoleModel) aws.CredentialsProvider {
+	duration := 15 * time.Minute
+	if v := knownString(role.Duration); v != "" {
+		duration, _ = time.ParseDuration(v) // checked by the schema's validator
+	}
+	sessionName := knownString(role.SessionName)
+	if sessionName == "" {
+		sessionName = "terraform-provider-amicopy"
+	}
+	externalID := knownString(role.ExternalID)
+	return aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(d.newSTSClient(awsConfig, awsConfig.Region), role.RoleARN.ValueString(),
+		func(o *stscreds.AssumeRoleOptions) {
+			o.RoleSessionName = sessionName
+			o.Duration = duration
+			if externalID != "" {
+				o.ExternalID = aws.String(externalID)
+			}
+		}))
+}
+
+// awsConfigProblem words a failure to load the AWS configuration.
+func awsConfigProblem(err error) string {
+	return "The provider could not read the AWS configuration (profile, shared_config_files, shared_credentials_files, " +
+		"the AWS_* environment variables, the CA bundle): " + err.Error() +
+		"\n\nCheck that the named profile exists in the files given, or remove profile to use the default credential chain; " +
+		"check that AWS_CA_BUNDLE or the profile's ca_bundle names a readable PEM file."
+}
+
+// placeholderCABundle is a certificate that verifies nothing (it expired
+// on 2 January 2026, and its key was thrown away), for the configuration
+// that Configure only checks (newProviderData).
+const placeholderCABundle = `-----BEGIN CERTIFICATE-----
+MIIBdjCCAR2gAwIBAgIBATAKBggqhkjOPQQDAjBFMUMwQQYDVQQDEzp0ZXJyYWZv
+cm0tcHJvdmlkZXItYW1pY29weSBwbGFjZWhvbGRlciwgdHJ1c3RlZCBieSBub3Ro
+aW5nMB4XDTI2MDEwMTAwMDAwMFoXDTI2MDEwMjAwMDAwMFowRTFDMEEGA1UEAxM6
+dGVycmFmb3JtLXByb3ZpZGVyLWFtaWNvcHkgcGxhY2Vob2xkZXIsIHRydXN0ZWQg
+Ynkgbm90aGluZzBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABD2L8Idq7UXDIFO5
+Gkb5Fm7sMM1LrsXA5bZd8+BziMt/hxNoKL89nKKq0zi0V6nvw2Q9x25daA/VLl/o
+kOWwsbUwCgYIKoZIzj0EAwIDRwAwRAIgExKjZ+KdkBsYghhBUOd2YvBgJEStDb3G
+uBx8JrLSJTACIBEkmIl9qsg5/TuZAHVmfKZdboqStvqsw+eKeFesdnPp
+-----END CERTIFICATE-----
+`
 
 // regionOrDefault returns region, or the provider's default when region is
 // empty.
@@ -196,6 +240,11 @@ func (d *providerData) ec2Client(ctx context.Context, region string) (*ami.Clien
 				"or set the AWS_REGION environment variable, or give the profile a region.")
 		return nil, diags
 	}
+	awsConfig, err := d.awsConfig()
+	if err != nil {
+		diags.AddError("Unable to Load AWS Configuration", awsConfigProblem(err))
+		return nil, diags
+	}
 	if problem := d.checkCredentials(ctx); problem != "" {
 		diags.AddError("No Valid AWS Credentials", problem)
 		return nil, diags
@@ -205,7 +254,7 @@ func (d *providerData) ec2Client(ctx context.Context, region string) (*ami.Clien
 	if c, ok := d.ec2Clients[region]; ok {
 		return c, diags
 	}
-	api := ec2.NewFromConfig(d.awsConfig, func(o *ec2.Options) {
+	api := ec2.NewFromConfig(awsConfig, func(o *ec2.Options) {
 		o.Region = region
 		if d.ec2Endpoint != "" {
 			o.BaseEndpoint = aws.String(d.ec2Endpoint)
@@ -218,13 +267,17 @@ func (d *providerData) ec2Client(ctx context.Context, region string) (*ami.Clien
 }
 
 // kmsClient returns the cached KMS client for a Region.
-func (d *providerData) kmsClient(region string) *kms.Client {
+func (d *providerData) kmsClient(region string) (*kms.Client, error) {
+	awsConfig, err := d.awsConfig()
+	if err != nil {
+		return nil, err
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if c, ok := d.kmsClients[region]; ok {
-		return c
+		return c, nil
 	}
-	c := kms.NewFromConfig(d.awsConfig, func(o *kms.Options) {
+	c := kms.NewFromConfig(awsConfig, func(o *kms.Options) {
 		o.Region = region
 		if d.kmsEndpoint != "" {
 			o.BaseEndpoint = aws.String(d.kmsEndpoint)
@@ -232,12 +285,21 @@ func (d *providerData) kmsClient(region string) *kms.Client {
 		o.APIOptions = append(o.APIOptions, d.addRefusalExplanation)
 	})
 	d.kmsClients[region] = c
-	return c
+	return c, nil
 }
 
 // stsClient returns an STS client for a Region, honouring endpoints.sts.
-func (d *providerData) stsClient(region string) *sts.Client {
-	return sts.NewFromConfig(d.awsConfig, func(o *sts.Options) {
+func (d *providerData) stsClient(region string) (*sts.Client, error) {
+	awsConfig, err := d.awsConfig()
+	if err != nil {
+		return nil, err
+	}
+	return d.newSTSClient(awsConfig, region), nil
+}
+
+// newSTSClient is stsClient over awsConfig.
+func (d *providerData) newSTSClient(awsConfig aws.Config, region string) *sts.Client {
+	return sts.NewFromConfig(awsConfig, func(o *sts.Options) {
 		if d.stsEndpoint != "" {
 			o.BaseEndpoint = aws.String(d.stsEndpoint)
 		}
@@ -256,11 +318,16 @@ func (d *providerData) stsClient(region string) *sts.Client {
 // returns what is wrong, or "".
 func (d *providerData) checkCredentials(ctx context.Context) string {
 	d.credentialsOnce.Do(func() {
-		if d.awsConfig.Credentials == nil {
+		awsConfig, err := d.awsConfig()
+		if err != nil {
+			d.credentialsProblem = awsConfigProblem(err)
+			return
+		}
+		if awsConfig.Credentials == nil {
 			d.credentialsProblem = noCredentialsHelp
 			return
 		}
-		if _, err := d.awsConfig.Credentials.Retrieve(ctx); err != nil {
+		if _, err := awsConfig.Credentials.Retrieve(ctx); err != nil {
 			d.credentialsProblem = noCredentialsHelp + "\n\nThe AWS SDK said: " + redactSecrets(err.Error())
 		}
 	})

@@ -3,13 +3,19 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
@@ -157,4 +163,85 @@ func TestCallLogRedactsSecrets(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCABundleLoadedOnFirstUse checks the custom CA bundle: Configure does
+// not read it, and every call to AWS trusts it. An STS endpoint serves
+// HTTPS with a certificate that only AWS_CA_BUNDLE vouches for.
+func TestCABundleLoadedOnFirstUse(t *testing.T) {
+	endpoint := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		fmt.Fprint(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+<GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/ca-bundle</Arn><UserId>AIDATEST</UserId><Account>123456789012</Account></GetCallerIdentityResult>
+<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`)
+	}))
+	t.Cleanup(endpoint.Close)
+	dir := t.TempDir()
+	trusted := filepath.Join(dir, "endpoint.pem")
+	if err := os.WriteFile(trusted, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: endpoint.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	garbage := filepath.Join(dir, "garbage.pem")
+	if err := os.WriteFile(garbage, []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		name     string
+		caBundle string
+		// wantCall is "" when GetCallerIdentity must succeed, or what its
+		// error must say.
+		wantCall string
+	}{
+		{"the bundle vouches for the endpoint", trusted, ""},
+		{"no bundle", "", "certificate"},
+		{"a bundle that is missing", filepath.Join(dir, "missing.pem"), "Unable to Load AWS Configuration"},
+		{"a bundle that is not PEM", garbage, "Unable to Load AWS Configuration"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("AWS_CA_BUNDLE", tc.caBundle)
+			t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
+			t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
+			ctx := context.Background()
+			data, diags := newProviderData(ctx, providerModel{
+				AccessKey: types.StringValue("AKIATESTTESTTESTTEST"),
+				SecretKey: types.StringValue("secret"),
+				Region:    types.StringValue("us-east-1"),
+				Endpoints: &endpointsModel{STS: types.StringValue(endpoint.URL), EC2: types.StringValue(endpoint.URL)},
+			}, "test")
+			if diags.HasError() {
+				t.Fatalf("Configure reported %v; it must not read the CA bundle", diags)
+			}
+			err := callerIdentityOnce(ctx, data)
+			switch {
+			case tc.wantCall == "" && err != nil:
+				t.Fatalf("GetCallerIdentity: %v", err)
+			case tc.wantCall != "" && (err == nil || !strings.Contains(err.Error(), tc.wantCall)):
+				t.Fatalf("GetCallerIdentity: %v, want an error that says %q", err, tc.wantCall)
+			}
+			if strings.Contains(tc.wantCall, "Configuration") {
+				// EC2 says the same, as the diagnostic a resource reports.
+				_, diags := data.ec2Client(ctx, "us-east-1")
+				if !diags.HasError() || diags[0].Summary() != "Unable to Load AWS Configuration" || !strings.Contains(diags[0].Detail(), "CA bundle") {
+					t.Fatalf("ec2Client: %v, want Unable to Load AWS Configuration", diags)
+				}
+			}
+		})
+	}
+}
+
+// callerIdentityOnce asks STS who the caller is, once, and words a failure
+// to load the configuration as the diagnostic does.
+func callerIdentityOnce(ctx context.Context, data *providerData) error {
+	client, err := data.stsClient("us-east-1")
+	if err != nil {
+		return fmt.Errorf("Unable to Load AWS Configuration: %s", awsConfigProblem(err))
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	out, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(o *sts.Options) { o.RetryMaxAttempts = 1 })
+	if err == nil && aws.ToString(out.Account) != "123456789012" {
+		return fmt.Errorf("GetCallerIdentity answered account %q", aws.ToString(out.Account))
+	}
+	return err
 }

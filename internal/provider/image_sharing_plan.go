@@ -13,7 +13,6 @@ import (
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -487,8 +486,7 @@ func (r *imageResource) isAWSManagedEBSKey(ctx context.Context, region, keyID st
 	manager, err := r.data.sharingFacts.get("kms-manager|"+region+"|"+keyID, func() (string, error) {
 		ctx, cancel := context.WithTimeout(ctx, preflightKMSTimeout)
 		defer cancel()
-		out, err := r.data.kmsClient(region).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)},
-			func(o *kms.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
+		out, err := describeKey(ctx, r.data, region, keyID)
 		if err != nil || out.KeyMetadata == nil {
 			return "", err
 		}

@@ -333,8 +333,7 @@ func (r *imageResource) checkKMSKey(ctx context.Context, region, keyID string) d
 	// seconds and a warning, not the provider's full retry budget.
 	ctx, cancel := context.WithTimeout(ctx, preflightKMSTimeout)
 	defer cancel()
-	out, err := r.data.kmsClient(region).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)},
-		func(o *kms.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
+	out, err := describeKey(ctx, r.data, region, keyID)
 	var notFound *kmstypes.NotFoundException
 	switch {
 	case errors.As(err, &notFound):
@@ -439,6 +438,17 @@ func (d *providerData) copyKMSKeyARN(ctx context.Context, region string, state t
 	return "", nil
 }
 
+// describeKey asks kms:DescribeKey in region, with the few attempts of a
+// plan-time check.
+func describeKey(ctx context.Context, d *providerData, region, keyID string) (*kms.DescribeKeyOutput, error) {
+	client, err := d.kmsClient(region)
+	if err != nil {
+		return nil, err
+	}
+	return client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)},
+		func(o *kms.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
+}
+
 // kmsKeyARN returns the ARN of the key that keyID names in region (a key
 // ID, alias name, key ARN or alias ARN), asking kms:DescribeKey once per
 // key and Region in a plan, bounded like checkKMSKey.
@@ -446,8 +456,7 @@ func (d *providerData) kmsKeyARN(ctx context.Context, region, keyID string) (str
 	return d.kmsKeyARNs.get(region+"|"+keyID, func() (string, error) {
 		ctx, cancel := context.WithTimeout(ctx, preflightKMSTimeout)
 		defer cancel()
-		out, err := d.kmsClient(region).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)},
-			func(o *kms.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
+		out, err := describeKey(ctx, d, region, keyID)
 		if err != nil {
 			return "", err
 		}

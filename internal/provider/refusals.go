@@ -45,8 +45,12 @@ func (d *providerData) callerIdentity(ctx context.Context, region string) (arn, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, refusalLookupTimeout)
 	defer cancel()
-	out, err := d.stsClient(region).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{},
-		func(o *sts.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
+	client, err := d.stsClient(region)
+	var out *sts.GetCallerIdentityOutput
+	if err == nil {
+		out, err = client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{},
+			func(o *sts.Options) { o.RetryMaxAttempts = preflightKMSAttempts })
+	}
 	d.caller.done = true
 	if err != nil {
 		d.caller.err = err
@@ -64,7 +68,11 @@ func (d *providerData) decodeRefusal(ctx context.Context, region, encoded string
 	// One attempt: the decoded message is a courtesy, and the provider's
 	// retryer (25 retries with backoff) would hold the error for the whole
 	// timeout when STS fails or throttles.
-	out, err := d.stsClient(region).DecodeAuthorizationMessage(ctx,
+	client, err := d.stsClient(region)
+	if err != nil {
+		return "", err
+	}
+	out, err := client.DecodeAuthorizationMessage(ctx,
 		&sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)},
 		func(o *sts.Options) { o.RetryMaxAttempts = 1 })
 	if err != nil {

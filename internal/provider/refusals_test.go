@@ -190,7 +190,11 @@ func TestRefusalDiagnostics(t *testing.T) {
 			var err error
 			for range 2 { // The second refusal must not ask STS who the caller is again.
 				if tc.kms {
-					_, err = data.kmsClient("eu-west-1").DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)})
+					client, clientErr := data.kmsClient("eu-west-1")
+					if clientErr != nil {
+						t.Fatalf("kmsClient: %v", clientErr)
+					}
+					_, err = client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)})
 				} else {
 					client, diags := data.ec2Client(ctx, "eu-west-1")
 					if diags.HasError() {

@@ -380,9 +380,10 @@ func merge(a, b map[string]tftypes.Value) map[string]tftypes.Value {
 }
 
 // BenchmarkServerUnchangedResource drives the calls Terraform makes for one
-// unchanged amicopy_image in `plan -refresh=false`: UpgradeResourceState
-// (Terraform upgrades every instance's stored state) and
-// PlanResourceChange, through the framework alone and through the server.
+// unchanged amicopy_image in `plan -refresh=false`: ValidateResourceConfig,
+// UpgradeResourceState (Terraform upgrades every instance's stored state)
+// and PlanResourceChange, through the framework alone and through the
+// server.
 func BenchmarkServerUnchangedResource(b *testing.B) {
 	b.Setenv("AWS_REGION", "us-east-1")
 	b.Setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -407,10 +408,13 @@ func BenchmarkServerUnchangedResource(b *testing.B) {
 		Config:           dynamicValue(b, imageType, imageState(b, imageType, merge(realisticChanges(imageType), computedOnlyNull))),
 		PriorPrivate:     []byte(trackedCopyPrivate),
 	}
+	validate := &tfprotov6.ValidateResourceConfigRequest{TypeName: "amicopy_image", Config: plan.Config}
 	for _, bm := range []struct {
 		name string
 		call func() error
 	}{
+		{"ValidateResourceConfig/framework", func() error { _, err := s.ProviderServer.ValidateResourceConfig(ctx, validate); return err }},
+		{"ValidateResourceConfig/server", func() error { _, err := s.ValidateResourceConfig(ctx, validate); return err }},
 		{"UpgradeResourceState/framework", func() error { _, err := s.ProviderServer.UpgradeResourceState(ctx, upgrade); return err }},
 		{"UpgradeResourceState/server", func() error { _, err := s.UpgradeResourceState(ctx, upgrade); return err }},
 		{"PlanResourceChange/framework", func() error { _, err := s.ProviderServer.PlanResourceChange(ctx, plan); return err }},

@@ -45,6 +45,11 @@ func (s *server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.Vali
 // amicopy_image schema once.
 type configValidation struct {
 	schema schema.Schema
+	// attributes are the schema's attributes with what checking each
+	// needs, prepared once: the framework rebuilds an attribute's type,
+	// path and path expression on every call, which cost more than the
+	// checks themselves.
+	attributes []checkedAttribute
 	// unmodelled says why the shortcut must leave every request to the
 	// framework: the schema uses something whose checks it does not run
 	// (blocks, deprecations, write-only attributes, nested lists, sets or
@@ -63,7 +68,11 @@ func imageConfigValidation(ctx context.Context) configValidation {
 	configValidationOnce.Do(func() {
 		var resp resource.SchemaResponse
 		NewImageResource().Schema(ctx, resource.SchemaRequest{}, &resp)
-		configValidationMemo = configValidation{schema: resp.Schema, unmodelled: validationUnmodelled(resp.Schema)}
+		configValidationMemo = configValidation{
+			schema:     resp.Schema,
+			attributes: checkedAttributes(resp.Schema.Attributes, path.Empty(), path.MatchRelative()),
+			unmodelled: validationUnmodelled(resp.Schema),
+		}
 	})
 	return configValidationMemo
 }
@@ -159,7 +168,35 @@ func (s *server) configIsValid(ctx context.Context, req *tfprotov6.ValidateResou
 	}
 
 	check := attributeCheck{config: config, capabilities: validator.ValidateSchemaClientCapabilities{WriteOnlyAttributesAllowed: capabilities}}
-	return check.attributes(ctx, v.schema.Attributes, raw, path.Empty(), path.MatchRelative())
+	return check.attributes(ctx, v.attributes, raw)
+}
+
+// checkedAttribute is one attribute of the schema, or of a single nested
+// attribute, with its type, path and path expression.
+type checkedAttribute struct {
+	name       string
+	attribute  schema.Attribute
+	typ        attr.Type
+	path       path.Path
+	expression path.Expression
+	// nested are a single nested attribute's own.
+	nested []checkedAttribute
+}
+
+// checkedAttributes prepares attrs, found at p (matched by pe).
+func checkedAttributes(attrs map[string]schema.Attribute, p path.Path, pe path.Expression) []checkedAttribute {
+	var checked []checkedAttribute
+	for name, a := range attrs {
+		c := checkedAttribute{name: name, attribute: a, typ: a.GetType(), path: p.AtName(name), expression: pe.AtName(name)}
+		if p.Equal(path.Empty()) {
+			c.path, c.expression = path.Root(name), path.MatchRoot(name)
+		}
+		if nested, ok := a.(schema.SingleNestedAttribute); ok {
+			c.nested = checkedAttributes(nested.Attributes, c.path, c.expression)
+		}
+		checked = append(checked, c)
+	}
+	return checked
 }
 
 // attributeCheck runs the framework's attribute checks over one
@@ -171,21 +208,14 @@ type attributeCheck struct {
 
 // attributes checks each attribute of an object value: the configuration
 // itself at the root, or a known, non-null single nested attribute.
-func (c attributeCheck) attributes(ctx context.Context, attrs map[string]schema.Attribute, object tftypes.Value, p path.Path, pe path.Expression) bool {
+func (c attributeCheck) attributes(ctx context.Context, attrs []checkedAttribute, object tftypes.Value) bool {
 	var values map[string]tftypes.Value
 	if err := object.As(&values); err != nil {
 		return false
 	}
-	for name, a := range attrs {
-		value, ok := values[name]
-		if !ok {
-			return false
-		}
-		childPath, childExpression := p.AtName(name), pe.AtName(name)
-		if p.Equal(path.Empty()) {
-			childPath, childExpression = path.Root(name), path.MatchRoot(name)
-		}
-		if !c.attribute(ctx, a, value, childPath, childExpression) {
+	for _, a := range attrs {
+		value, ok := values[a.name]
+		if !ok || !c.attribute(ctx, a, value) {
 			return false
 		}
 	}
@@ -194,28 +224,27 @@ func (c attributeCheck) attributes(ctx context.Context, attrs map[string]schema.
 
 // attribute is the framework's AttributeValidate for one attribute whose
 // configuration is value, answering only whether it reports nothing.
-func (c attributeCheck) attribute(ctx context.Context, a schema.Attribute, value tftypes.Value, p path.Path, pe path.Expression) bool {
+func (c attributeCheck) attribute(ctx context.Context, a checkedAttribute, value tftypes.Value) bool {
 	null := value.IsNull()
-	if a.IsComputed() && !a.IsOptional() && !null {
+	if a.attribute.IsComputed() && !a.attribute.IsOptional() && !null {
 		return false // "Invalid Configuration for Read-Only Attribute"
 	}
-	if a.IsRequired() && null {
+	if a.attribute.IsRequired() && null {
 		return false // "Missing Configuration for Required Attribute"
 	}
-	configValue, err := a.GetType().ValueFromTerraform(ctx, value)
-	if err != nil || !valueValidates(ctx, a.GetType(), configValue, value, p) {
+	configValue, err := a.typ.ValueFromTerraform(ctx, value)
+	if err != nil || !valueValidates(ctx, a.typ, configValue, value, a.path) {
 		return false
 	}
-	if !c.validators(ctx, a, configValue, p, pe) {
+	if !c.validators(ctx, a.attribute, configValue, a.path, a.expression) {
 		return false
 	}
-	nested, ok := a.(schema.SingleNestedAttribute)
-	if !ok || null || !value.IsKnown() {
+	if _, ok := a.attribute.(schema.SingleNestedAttribute); !ok || null || !value.IsKnown() {
 		// Other nested attributes are computed-only (validationUnmodelled),
 		// so null here, with no elements to walk.
 		return true
 	}
-	return c.attributes(ctx, nested.Attributes, value, p, pe)
+	return c.attributes(ctx, a.nested, value)
 }
 
 // valueValidates runs the validation that the framework runs while it reads

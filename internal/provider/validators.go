@@ -305,17 +305,13 @@ func (v placementRuleValidator) ValidateResource(ctx context.Context, req resour
 func readPlacementAttributes(ctx context.Context, config tfsdk.Config) (imageResourceModel, diag.Diagnostics) {
 	var m imageResourceModel
 	var diags diag.Diagnostics
-	for name, target := range map[string]any{
-		"region":                           &m.Region,
-		"source_region":                    &m.SourceRegion,
-		"kms_key_id":                       &m.KMSKeyID,
-		"encrypted":                        &m.Encrypted,
-		"destination_outpost_arn":          &m.DestinationOutpostARN,
-		"destination_availability_zone":    &m.DestinationAvailabilityZone,
-		"destination_availability_zone_id": &m.DestinationAvailabilityZoneID,
-	} {
-		diags.Append(configAttribute(ctx, config, name, target)...)
-	}
+	diags.Append(configAttribute(ctx, config, "region", &m.Region)...)
+	diags.Append(configAttribute(ctx, config, "source_region", &m.SourceRegion)...)
+	diags.Append(configAttribute(ctx, config, "kms_key_id", &m.KMSKeyID)...)
+	diags.Append(configAttribute(ctx, config, "encrypted", &m.Encrypted)...)
+	diags.Append(configAttribute(ctx, config, "destination_outpost_arn", &m.DestinationOutpostARN)...)
+	diags.Append(configAttribute(ctx, config, "destination_availability_zone", &m.DestinationAvailabilityZone)...)
+	diags.Append(configAttribute(ctx, config, "destination_availability_zone_id", &m.DestinationAvailabilityZoneID)...)
 	return m, diags
 }
 
