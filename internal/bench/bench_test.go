@@ -409,42 +409,47 @@ func measureOverhead(t *testing.T, r *results, count, runs int, goal overheadGoa
 }
 
 // splitRuns is how many plans measureSplit makes per subject.
-const splitRuns = 5
+const splitRuns = 9
 
 // measureSplit splits the CPU time of the non-refreshing plans over the
 // first two subjects into Terraform's own and the provider processes'
 // (see split.go), and reports the floor this sets on the overhead goal:
 // Terraform's own CPU time over amicopy's state against the whole plan over
 // the minimal provider's. No change to amicopy's provider process can bring
-// the CPU ratio below that floor.
+// the CPU ratio below that floor. The subjects take turns, plan by plan,
+// so that a change in the machine's load while it measures falls on both.
 //
 // It returns the median CPU time of each subject's provider processes, by
 // subject name.
 func measureSplit(t *testing.T, r *results, count int, amicopy, minimal overheadSubject, minimalCPU time.Duration) map[string]time.Duration {
 	t.Helper()
-	terraformCPU := map[string]time.Duration{}
-	providerCPU := map[string]time.Duration{}
-	for _, s := range []overheadSubject{amicopy, minimal} {
-		log := filepath.Join(t.TempDir(), "times.log")
-		wrapperDir, err := WriteCPUWrapper(t.TempDir(), s.provider.binary, log)
+	subjects := []overheadSubject{amicopy, minimal}
+	logs := make([]string, len(subjects))
+	wds := make([]*acctest.Workdir, len(subjects))
+	for n, s := range subjects {
+		logs[n] = filepath.Join(t.TempDir(), "times.log")
+		wrapperDir, err := WriteCPUWrapper(t.TempDir(), s.provider.binary, logs[n])
 		if err != nil {
 			t.Fatal(err)
 		}
-		wd := acctest.NewWorkdir(t, map[string]string{s.provider.address: wrapperDir})
+		wds[n] = acctest.NewWorkdir(t, map[string]string{s.provider.address: wrapperDir})
 		for _, file := range []string{"main.tf", "terraform.tfstate"} {
 			content, err := os.ReadFile(filepath.Join(s.wd.Dir, file))
 			if err != nil {
 				t.Fatal(err)
 			}
-			wd.WriteFile(t, file, string(content))
+			wds[n].WriteFile(t, file, string(content))
 		}
-		var own, providers []time.Duration
-		for range splitRuns {
-			if err := os.Remove(log); err != nil && !os.IsNotExist(err) {
+	}
+	own := make([][]time.Duration, len(subjects))
+	providers := make([][]time.Duration, len(subjects))
+	for range splitRuns {
+		for n := range subjects {
+			if err := os.Remove(logs[n]); err != nil && !os.IsNotExist(err) {
 				t.Fatal(err)
 			}
-			run := mustPlan(t, wd, "-refresh=false")
-			content, err := os.ReadFile(log)
+			run := mustPlan(t, wds[n], "-refresh=false")
+			content, err := os.ReadFile(logs[n])
 			if err != nil {
 				t.Fatalf("the CPU wrapper wrote no log: %v", err)
 			}
@@ -452,14 +457,18 @@ func measureSplit(t *testing.T, r *results, count int, amicopy, minimal overhead
 			if err != nil {
 				t.Fatal(err)
 			}
-			own = append(own, run.CPU-provider)
-			providers = append(providers, provider)
+			own[n] = append(own[n], run.CPU-provider)
+			providers[n] = append(providers[n], provider)
 		}
-		t.Logf("plan -refresh=false over %d %s: Terraform CPU %v, provider processes' CPU %v", count, s.name, own, providers)
-		terraformCPU[s.name] = Median(own)
-		providerCPU[s.name] = Median(providers)
+	}
+	terraformCPU := map[string]time.Duration{}
+	providerCPU := map[string]time.Duration{}
+	for n, s := range subjects {
+		t.Logf("plan -refresh=false over %d %s: Terraform CPU %v, provider processes' CPU %v", count, s.name, own[n], providers[n])
+		terraformCPU[s.name] = Median(own[n])
+		providerCPU[s.name] = Median(providers[n])
 		r.info(fmt.Sprintf("overhead split: %d %s, CPU of Terraform / of the provider (median of %d)", count, s.name, splitRuns),
-			fmt.Sprintf("%s / %s", seconds(Median(own)), seconds(Median(providers))))
+			fmt.Sprintf("%s / %s", seconds(Median(own[n])), seconds(Median(providers[n]))))
 	}
 	r.info(fmt.Sprintf("overhead floor: Terraform's own CPU over %d %s / whole plan over %s", count, amicopy.name, minimal.name),
 		fmt.Sprintf("%.2fx", float64(terraformCPU[amicopy.name])/float64(minimalCPU)))

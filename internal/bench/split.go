@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -28,8 +29,14 @@ func WriteCPUWrapper(dir, binary, log string) (string, error) {
 		return "", err
 	}
 	// times prints two lines: the shell's own user and system time, then
-	// its children's.
-	script := fmt.Sprintf("#!/bin/sh\n%s \"$@\"\nstatus=$?\ntimes >>%s\nexit $status\n", shellQuote(binary), shellQuote(log))
+	// its children's. bash's are to the millisecond (getrusage); a plain
+	// sh may count in clock ticks of 10 ms, too coarse for a process that
+	// runs for tens of milliseconds, so bash runs it where there is one.
+	shell := "/bin/sh"
+	if bash, err := exec.LookPath("bash"); err == nil {
+		shell = bash
+	}
+	script := fmt.Sprintf("#!%s\n%s \"$@\"\nstatus=$?\ntimes >>%s\nexit $status\n", shell, shellQuote(binary), shellQuote(log))
 	//nolint:gosec // the wrapper must be executable for Terraform to start it
 	if err := os.WriteFile(filepath.Join(wrapperDir, filepath.Base(binary)), []byte(script), 0o755); err != nil {
 		return "", err
