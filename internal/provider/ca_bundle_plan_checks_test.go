@@ -1,0 +1,69 @@
+package provider
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// TestCABundleFailureInPlanTimeKMSCheck: since the CA bundle is read on
+// the first AWS call (not at Configure), a bundle that cannot be read
+// must be reported at that call as "Unable to Load AWS Configuration", an
+// error. When the plan's first AWS call is one of the sharing check of an
+// encrypted copy whose launch_permission changes (planned with
+// -refresh=false), it is not: with kms_key_id set the failure is a
+// warning worded as a KMS failure ("Unable to Check Sharing ...
+// kms:DescribeKey ... failed: open ...: no such file or directory"), and
+// with kms_key_id unset it is dropped; either way the plan succeeds, and
+// the error only shows at apply. Before the change, Configure refused the
+// bundle, which the test accepts.
+func TestCABundleFailureInPlanTimeKMSCheck(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("AWS_CA_BUNDLE", filepath.Join(dir, "missing.pem"))
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
+	ctx := context.Background()
+	data, diags := newProviderData(ctx, providerModel{
+		AccessKey: types.StringValue("AKIATESTTESTTESTTEST"),
+		SecretKey: types.StringValue("secret"),
+		Region:    types.StringValue("us-east-1"),
+		Endpoints: &endpointsModel{EC2: types.StringValue("http://127.0.0.1:1"), KMS: types.StringValue("http://127.0.0.1:1")},
+	}, "test")
+	if diags.HasError() {
+		// Refusing the bundle at Configure (as before the lazy load) is
+		// a clear answer too.
+		if diags.Errors()[0].Summary() != "Unable to Load AWS Configuration" {
+			t.Fatalf("Configure: %v", diags)
+		}
+		return
+	}
+	r := &imageResource{data: data}
+	for _, tc := range []struct {
+		name     string
+		kmsKeyID types.String
+	}{
+		// kms:DescribeKey is the first call: a warning, worded as KMS's.
+		{"kms_key_id set", types.StringValue("1234abcd-12ab-34cd-56ef-1234567890ab")},
+		// ec2:DescribeSnapshots is the first call: its diagnostics are
+		// dropped, and the check passes in silence (through the CLI: the
+		// plan that refuses with a readable bundle, "Encrypted Copy Cannot
+		// Be Shared With the AWS Managed Key", succeeds with none).
+		{"kms_key_id unset", types.StringNull()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan := imageResourceModel{Region: types.StringValue("us-east-1"), KMSKeyID: tc.kmsKeyID}
+			state := plan
+			state.ID = types.StringValue("ami-0123456789abcdef0")
+			state.SnapshotIDs = types.ListValueMust(types.StringType, []attr.Value{types.StringValue("snap-0123456789abcdef0")})
+			var got diag.Diagnostics
+			r.checkShareableKey(ctx, plan, state, false, &got)
+			if !got.HasError() || got.Errors()[0].Summary() != "Unable to Load AWS Configuration" {
+				t.Fatalf("the sharing check reported %v; want the error Unable to Load AWS Configuration, which names the CA bundle", got)
+			}
+		})
+	}
+}
