@@ -10,17 +10,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// TestCABundleFailureInPlanTimeKMSCheck: since the CA bundle is read on
-// the first AWS call (not at Configure), a bundle that cannot be read
-// must be reported at that call as "Unable to Load AWS Configuration", an
-// error. When the plan's first AWS call is one of the sharing check of an
-// encrypted copy whose launch_permission changes (planned with
-// -refresh=false), it is not: with kms_key_id set the failure is a
-// warning worded as a KMS failure ("Unable to Check Sharing ...
-// kms:DescribeKey ... failed: open ...: no such file or directory"), and
-// with kms_key_id unset it is dropped; either way the plan succeeds, and
-// the error only shows at apply. Before the change, Configure refused the
-// bundle, which the test accepts.
+// TestCABundleFailureInPlanTimeKMSCheck: the CA bundle is parsed on the
+// first AWS call, not at Configure, and the plan-time sharing checks of an
+// encrypted copy treat a failed call as a reason to warn or to pass. A
+// bundle that cannot be read must not reach them: Configure refuses it
+// ("Unable to Load AWS Configuration"), or else the check reports that
+// error. With the bundle missing, the plan of a copy whose launch_permission
+// changes under -refresh=false succeeded without a word before Configure
+// checked the bundle.
 func TestCABundleFailureInPlanTimeKMSCheck(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("AWS_CA_BUNDLE", filepath.Join(dir, "missing.pem"))

@@ -2,6 +2,9 @@ package provider
 
 import (
 	"context"
+	"encoding/pem"
+	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -131,8 +134,14 @@ func newProviderData(ctx context.Context, cfg providerModel, version string) (*p
 	// plan that calls no AWS API (plan -refresh=false with nothing to
 	// change) needs none of it. The placeholder stands in for the bundle
 	// only in the configuration that is checked here, and is never used
-	// for a request.
+	// for a request. checkCABundle checks the real bundle as far as that
+	// is cheap (a readable file that holds a certificate block), so that a
+	// wrong path is still reported here, once; a certificate that does not
+	// parse is reported by the first call.
 	checked, err := config.LoadDefaultConfig(ctx, append(opts, config.WithCustomCABundle(strings.NewReader(placeholderCABundle)))...)
+	if err == nil {
+		err = checkCABundle(checked.ConfigSources)
+	}
 	if err != nil {
 		diags.AddError("Unable to Load AWS Configuration", awsConfigProblem(err))
 		return nil, diags
@@ -201,10 +210,48 @@ func (d *providerData) assumeRoleCredentials(awsConfig aws.Config, role *assumeR
 
 // awsConfigProblem words a failure to load the AWS configuration.
 func awsConfigProblem(err error) string {
-	return "The provider could not read the AWS configuration (profile, shared_config_files, shared_credentials_files, " +
-		"the AWS_* environment variables, the CA bundle): " + err.Error() +
-		"\n\nCheck that the named profile exists in the files given, or remove profile to use the default credential chain; " +
-		"check that AWS_CA_BUNDLE or the profile's ca_bundle names a readable PEM file."
+	return "The provider could not read the AWS configuration: " + err.Error() +
+		"\n\nCheck that the profile (profile, or AWS_PROFILE) exists in the files given (shared_config_files, " +
+		"shared_credentials_files), or remove it to use the default credential chain, and that AWS_CA_BUNDLE or the " +
+		"profile's ca_bundle, when set, names a readable PEM file of certificates."
+}
+
+// checkCABundle checks the custom CA bundle that the SDK would read, found
+// as it finds it (AWS_CA_BUNDLE, then the profile's ca_bundle) in the
+// sources of a loaded configuration: the file must be readable and hold a
+// PEM certificate block. It does not parse the certificates, which is the
+// cost that loading the bundle on first use saves.
+func checkCABundle(sources []any) error {
+	for _, source := range sources {
+		var bundle string
+		switch c := source.(type) {
+		case config.EnvConfig:
+			bundle = c.CustomCABundle
+		case *config.EnvConfig:
+			bundle = c.CustomCABundle
+		case config.SharedConfig:
+			bundle = c.CustomCABundle
+		case *config.SharedConfig:
+			bundle = c.CustomCABundle
+		}
+		if bundle == "" {
+			continue
+		}
+		content, err := os.ReadFile(bundle)
+		if err != nil {
+			return fmt.Errorf("failed to read the custom CA bundle: %w", err)
+		}
+		for rest := content; ; {
+			var block *pem.Block
+			if block, rest = pem.Decode(rest); block == nil {
+				return fmt.Errorf("the custom CA bundle %s holds no PEM certificate", bundle)
+			}
+			if block.Type == "CERTIFICATE" {
+				return nil
+			}
+		}
+	}
+	return nil
 }
 
 // placeholderCABundle is a certificate that verifies nothing (it expired

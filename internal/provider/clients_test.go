@@ -165,8 +165,9 @@ func TestCallLogRedactsSecrets(t *testing.T) {
 	}
 }
 
-// TestCABundleLoadedOnFirstUse checks the custom CA bundle: Configure does
-// not read it, and every call to AWS trusts it. An STS endpoint serves
+// TestCABundleLoadedOnFirstUse checks the custom CA bundle: Configure
+// checks that it names a readable file of PEM certificates but does not
+// parse them, and every call to AWS trusts it. An STS endpoint serves
 // HTTPS with a certificate that only AWS_CA_BUNDLE vouches for.
 func TestCABundleLoadedOnFirstUse(t *testing.T) {
 	endpoint := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -185,22 +186,40 @@ func TestCABundleLoadedOnFirstUse(t *testing.T) {
 	if err := os.WriteFile(garbage, []byte("not a certificate"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	unparsable := filepath.Join(dir, "unparsable.pem")
+	if err := os.WriteFile(unparsable, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("not DER")}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	profileDir := t.TempDir()
+	profileConfig := filepath.Join(profileDir, "config")
+	if err := os.WriteFile(profileConfig, []byte("[default]\nca_bundle = "+filepath.Join(dir, "missing.pem")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, tc := range []struct {
-		name     string
-		caBundle string
+		name       string
+		caBundle   string
+		configFile string
+		// wantConfigure is "" when Configure must accept the bundle, or
+		// what its error must say.
+		wantConfigure string
 		// wantCall is "" when GetCallerIdentity must succeed, or what its
 		// error must say.
 		wantCall string
 	}{
-		{"the bundle vouches for the endpoint", trusted, ""},
-		{"no bundle", "", "certificate"},
-		{"a bundle that is missing", filepath.Join(dir, "missing.pem"), "Unable to Load AWS Configuration"},
-		{"a bundle that is not PEM", garbage, "Unable to Load AWS Configuration"},
+		{"the bundle vouches for the endpoint", trusted, "", "", ""},
+		{"no bundle", "", "", "", "certificate"},
+		{"a bundle that is missing", filepath.Join(dir, "missing.pem"), "", "failed to read the custom CA bundle", ""},
+		{"a bundle that is not PEM", garbage, "", "holds no PEM certificate", ""},
+		{"a profile's bundle that is missing", "", profileConfig, "failed to read the custom CA bundle", ""},
+		{"a certificate that does not parse", unparsable, "", "", "Unable to Load AWS Configuration"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("AWS_CA_BUNDLE", tc.caBundle)
 			t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
+			if tc.configFile != "" {
+				t.Setenv("AWS_CONFIG_FILE", tc.configFile)
+			}
 			t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
 			ctx := context.Background()
 			data, diags := newProviderData(ctx, providerModel{
@@ -209,8 +228,15 @@ func TestCABundleLoadedOnFirstUse(t *testing.T) {
 				Region:    types.StringValue("us-east-1"),
 				Endpoints: &endpointsModel{STS: types.StringValue(endpoint.URL), EC2: types.StringValue(endpoint.URL)},
 			}, "test")
+			if tc.wantConfigure != "" {
+				// A wrong path is still reported by Configure, once.
+				if !diags.HasError() || diags[0].Summary() != "Unable to Load AWS Configuration" || !strings.Contains(diags[0].Detail(), tc.wantConfigure) {
+					t.Fatalf("Configure reported %v, want Unable to Load AWS Configuration that says %q", diags, tc.wantConfigure)
+				}
+				return
+			}
 			if diags.HasError() {
-				t.Fatalf("Configure reported %v; it must not read the CA bundle", diags)
+				t.Fatalf("Configure reported %v; it must not parse the CA bundle", diags)
 			}
 			err := callerIdentityOnce(ctx, data)
 			switch {

@@ -70,11 +70,14 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		plan.ClientToken = state.ClientToken
 	}
 
-	// wait_for_available defaults to true for a new copy; a copy whose
-	// state predates the attribute keeps null, which waits too, so that
-	// upgrading the provider plans no change.
+	// wait_for_available defaults to true: for a new copy, and for one
+	// whose configuration no longer says false (on a copy still pending,
+	// that plans the wait). A copy whose state predates the attribute keeps
+	// null, which waits too, so that upgrading the provider plans no
+	// change. nothingToPlan leaves a copy whose state says false to this
+	// plan.
 	if config.WaitForAvailable.IsNull() {
-		if creating {
+		if creating || isFalse(state.WaitForAvailable) {
 			plan.WaitForAvailable = types.BoolValue(true)
 		} else {
 			plan.WaitForAvailable = state.WaitForAvailable
@@ -183,6 +186,12 @@ func (m *imageResourceModel) unknownWhereNotRead() bool {
 // (a null tag value is no tag for both).
 func nothingToPlan(ctx context.Context, data *providerData, state tfsdk.State, private privateGetter) bool {
 	if copyUnfinished(ctx, state) {
+		return false
+	}
+	// wait_for_available = false goes back to true when the configuration
+	// drops it, which the proposed state does not show (ModifyPlan).
+	var waits types.Bool
+	if stateAttribute(ctx, state, "wait_for_available", &waits).HasError() || isFalse(waits) {
 		return false
 	}
 	var tags, tagsAll types.Map

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/amicopy/terraform-provider-amicopy/internal/acctest"
 	"github.com/amicopy/terraform-provider-amicopy/internal/ami"
@@ -233,4 +234,155 @@ func TestAccImage_waitForAvailableFalseWithoutSettings(t *testing.T) {
 		t.Errorf("public of the pending copy = %v, want false, as EC2 reports it", got)
 	}
 	expectEmptyCLIPlan(t, wd)
+}
+
+// TestAccImage_waitForAvailableFalseCLIRoutes walks the CLI routes a copy
+// that is not waited for can meet while EC2 is still making it: a plan
+// without refresh, a moved block, taint and untaint, -replace, and
+// terraform import. After each, state holds the copy EC2 holds, the next
+// plan is empty, and no copy was made or removed that the plan did not
+// show.
+func TestAccImage_waitForAvailableFalseCLIRoutes(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.SkipOnRealAWS(t, "keeps copies pending at the harness proxy")
+	deprecation := time.Now().UTC().Add(90 * 24 * time.Hour).Truncate(time.Minute).Format(time.RFC3339)
+	attributes := fmt.Sprintf("wait_for_available = false\n  deprecation_time = %q", deprecation)
+
+	// pendingCopy checks that address holds one pending copy, the only AMI
+	// named name in EC2, and returns its ID.
+	pendingCopy := func(t *testing.T, wd *acctest.Workdir, address, name string) string {
+		t.Helper()
+		r := stateResource(t, wd, address)
+		if r == nil || r.Values["state"] != "pending" {
+			t.Fatalf("%s in state: %+v, want a pending copy", address, r)
+		}
+		id, _ := r.Values["id"].(string)
+		if images := ownImagesNamed(t, name); len(images) != 1 || aws.ToString(images[0].ImageId) != id {
+			t.Fatalf("EC2 holds %v named %s, state %s", imageIDs(images), name, id)
+		}
+		return id
+	}
+	emptyWithoutRefresh := func(t *testing.T, wd *acctest.Workdir) {
+		t.Helper()
+		if out, code := runTerraform(t, wd, "plan", "-refresh=false", "-detailed-exitcode", "-input=false"); code != 0 {
+			t.Errorf("plan -refresh=false exited %d, want 0 (empty):\n%s", code, out)
+		}
+	}
+
+	t.Run("refresh=false, moved, taint and untaint", func(t *testing.T) {
+		t.Parallel()
+		p, wd, name := newImageWorkdir(t, attributes)
+		p.SetFaults(acctest.Faults{PendingPolls: 1000})
+		terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+		t.Cleanup(func() { destroyAndCheckGone(t, wd, name) })
+		id := pendingCopy(t, wd, sharedImage, name)
+		expectEmptyCLIPlan(t, wd)
+		emptyWithoutRefresh(t, wd)
+
+		config := cliConfig(p) + strings.Replace(reliabilityImage(name, attributes), `"amicopy_image" "test"`, `"amicopy_image" "moved"`, 1) +
+			"\nmoved {\n  from = amicopy_image.test\n  to   = amicopy_image.moved\n}\n"
+		wd.WriteFile(t, "main.tf", config)
+		terraformCLIOK(t, wd, "plan", "-refresh=false", "-input=false", "-out=moved.tfplan")
+		if got := strings.Join(plannedChangeOf(t, wd, "moved.tfplan", "amicopy_image.moved").Change.Actions, ","); got != "no-op" {
+			t.Fatalf("the move plans %s, want no-op", got)
+		}
+		terraformCLIOK(t, wd, "apply", "-input=false", "moved.tfplan")
+		if got := pendingCopy(t, wd, "amicopy_image.moved", name); got != id {
+			t.Fatalf("after the move state holds %s, want %s", got, id)
+		}
+		expectEmptyCLIPlan(t, wd)
+		emptyWithoutRefresh(t, wd)
+
+		terraformCLIOK(t, wd, "taint", "amicopy_image.moved")
+		terraformCLIOK(t, wd, "plan", "-refresh=false", "-input=false", "-out=tainted.tfplan")
+		if got := strings.Join(plannedChangeOf(t, wd, "tainted.tfplan", "amicopy_image.moved").Change.Actions, ","); got != "delete,create" {
+			t.Fatalf("the tainted pending copy plans %s, want delete,create", got)
+		}
+		terraformCLIOK(t, wd, "untaint", "amicopy_image.moved")
+		expectEmptyCLIPlan(t, wd)
+		emptyWithoutRefresh(t, wd)
+		if got := pendingCopy(t, wd, "amicopy_image.moved", name); got != id {
+			t.Fatalf("after untaint state holds %s, want %s", got, id)
+		}
+		if n := len(copyImageCalls(p)); n != 1 {
+			t.Errorf("%d CopyImage calls, want the one create", n)
+		}
+	})
+
+	t.Run("-replace of a pending copy", func(t *testing.T) {
+		t.Parallel()
+		p, wd, name := newImageWorkdir(t, attributes)
+		p.SetFaults(acctest.Faults{PendingPolls: 1000})
+		terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+		t.Cleanup(func() { destroyAndCheckGone(t, wd, name) })
+		first := pendingCopy(t, wd, sharedImage, name)
+		terraformCLIOK(t, wd, "plan", "-replace="+sharedImage, "-input=false", "-out=replace.tfplan")
+		if got := strings.Join(plannedChangeOf(t, wd, "replace.tfplan", sharedImage).Change.Actions, ","); got != "delete,create" {
+			t.Fatalf("-replace plans %s, want delete,create", got)
+		}
+		terraformCLIOK(t, wd, "apply", "-input=false", "replace.tfplan")
+		second := pendingCopy(t, wd, sharedImage, name)
+		if second == first {
+			t.Fatalf("-replace kept %s", first)
+		}
+		if got := describeImageByID(t, acctest.Region(), first).State; got != ec2types.ImageStateDeregistered && got != "" {
+			t.Errorf("the replaced copy %s is %s in EC2, want deregistered", first, got)
+		}
+		expectEmptyCLIPlan(t, wd)
+		emptyWithoutRefresh(t, wd)
+	})
+
+	t.Run("terraform import of a pending copy, then waiting for it", func(t *testing.T) {
+		t.Parallel()
+		p := acctest.NewProxy(t)
+		wd := newReliabilityWorkdir(t, p)
+		name := randomName()
+		imageID := copyOutsideTerraform(t, acctest.Region(), name, nil)
+		p.SettleCopy(imageID, 1000, nil)
+		wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, attributes))
+		terraformCLIOK(t, wd, "import", "-input=false", sharedImage, imageID)
+		t.Cleanup(func() { destroyAndCheckGone(t, wd, name) })
+		if got := pendingCopy(t, wd, sharedImage, name); got != imageID {
+			t.Fatalf("import took %s, want %s", got, imageID)
+		}
+		// The import does not know the configuration: the plan records
+		// wait_for_available and the deprecation in place, and the apply
+		// leaves the deprecation to the apply after EC2 has made the copy.
+		terraformCLIOK(t, wd, "plan", "-input=false", "-out=imported.tfplan")
+		if got := strings.Join(plannedChangeOf(t, wd, "imported.tfplan", sharedImage).Change.Actions, ","); got != "update" {
+			t.Fatalf("the plan after the import is %s, want update", got)
+		}
+		terraformCLIOK(t, wd, "apply", "-input=false", "imported.tfplan")
+		if got := pendingCopy(t, wd, sharedImage, name); got != imageID {
+			t.Fatalf("after the apply state holds %s, want %s", got, imageID)
+		}
+		if got := aws.ToString(describeImageByID(t, acctest.Region(), imageID).DeprecationTime); got != "" {
+			t.Errorf("EC2 deprecates the pending copy at %q, want nothing applied yet", got)
+		}
+		// Pending and not waited for: the deprecation waits, nothing else
+		// is planned, with or without a refresh.
+		expectEmptyCLIPlan(t, wd)
+		emptyWithoutRefresh(t, wd)
+
+		// Switching to waiting plans the in-place wait, which applies the
+		// deprecation once EC2 has made the copy.
+		wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, fmt.Sprintf("deprecation_time = %q", deprecation)))
+		terraformCLIOK(t, wd, "plan", "-input=false", "-out=wait.tfplan")
+		if got := strings.Join(plannedChangeOf(t, wd, "wait.tfplan", sharedImage).Change.Actions, ","); got != "update" {
+			t.Fatalf("waiting for the imported pending copy plans %s, want update", got)
+		}
+		p.SettleCopy(imageID, 2, nil)
+		terraformCLIOK(t, wd, "apply", "-input=false", "wait.tfplan")
+		if r := stateResource(t, wd, sharedImage); r.Values["state"] != "available" || r.Values["id"] != imageID {
+			t.Fatalf("after the wait state holds %v %v, want %s available", r.Values["id"], r.Values["state"], imageID)
+		}
+		if got := aws.ToString(describeImageByID(t, acctest.Region(), imageID).DeprecationTime); !sameMinuteRFC3339(got, deprecation) {
+			t.Errorf("EC2 deprecates the copy at %q, want %q", got, deprecation)
+		}
+		expectEmptyCLIPlan(t, wd)
+		emptyWithoutRefresh(t, wd)
+		if n := len(copyImageCalls(p)); n != 0 {
+			t.Errorf("%d CopyImage calls, want none for an imported copy", n)
+		}
+	})
 }

@@ -654,6 +654,7 @@ func generatePlanCase(t *testing.T, rng *rand.Rand, imageType tftypes.Type, defa
 		"tags": tags, "tags_all": tagsAll,
 		"state":                     mostly(str("available"), str("pending"), str("failed"), str("error"), str("deregistered")),
 		"copy_image_tags":           mostly(boolean(false), boolean(true)),
+		"wait_for_available":        mostly(boolean(true), boolean(false), null("wait_for_available")),
 		"delete_snapshots":          mostly(boolean(true), boolean(false)),
 		"skip_destroy":              mostly(boolean(false), boolean(true)),
 		"deregistration_protection": mostly(str(protectionDisabled), str(protectionEnabled), str(protectionEnabledWithCooldown)),

@@ -606,9 +606,9 @@ func (t *transcoder) number() (string, error) {
 }
 
 // hugeExponent reports whether number text has an exponent of more than
-// three digits.
+// three digits (big.ParseFloat reads a binary exponent after p, too).
 func hugeExponent(text string) bool {
-	e := strings.IndexAny(text, "eE")
+	e := strings.IndexAny(text, "eEpP")
 	if e < 0 {
 		return false
 	}

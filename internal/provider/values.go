@@ -205,6 +205,11 @@ func redactSecrets(s string) string {
 	return secretPattern.ReplaceAllString(s, "${1}REDACTED")
 }
 
+// isFalse reports whether b is a known false.
+func isFalse(b types.Bool) bool {
+	return !b.IsNull() && !b.IsUnknown() && !b.ValueBool()
+}
+
 // stateAttribute reads the top-level attribute name of a state into
 // target, as state.GetAttribute does. configAttribute does the same for a
 // configuration.
