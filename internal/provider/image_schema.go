@@ -243,8 +243,9 @@ func imageSchema(ctx context.Context, data func() *providerData) schema.Schema {
 					"CopyImage has answered and the copy is in state (`state = \"pending\"`), so a slow copy does not hold the apply or take one of its " +
 					"`-parallelism` slots. What EC2 accepts only on an available AMI (`deprecation_time`, `deregistration_protection`, `launch_permission`, " +
 					"`snapshot_create_volume_permission_account_ids`) is then applied by the first apply after the copy is available, which plans them " +
-					"as the in-place changes they are; until then, plans show no change for the copy. Setting it to `true` on a pending copy plans an " +
-					"in-place update that waits for the same copy. Changing it never replaces the AMI.",
+					"as the in-place changes they are; until then, plans show no change for the copy. Setting it to `true`, or removing it, on a pending " +
+					"copy plans an in-place update that waits for the same copy. Changing it never replaces the AMI. A copy imported with " +
+					"`terraform import` is recorded as waiting, so a configuration that says `false` plans one in-place update that only records it.",
 				Optional: true,
 				Computed: true,
 			},
