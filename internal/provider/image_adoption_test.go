@@ -915,7 +915,8 @@ type plannedChange struct {
 	Address         string `json:"address"`
 	PreviousAddress string `json:"previous_address"`
 	Change          struct {
-		Actions []string `json:"actions"`
+		Actions []string       `json:"actions"`
+		After   map[string]any `json:"after"`
 	} `json:"change"`
 }
 

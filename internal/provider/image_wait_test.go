@@ -309,6 +309,35 @@ func TestAccImage_waitForAvailableFalseCLIRoutes(t *testing.T) {
 		}
 	})
 
+	t.Run("an available copy whose configuration drops false", func(t *testing.T) {
+		t.Parallel()
+		p, wd, name := newImageWorkdir(t, "wait_for_available = false")
+		terraformCLIOK(t, wd, "apply", "-auto-approve", "-input=false")
+		t.Cleanup(func() { destroyAndCheckGone(t, wd, name) })
+		if r := stateResource(t, wd, sharedImage); r.Values["state"] != "available" || r.Values["wait_for_available"] != false {
+			t.Fatalf("state holds %v, wait_for_available %v; want an available copy that was not waited for", r.Values["state"], r.Values["wait_for_available"])
+		}
+		// Back to the default: one in-place update that records true, with
+		// or without a refresh.
+		wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, ""))
+		for _, refresh := range []string{"-refresh=true", "-refresh=false"} {
+			terraformCLIOK(t, wd, "plan", refresh, "-input=false", "-out=default.tfplan")
+			change := plannedChangeOf(t, wd, "default.tfplan", sharedImage).Change
+			if got := strings.Join(change.Actions, ","); got != "update" || change.After["wait_for_available"] != true {
+				t.Fatalf("plan %s without wait_for_available plans %s to %v, want an update to true", refresh, got, change.After["wait_for_available"])
+			}
+		}
+		terraformCLIOK(t, wd, "apply", "-input=false", "default.tfplan")
+		if r := stateResource(t, wd, sharedImage); r.Values["wait_for_available"] != true {
+			t.Fatalf("after the apply wait_for_available = %v, want true", r.Values["wait_for_available"])
+		}
+		expectEmptyCLIPlan(t, wd)
+		emptyWithoutRefresh(t, wd)
+		if n := len(copyImageCalls(p)); n != 1 {
+			t.Errorf("%d CopyImage calls, want the one create", n)
+		}
+	})
+
 	t.Run("-replace of a pending copy", func(t *testing.T) {
 		t.Parallel()
 		p, wd, name := newImageWorkdir(t, attributes)
