@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -65,5 +66,42 @@ func TestCABundleUnparsableInPlanTimeKMSCheck(t *testing.T) {
 				t.Fatalf("the sharing check reported %v; want the error Unable to Load AWS Configuration", got)
 			}
 		})
+	}
+}
+
+// TestCABundleUnparsableNamesTheFile: the bundle that Configure's cheap
+// check lets through is refused by the first AWS call of every resource
+// (through the CLI, "Unable to Load AWS Configuration" once per
+// amicopy_image, attached to the resource, not the provider), saying only
+// "failed to load custom CA bundle PEM file". The error must at least name
+// the file, as Configure's errors for a missing or non-PEM bundle do.
+func TestCABundleUnparsableNamesTheFile(t *testing.T) {
+	dir := t.TempDir()
+	bundle := filepath.Join(dir, "corporate-root.pem")
+	if err := os.WriteFile(bundle, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("not DER")}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CA_BUNDLE", bundle)
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
+	ctx := context.Background()
+	data, diags := newProviderData(ctx, providerModel{
+		AccessKey: types.StringValue("AKIATESTTESTTESTTEST"),
+		SecretKey: types.StringValue("secret"),
+		Region:    types.StringValue("us-east-1"),
+		Endpoints: &endpointsModel{EC2: types.StringValue("http://127.0.0.1:1")},
+	}, "test")
+	if diags.HasError() {
+		if !strings.Contains(diags.Errors()[0].Detail(), bundle) {
+			t.Fatalf("Configure refused the bundle without naming it: %v", diags)
+		}
+		return
+	}
+	_, diags = data.ec2Client(ctx, "us-east-1")
+	if !diags.HasError() {
+		t.Fatal("the first AWS call accepted a bundle whose certificate does not parse")
+	}
+	if !strings.Contains(diags.Errors()[0].Detail(), bundle) {
+		t.Fatalf("the error does not name the bundle %s: %s", bundle, diags.Errors()[0].Detail())
 	}
 }
