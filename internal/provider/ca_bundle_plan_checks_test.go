@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"encoding/pem"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,14 +15,25 @@ import (
 // TestCABundleFailureInPlanTimeKMSCheck: the CA bundle is parsed on the
 // first AWS call, not at Configure, and the plan-time sharing checks of an
 // encrypted copy treat a failed call as a reason to warn or to pass. A
-// bundle that cannot be read must not reach them: Configure refuses it
-// ("Unable to Load AWS Configuration"), or else the check reports that
-// error. With the bundle missing, the plan of a copy whose launch_permission
-// changes under -refresh=false succeeded without a word before Configure
-// checked the bundle.
+// bundle the SDK would refuse must not reach them: Configure refuses it
+// ("Unable to Load AWS Configuration", once, at the provider), or else the
+// check reports that error. Before Configure checked the bundle, the plan
+// of a copy whose launch_permission changed under -refresh=false succeeded
+// without a word, with the bundle missing or with no certificate in it
+// that parses (one with a negative serial number, which Go refuses).
 func TestCABundleFailureInPlanTimeKMSCheck(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("AWS_CA_BUNDLE", filepath.Join(dir, "missing.pem"))
+	unparsable := filepath.Join(dir, "unparsable.pem")
+	if err := os.WriteFile(unparsable, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("not DER")}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, bundle := range []string{filepath.Join(dir, "missing.pem"), unparsable} {
+		t.Run(filepath.Base(bundle), func(t *testing.T) { checkCABundleFailureInPlanTimeKMSCheck(t, dir, bundle) })
+	}
+}
+
+func checkCABundleFailureInPlanTimeKMSCheck(t *testing.T, dir, bundle string) {
+	t.Setenv("AWS_CA_BUNDLE", bundle)
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
 	ctx := context.Background()

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/pem"
 	"fmt"
 	"os"
@@ -134,10 +135,10 @@ func newProviderData(ctx context.Context, cfg providerModel, version string) (*p
 	// plan that calls no AWS API (plan -refresh=false with nothing to
 	// change) needs none of it. The placeholder stands in for the bundle
 	// only in the configuration that is checked here, and is never used
-	// for a request. checkCABundle checks the real bundle as far as that
-	// is cheap (a readable file that holds a certificate block), so that a
-	// wrong path is still reported here, once; a certificate that does not
-	// parse is reported by the first call.
+	// for a request. checkCABundle checks the real bundle as the SDK will
+	// (a readable file in which a certificate parses) but stops at the
+	// first certificate that does, so a bundle the SDK would refuse is
+	// still reported here, once, at the provider.
 	checked, err := config.LoadDefaultConfig(ctx, append(opts, config.WithCustomCABundle(strings.NewReader(placeholderCABundle)))...)
 	if err == nil {
 		err = checkCABundle(checked.ConfigSources)
@@ -218,9 +219,10 @@ func awsConfigProblem(err error) string {
 
 // checkCABundle checks the custom CA bundle that the SDK would read, found
 // as it finds it (AWS_CA_BUNDLE, then the profile's ca_bundle) in the
-// sources of a loaded configuration: the file must be readable and hold a
-// PEM certificate block. It does not parse the certificates, which is the
-// cost that loading the bundle on first use saves.
+// sources of a loaded configuration. The SDK refuses a bundle in which no
+// certificate parses (x509.CertPool.AppendCertsFromPEM skips the others),
+// so this reads certificates until one parses: one, for any usable bundle,
+// which is the cost that loading the bundle on first use saves.
 func checkCABundle(sources []any) error {
 	for _, source := range sources {
 		var bundle string
@@ -244,9 +246,14 @@ func checkCABundle(sources []any) error {
 		for rest := content; ; {
 			var block *pem.Block
 			if block, rest = pem.Decode(rest); block == nil {
-				return fmt.Errorf("the custom CA bundle %s holds no PEM certificate", bundle)
+				return fmt.Errorf("the custom CA bundle %s holds no PEM certificate that Go can use", bundle)
 			}
-			if block.Type == "CERTIFICATE" {
+			// What AppendCertsFromPEM takes: a CERTIFICATE block without
+			// headers whose certificate parses.
+			if block.Type != "CERTIFICATE" || len(block.Headers) != 0 {
+				continue
+			}
+			if _, err := x509.ParseCertificate(block.Bytes); err == nil {
 				return nil
 			}
 		}

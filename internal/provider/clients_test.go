@@ -166,8 +166,9 @@ func TestCallLogRedactsSecrets(t *testing.T) {
 }
 
 // TestCABundleLoadedOnFirstUse checks the custom CA bundle: Configure
-// checks that it names a readable file of PEM certificates but does not
-// parse them, and every call to AWS trusts it. An STS endpoint serves
+// refuses a bundle the SDK would refuse (unreadable, or no certificate in
+// it parses) without parsing more of it than it must, and every call to
+// AWS trusts it. An STS endpoint serves
 // HTTPS with a certificate that only AWS_CA_BUNDLE vouches for.
 func TestCABundleLoadedOnFirstUse(t *testing.T) {
 	endpoint := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -188,6 +189,11 @@ func TestCABundleLoadedOnFirstUse(t *testing.T) {
 	}
 	unparsable := filepath.Join(dir, "unparsable.pem")
 	if err := os.WriteFile(unparsable, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("not DER")}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	unparsableThenTrusted := filepath.Join(dir, "unparsable-then-trusted.pem")
+	if err := os.WriteFile(unparsableThenTrusted, append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("not DER")}),
+		pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: endpoint.Certificate().Raw})...), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	profileDir := t.TempDir()
@@ -212,7 +218,8 @@ func TestCABundleLoadedOnFirstUse(t *testing.T) {
 		{"a bundle that is missing", filepath.Join(dir, "missing.pem"), "", "failed to read the custom CA bundle", ""},
 		{"a bundle that is not PEM", garbage, "", "holds no PEM certificate", ""},
 		{"a profile's bundle that is missing", "", profileConfig, "failed to read the custom CA bundle", ""},
-		{"a certificate that does not parse", unparsable, "", "", "Unable to Load AWS Configuration"},
+		{"a certificate that does not parse", unparsable, "", "holds no PEM certificate that Go can use", ""},
+		{"a certificate that does not parse, then one that vouches for the endpoint", unparsableThenTrusted, "", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("AWS_CA_BUNDLE", tc.caBundle)
@@ -233,10 +240,13 @@ func TestCABundleLoadedOnFirstUse(t *testing.T) {
 				if !diags.HasError() || diags[0].Summary() != "Unable to Load AWS Configuration" || !strings.Contains(diags[0].Detail(), tc.wantConfigure) {
 					t.Fatalf("Configure reported %v, want Unable to Load AWS Configuration that says %q", diags, tc.wantConfigure)
 				}
+				if bundle := tc.caBundle; bundle != "" && !strings.Contains(diags[0].Detail(), bundle) {
+					t.Errorf("the error does not name the bundle %s: %s", bundle, diags[0].Detail())
+				}
 				return
 			}
 			if diags.HasError() {
-				t.Fatalf("Configure reported %v; it must not parse the CA bundle", diags)
+				t.Fatalf("Configure reported %v for a bundle the SDK accepts", diags)
 			}
 			err := callerIdentityOnce(ctx, data)
 			switch {
