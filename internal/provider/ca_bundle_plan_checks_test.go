@@ -28,21 +28,13 @@ func TestCABundleFailureInPlanTimeKMSCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, bundle := range []string{filepath.Join(dir, "missing.pem"), unparsable} {
-		t.Run(filepath.Base(bundle), func(t *testing.T) { checkCABundleFailureInPlanTimeKMSCheck(t, dir, bundle) })
+		t.Run(filepath.Base(bundle), func(t *testing.T) { checkCABundleFailureInPlanTimeKMSCheck(t, bundle) })
 	}
 }
 
-func checkCABundleFailureInPlanTimeKMSCheck(t *testing.T, dir, bundle string) {
-	t.Setenv("AWS_CA_BUNDLE", bundle)
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
+func checkCABundleFailureInPlanTimeKMSCheck(t *testing.T, bundle string) {
 	ctx := context.Background()
-	data, diags := newProviderData(ctx, providerModel{
-		AccessKey: types.StringValue("AKIATESTTESTTESTTEST"),
-		SecretKey: types.StringValue("secret"),
-		Region:    types.StringValue("us-east-1"),
-		Endpoints: &endpointsModel{EC2: types.StringValue("http://127.0.0.1:1"), KMS: types.StringValue("http://127.0.0.1:1")},
-	}, "test")
+	data, diags := configureWithCABundle(t, bundle, "", &endpointsModel{EC2: types.StringValue("http://127.0.0.1:1"), KMS: types.StringValue("http://127.0.0.1:1")})
 	if diags.HasError() {
 		// Refusing the bundle at Configure (as before the lazy load) is
 		// a clear answer too.

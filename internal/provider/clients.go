@@ -226,14 +226,10 @@ func awsConfigProblem(err error) string {
 func checkCABundle(sources []any) error {
 	for _, source := range sources {
 		var bundle string
-		switch c := source.(type) {
+		switch c := source.(type) { // LoadDefaultConfig keeps its sources as values
 		case config.EnvConfig:
 			bundle = c.CustomCABundle
-		case *config.EnvConfig:
-			bundle = c.CustomCABundle
 		case config.SharedConfig:
-			bundle = c.CustomCABundle
-		case *config.SharedConfig:
 			bundle = c.CustomCABundle
 		}
 		if bundle == "" {

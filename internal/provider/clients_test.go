@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
@@ -222,19 +223,8 @@ func TestCABundleLoadedOnFirstUse(t *testing.T) {
 		{"a certificate that does not parse, then one that vouches for the endpoint", unparsableThenTrusted, "", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv("AWS_CA_BUNDLE", tc.caBundle)
-			t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
-			if tc.configFile != "" {
-				t.Setenv("AWS_CONFIG_FILE", tc.configFile)
-			}
-			t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
 			ctx := context.Background()
-			data, diags := newProviderData(ctx, providerModel{
-				AccessKey: types.StringValue("AKIATESTTESTTESTTEST"),
-				SecretKey: types.StringValue("secret"),
-				Region:    types.StringValue("us-east-1"),
-				Endpoints: &endpointsModel{STS: types.StringValue(endpoint.URL), EC2: types.StringValue(endpoint.URL)},
-			}, "test")
+			data, diags := configureWithCABundle(t, tc.caBundle, tc.configFile, &endpointsModel{STS: types.StringValue(endpoint.URL), EC2: types.StringValue(endpoint.URL)})
 			if tc.wantConfigure != "" {
 				// A wrong path is still reported by Configure, once.
 				if !diags.HasError() || diags[0].Summary() != "Unable to Load AWS Configuration" || !strings.Contains(diags[0].Detail(), tc.wantConfigure) {
@@ -264,6 +254,26 @@ func TestCABundleLoadedOnFirstUse(t *testing.T) {
 			}
 		})
 	}
+}
+
+// configureWithCABundle configures the provider with test credentials, the
+// endpoints, and caBundle as AWS_CA_BUNDLE, reading no shared file but
+// configFile, when that is not "".
+func configureWithCABundle(t *testing.T, caBundle, configFile string, endpoints *endpointsModel) (*providerData, diag.Diagnostics) {
+	t.Helper()
+	dir := t.TempDir()
+	if configFile == "" {
+		configFile = filepath.Join(dir, "no-config")
+	}
+	t.Setenv("AWS_CA_BUNDLE", caBundle)
+	t.Setenv("AWS_CONFIG_FILE", configFile)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
+	return newProviderData(context.Background(), providerModel{
+		AccessKey: types.StringValue("AKIATESTTESTTESTTEST"),
+		SecretKey: types.StringValue("secret"),
+		Region:    types.StringValue("us-east-1"),
+		Endpoints: endpoints,
+	}, "test")
 }
 
 // callerIdentityOnce asks STS who the caller is, once, and words a failure

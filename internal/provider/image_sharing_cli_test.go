@@ -314,6 +314,15 @@ func expectEmptyCLIPlan(t *testing.T, wd *acctest.Workdir) {
 	}
 }
 
+// expectEmptyCLIPlanWithoutRefresh runs plan -refresh=false, which must
+// find nothing to do.
+func expectEmptyCLIPlanWithoutRefresh(t *testing.T, wd *acctest.Workdir) {
+	t.Helper()
+	if out, code := runTerraform(t, wd, "plan", "-refresh=false", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Errorf("plan -refresh=false exited %d, want 0 (empty):\n%s", code, out)
+	}
+}
+
 // checkStateMatchesEC2 compares what state records of sharing and
 // deprecation with what EC2 reports for amicopy_image.test. A sharing
 // attribute that state leaves null is not tracked, so only the set ones

@@ -113,9 +113,7 @@ func TestAccImage_waitForAvailableFalse(t *testing.T) {
 			}
 			// While it is pending, plans show no change for it.
 			expectEmptyCLIPlan(t, wd)
-			if out, code := runTerraform(t, wd, "plan", "-refresh=false", "-detailed-exitcode", "-input=false"); code != 0 {
-				t.Errorf("a -refresh=false plan of the pending copy exited %d, want 0 (empty):\n%s", code, out)
-			}
+			expectEmptyCLIPlanWithoutRefresh(t, wd)
 			if r := stateResource(t, wd, sharedImage); r.Values["state"] != "pending" {
 				t.Errorf("state after refreshing a copy EC2 still copies = %v, want pending", r.Values["state"])
 			}
@@ -186,11 +184,7 @@ func TestAccImage_waitForAvailableFalseRoutes(t *testing.T) {
 
 	t.Run("a pending AMI adopted with an import block", func(t *testing.T) {
 		t.Parallel()
-		p := acctest.NewProxy(t)
-		wd := newReliabilityWorkdir(t, p)
-		name := randomName()
-		imageID := copyOutsideTerraform(t, acctest.Region(), name, nil)
-		p.SettleCopy(imageID, 1000, nil)
+		p, wd, name, imageID := pendingCopyOutsideTerraform(t)
 		config := cliConfig(p) + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", sharedImage, imageID) +
 			reliabilityImage(name, fmt.Sprintf("description = \"copied by hand\"\n  deprecation_time = %q\n  wait_for_available = false", deprecation))
 		wd.WriteFile(t, "main.tf", config)
@@ -262,12 +256,6 @@ func TestAccImage_waitForAvailableFalseCLIRoutes(t *testing.T) {
 		}
 		return id
 	}
-	emptyWithoutRefresh := func(t *testing.T, wd *acctest.Workdir) {
-		t.Helper()
-		if out, code := runTerraform(t, wd, "plan", "-refresh=false", "-detailed-exitcode", "-input=false"); code != 0 {
-			t.Errorf("plan -refresh=false exited %d, want 0 (empty):\n%s", code, out)
-		}
-	}
 
 	t.Run("refresh=false, moved, taint and untaint", func(t *testing.T) {
 		t.Parallel()
@@ -277,7 +265,7 @@ func TestAccImage_waitForAvailableFalseCLIRoutes(t *testing.T) {
 		t.Cleanup(func() { destroyAndCheckGone(t, wd, name) })
 		id := pendingCopy(t, wd, sharedImage, name)
 		expectEmptyCLIPlan(t, wd)
-		emptyWithoutRefresh(t, wd)
+		expectEmptyCLIPlanWithoutRefresh(t, wd)
 
 		config := cliConfig(p) + strings.Replace(reliabilityImage(name, attributes), `"amicopy_image" "test"`, `"amicopy_image" "moved"`, 1) +
 			"\nmoved {\n  from = amicopy_image.test\n  to   = amicopy_image.moved\n}\n"
@@ -291,7 +279,7 @@ func TestAccImage_waitForAvailableFalseCLIRoutes(t *testing.T) {
 			t.Fatalf("after the move state holds %s, want %s", got, id)
 		}
 		expectEmptyCLIPlan(t, wd)
-		emptyWithoutRefresh(t, wd)
+		expectEmptyCLIPlanWithoutRefresh(t, wd)
 
 		terraformCLIOK(t, wd, "taint", "amicopy_image.moved")
 		terraformCLIOK(t, wd, "plan", "-refresh=false", "-input=false", "-out=tainted.tfplan")
@@ -300,7 +288,7 @@ func TestAccImage_waitForAvailableFalseCLIRoutes(t *testing.T) {
 		}
 		terraformCLIOK(t, wd, "untaint", "amicopy_image.moved")
 		expectEmptyCLIPlan(t, wd)
-		emptyWithoutRefresh(t, wd)
+		expectEmptyCLIPlanWithoutRefresh(t, wd)
 		if got := pendingCopy(t, wd, "amicopy_image.moved", name); got != id {
 			t.Fatalf("after untaint state holds %s, want %s", got, id)
 		}
@@ -332,7 +320,7 @@ func TestAccImage_waitForAvailableFalseCLIRoutes(t *testing.T) {
 			t.Fatalf("after the apply wait_for_available = %v, want true", r.Values["wait_for_available"])
 		}
 		expectEmptyCLIPlan(t, wd)
-		emptyWithoutRefresh(t, wd)
+		expectEmptyCLIPlanWithoutRefresh(t, wd)
 		if n := len(copyImageCalls(p)); n != 1 {
 			t.Errorf("%d CopyImage calls, want the one create", n)
 		}
@@ -358,16 +346,12 @@ func TestAccImage_waitForAvailableFalseCLIRoutes(t *testing.T) {
 			t.Errorf("the replaced copy %s is %s in EC2, want deregistered", first, got)
 		}
 		expectEmptyCLIPlan(t, wd)
-		emptyWithoutRefresh(t, wd)
+		expectEmptyCLIPlanWithoutRefresh(t, wd)
 	})
 
 	t.Run("terraform import of a pending copy, then waiting for it", func(t *testing.T) {
 		t.Parallel()
-		p := acctest.NewProxy(t)
-		wd := newReliabilityWorkdir(t, p)
-		name := randomName()
-		imageID := copyOutsideTerraform(t, acctest.Region(), name, nil)
-		p.SettleCopy(imageID, 1000, nil)
+		p, wd, name, imageID := pendingCopyOutsideTerraform(t)
 		wd.WriteFile(t, "main.tf", cliConfig(p)+reliabilityImage(name, attributes))
 		terraformCLIOK(t, wd, "import", "-input=false", sharedImage, imageID)
 		t.Cleanup(func() { destroyAndCheckGone(t, wd, name) })
@@ -391,7 +375,7 @@ func TestAccImage_waitForAvailableFalseCLIRoutes(t *testing.T) {
 		// Pending and not waited for: the deprecation waits, nothing else
 		// is planned, with or without a refresh.
 		expectEmptyCLIPlan(t, wd)
-		emptyWithoutRefresh(t, wd)
+		expectEmptyCLIPlanWithoutRefresh(t, wd)
 
 		// Switching to waiting plans the in-place wait, which applies the
 		// deprecation once EC2 has made the copy.
@@ -409,9 +393,22 @@ func TestAccImage_waitForAvailableFalseCLIRoutes(t *testing.T) {
 			t.Errorf("EC2 deprecates the copy at %q, want %q", got, deprecation)
 		}
 		expectEmptyCLIPlan(t, wd)
-		emptyWithoutRefresh(t, wd)
+		expectEmptyCLIPlanWithoutRefresh(t, wd)
 		if n := len(copyImageCalls(p)); n != 0 {
 			t.Errorf("%d CopyImage calls, want none for an imported copy", n)
 		}
 	})
+}
+
+// pendingCopyOutsideTerraform copies an AMI outside Terraform that the
+// test's own proxy reports pending, and returns the proxy, a working
+// folder behind it, the copy's name and its ID.
+func pendingCopyOutsideTerraform(t *testing.T) (*acctest.Proxy, *acctest.Workdir, string, string) {
+	t.Helper()
+	p := acctest.NewProxy(t)
+	wd := newReliabilityWorkdir(t, p)
+	name := randomName()
+	imageID := copyOutsideTerraform(t, acctest.Region(), name, nil)
+	p.SettleCopy(imageID, 1000, nil)
+	return p, wd, name, imageID
 }
